@@ -1,0 +1,64 @@
+/** Data shapes shared by scanner, journal, planner and executor. Plain data, serialisable. */
+
+/** One regular file found under the mirror root. `relativePath` uses `/` separators. */
+export interface LocalEntry {
+  relativePath: string;
+  size: number;
+  mtimeMs: number;
+  /** Lowercase hex SHA-256 of the content. */
+  sha256: string;
+}
+
+/** A local problem that made one path unreadable during a scan. */
+export interface LocalReadError {
+  relativePath: string;
+  /** errno code (EACCES, ENOENT, ELOOP…) or 'EGREW' / 'ECHANGED' for files that changed mid-read. */
+  code: string;
+  message: string;
+}
+
+/** Health of the mirror root itself, checked before anything else. */
+export type RootStatus = 'ok' | 'missing' | 'not-directory' | 'unreadable';
+
+/** What the scanner saw. `entries` is sorted by `relativePath` (code-unit order). */
+export interface LocalListing {
+  rootStatus: RootStatus;
+  entries: LocalEntry[];
+  errors: LocalReadError[];
+  /** When set, only these relative paths (and paths under these directories) were scanned. */
+  scope?: string[];
+  stats: { filesSeen: number; filesHashed: number; bytesHashed: number; ignored: number; durationMs: number };
+}
+
+/** What the journal remembers about one synced file. */
+export interface JournalEntry {
+  relativePath: string;
+  docpath: string;
+  sha256: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Mirror-level facts the journal keeps between runs. */
+export interface JournalMeta {
+  /** Original workspace slugs the mirror's documents were last embedded in. */
+  workspaces: string[];
+  orgSlug?: string;
+  folder?: string;
+  /** Time of the last pass that completed with nothing pending (ms since epoch). */
+  lastReconcileAt?: number;
+}
+
+/** A remote mutation the journal records before sending it. */
+export type IntentOp = 'upload' | 'remove' | 'embed' | 'unembed' | 'create-folder';
+
+export interface Intent {
+  id: string;
+  op: IntentOp;
+  /** Relative paths concerned (upload: one; others may be several). */
+  relativePaths: string[];
+  /** Docpaths concerned (remove/embed/unembed). */
+  docpaths: string[];
+  /** ms since epoch. */
+  at: number;
+}
