@@ -1,0 +1,196 @@
+/**
+ * plan(): the mirror semantics as one pure function (DESIGN §1). No I/O, no clock, no
+ * logger: local listing + journal + remote listing + policy in, a Plan out.
+ */
+import type { JournalEntry, JournalMeta, LocalEntry, LocalListing } from './types.js';
+import type { Action, Plan, RemoveAction } from './plan-types.js';
+import { maxDeleteGuard, rootGuards, type MaxDelete } from './guards.js';
+import { parseMarker } from './marker.js';
+import { planEmbeddings } from './embedding-plan.js';
+import { summarise } from './summary.js';
+
+/** One remote document as the planner needs it. */
+export interface RemoteDocumentView {
+  docpath: string;
+  title?: string | undefined;
+  docSource?: string | undefined;
+}
+
+/** The remote side of the mirror, as listed at the start of the pass. */
+export interface RemoteView {
+  folderExists: boolean;
+  /** Documents in the mirror's folder. */
+  documents: RemoteDocumentView[];
+  /** Docpaths embedded per workspace (original slug), for the workspaces that were read. */
+  embeddings: Record<string, string[]>;
+}
+
+export interface PlanPolicy {
+  folder: string;
+  /** Original slugs of the workspaces the documents must be embedded in. */
+  workspaces: string[];
+  /** Keep documents in the folder that lumensync did not upload. */
+  keepUnknown: boolean;
+  /** The folder holds documents of others (custom-documents): never delete unknown documents. */
+  sharedFolder: boolean;
+  maxDelete: MaxDelete;
+  /** Lift the empty-root guard for this pass (the folder really was emptied). */
+  allowEmptyRoot?: boolean;
+  /** Docpaths per update-embeddings request. */
+  embedBatchSize: number;
+}
+
+export interface PlanInput {
+  local: LocalListing;
+  journalEntries: Iterable<JournalEntry>;
+  journalMeta: JournalMeta;
+  /** Undefined: trust the journal (a watch pass over a few dirty paths, without listing the remote). */
+  remote: RemoteView | undefined;
+  policy: PlanPolicy;
+}
+
+/** True when `relativePath` is one of `scope` or lies under one of its directories. */
+export const inScope = (relativePath: string, scope: readonly string[] | undefined): boolean =>
+  scope === undefined || scope.some((item) => item === '' || relativePath === item || relativePath.startsWith(`${item}/`));
+
+interface Candidate {
+  docpath: string;
+  title: string | undefined;
+  sha256: string;
+}
+
+/** Build the plan for one pass. */
+export function plan(input: PlanInput): Plan {
+  const { local, remote, policy } = input;
+  const scope = local.scope;
+  const journal = new Map<string, JournalEntry>();
+  for (const entry of input.journalEntries) journal.set(entry.relativePath, entry);
+
+  const remoteByDocpath = new Map<string, RemoteDocumentView>();
+  for (const doc of remote?.documents ?? []) remoteByDocpath.set(doc.docpath, doc);
+  const exists = (docpath: string): boolean => remote === undefined || remoteByDocpath.has(docpath);
+
+  const actions: Action[] = [];
+  const claimed = new Set<string>();
+  const localPaths = new Set(local.entries.map((entry) => entry.relativePath));
+  const erroredPaths = new Set(local.errors.map((error) => error.relativePath));
+  const journalByDocpath = new Map<string, JournalEntry>();
+  for (const entry of journal.values()) journalByDocpath.set(entry.docpath, entry);
+  const keptDocpaths = new Set<string>();
+  let unchanged = 0;
+
+  // Our documents that no journal entry owns: candidates for adoption (lost upload response, lost state).
+  const orphans: Candidate[] = [];
+  for (const doc of remote?.documents ?? []) {
+    const sha256 = parseMarker(doc.docSource);
+    if (sha256 !== undefined && !journalByDocpath.has(doc.docpath)) orphans.push({ docpath: doc.docpath, title: doc.title, sha256 });
+  }
+  // Documents of journal entries whose file is gone (in scope): candidates for a rename.
+  const vanished: (Candidate & { relativePath: string })[] = [];
+  for (const entry of journal.values()) {
+    if (inScope(entry.relativePath, scope) && !localPaths.has(entry.relativePath) && !erroredPaths.has(entry.relativePath) && exists(entry.docpath)) {
+      vanished.push({ docpath: entry.docpath, title: entry.relativePath, sha256: entry.sha256, relativePath: entry.relativePath });
+    }
+  }
+  vanished.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+
+  const take = <T extends Candidate>(pool: T[], match: (candidate: T) => boolean): T | undefined => {
+    const found = pool.find((candidate) => !claimed.has(candidate.docpath) && match(candidate));
+    if (found) claimed.add(found.docpath);
+    return found;
+  };
+
+  // Pass 1: unchanged files and exact adoptions (same title and content) win their documents first.
+  const pending: LocalEntry[] = [];
+  for (const entry of local.entries) {
+    if (!inScope(entry.relativePath, scope)) continue;
+    const known = journal.get(entry.relativePath);
+    if (known && known.sha256 === entry.sha256 && exists(known.docpath) && !claimed.has(known.docpath)) {
+      claimed.add(known.docpath);
+      keptDocpaths.add(known.docpath);
+      if (known.size !== entry.size || known.mtimeMs !== entry.mtimeMs) {
+        actions.push({ kind: 'record', relativePath: entry.relativePath, docpath: known.docpath, sha256: entry.sha256, size: entry.size, mtimeMs: entry.mtimeMs });
+      } else unchanged += 1;
+      continue;
+    }
+    const adopted = take(orphans, (candidate) => candidate.title === entry.relativePath && candidate.sha256 === entry.sha256);
+    if (adopted) {
+      keptDocpaths.add(adopted.docpath);
+      actions.push({ kind: 'adopt', relativePath: entry.relativePath, docpath: adopted.docpath, sha256: entry.sha256, size: entry.size, mtimeMs: entry.mtimeMs });
+      continue;
+    }
+    pending.push(entry);
+  }
+
+  // Pass 2: renames (content that vanished elsewhere), adoptions by content, then uploads.
+  for (const entry of pending) {
+    const moved = take(vanished, (candidate) => candidate.sha256 === entry.sha256);
+    if (moved) {
+      keptDocpaths.add(moved.docpath);
+      actions.push({ kind: 'rename', fromRelativePath: moved.relativePath, relativePath: entry.relativePath, docpath: moved.docpath, size: entry.size, mtimeMs: entry.mtimeMs });
+      continue;
+    }
+    const adopted = take(orphans, (candidate) => candidate.sha256 === entry.sha256 && (candidate.title === undefined || !localPaths.has(candidate.title)));
+    if (adopted) {
+      keptDocpaths.add(adopted.docpath);
+      actions.push({ kind: 'adopt', relativePath: entry.relativePath, docpath: adopted.docpath, sha256: entry.sha256, size: entry.size, mtimeMs: entry.mtimeMs });
+      continue;
+    }
+    const known = journal.get(entry.relativePath);
+    const replaces = known && exists(known.docpath) && !claimed.has(known.docpath) ? known.docpath : undefined;
+    if (replaces !== undefined) claimed.add(replaces);
+    actions.push({
+      kind: 'upload', relativePath: entry.relativePath, sha256: entry.sha256, size: entry.size, mtimeMs: entry.mtimeMs,
+      ...(replaces !== undefined ? { replacesDocpath: replaces } : {}),
+    });
+  }
+
+  // What is left: journal entries whose file is gone, and remote documents nobody claimed.
+  const removes: RemoveAction[] = [];
+  const movedAway = new Set(actions.flatMap((action) => (action.kind === 'rename' ? [action.fromRelativePath] : [])));
+  for (const entry of journal.values()) {
+    if (!inScope(entry.relativePath, scope) || localPaths.has(entry.relativePath) || movedAway.has(entry.relativePath)) continue;
+    if (erroredPaths.has(entry.relativePath)) continue;
+    if (exists(entry.docpath) && !claimed.has(entry.docpath)) {
+      claimed.add(entry.docpath);
+      removes.push({ kind: 'remove', docpath: entry.docpath, relativePath: entry.relativePath, reason: 'deleted' });
+    } else if (!exists(entry.docpath)) {
+      actions.push({ kind: 'forget', relativePath: entry.relativePath });
+    }
+  }
+  for (const doc of remote?.documents ?? []) {
+    if (claimed.has(doc.docpath)) continue;
+    const owner = journalByDocpath.get(doc.docpath);
+    if (owner && (!inScope(owner.relativePath, scope) || erroredPaths.has(owner.relativePath))) continue;
+    const ours = parseMarker(doc.docSource) !== undefined;
+    if (ours) {
+      if (doc.title !== undefined && !inScope(doc.title, scope)) continue;
+      const duplicate = doc.title !== undefined && localPaths.has(doc.title);
+      removes.push({ kind: 'remove', docpath: doc.docpath, ...(doc.title !== undefined ? { relativePath: doc.title } : {}), reason: duplicate ? 'duplicate' : 'stale' });
+    } else if (!policy.sharedFolder && !policy.keepUnknown && scope === undefined) {
+      removes.push({ kind: 'remove', docpath: doc.docpath, reason: 'unknown' });
+    }
+  }
+
+  // Guards: replacements' old documents are not counted (their content lives on in the new one).
+  const journalSize = journal.size;
+  const guards = rootGuards(local, policy.allowEmptyRoot ? 0 : journalSize);
+  const mirrorDocuments = remote ? remote.documents.length : journalSize;
+  const countVerdict = maxDeleteGuard(removes.length, mirrorDocuments, policy.maxDelete);
+  if (countVerdict && guards.length === 0) guards.push(countVerdict);
+  const blockedRemoves = guards.length > 0 ? removes : [];
+  if (guards.length === 0) actions.push(...removes);
+
+  if (remote !== undefined && !remote.folderExists) actions.unshift({ kind: 'create-folder', folder: policy.folder });
+
+  // Documents kept but blocked from removal still count as the mirror's, so they keep their embeddings.
+  actions.push(...planEmbeddings({
+    keptDocpaths: [...keptDocpaths].sort(),
+    embeddings: remote?.embeddings,
+    workspaces: policy.workspaces,
+    previousWorkspaces: input.journalMeta.workspaces,
+    batchSize: policy.embedBatchSize,
+  }));
+
+  return { actions, blockedRemoves, guards, summary: summarise(actions, blockedRemoves.length, unchanged) };
+}

@@ -1,0 +1,153 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { plan, type PlanInput, type RemoteView } from '../../src/core/planner.js';
+import { uploadMetadataFor } from '../../src/core/marker.js';
+import type { JournalEntry, LocalEntry, LocalListing } from '../../src/core/types.js';
+import type { Action } from '../../src/core/plan-types.js';
+
+const H = (c: string): string => c.repeat(64);
+const file = (relativePath: string, hashChar: string, size = 10, mtimeMs = 1000): LocalEntry => ({ relativePath, sha256: H(hashChar), size, mtimeMs });
+const listing = (entries: LocalEntry[], extra: Partial<LocalListing> = {}): LocalListing => ({
+  rootStatus: 'ok', entries, errors: [], stats: { filesSeen: entries.length, filesHashed: 0, bytesHashed: 0, ignored: 0, durationMs: 0 }, ...extra,
+});
+const dp = (name: string): string => `acme/docs/${name}.json`;
+const journalEntry = (relativePath: string, hashChar: string, docName: string, size = 10, mtimeMs = 1000): JournalEntry =>
+  ({ relativePath, sha256: H(hashChar), docpath: dp(docName), size, mtimeMs });
+const ours = (docName: string, relativePath: string, hashChar: string) => ({ docpath: dp(docName), ...uploadMetadataFor(relativePath, H(hashChar)) });
+const remote = (documents: RemoteView['documents'], embeddings: RemoteView['embeddings'] = {}): RemoteView => ({ folderExists: true, documents, embeddings });
+
+const input = (over: Partial<PlanInput>): PlanInput => ({
+  local: listing([]), journalEntries: [], journalMeta: { workspaces: ['ws'] }, remote: remote([], { ws: [] }),
+  policy: { folder: 'docs', workspaces: ['ws'], keepUnknown: false, sharedFolder: false, maxDelete: { kind: 'percent', value: 50 }, embedBatchSize: 100 },
+  ...over,
+});
+const kinds = (actions: Action[]): string[] => actions.map((action) => action.kind);
+
+const cases: { label: string; input: PlanInput; expect: (result: ReturnType<typeof plan>) => void }[] = [
+  {
+    label: 'new file is uploaded',
+    input: input({ local: listing([file('a.txt', 'a')]) }),
+    expect: (r) => assert.deepEqual(r.actions, [{ kind: 'upload', relativePath: 'a.txt', sha256: H('a'), size: 10, mtimeMs: 1000 }]),
+  },
+  {
+    label: 'unchanged file does nothing',
+    input: input({ local: listing([file('a.txt', 'a')]), journalEntries: [journalEntry('a.txt', 'a', 'A')], remote: remote([ours('A', 'a.txt', 'a')], { ws: [dp('A')] }) }),
+    expect: (r) => { assert.deepEqual(r.actions, []); assert.equal(r.summary.unchanged, 1); },
+  },
+  {
+    label: 'touch (same hash, new mtime) only refreshes the journal',
+    input: input({ local: listing([file('a.txt', 'a', 10, 2000)]), journalEntries: [journalEntry('a.txt', 'a', 'A')], remote: remote([ours('A', 'a.txt', 'a')], { ws: [dp('A')] }) }),
+    expect: (r) => assert.deepEqual(kinds(r.actions), ['record']),
+  },
+  {
+    label: 'edited file is replaced upload-first',
+    input: input({ local: listing([file('a.txt', 'b')]), journalEntries: [journalEntry('a.txt', 'a', 'A')], remote: remote([ours('A', 'a.txt', 'a')], { ws: [dp('A')] }) }),
+    expect: (r) => assert.deepEqual(r.actions, [{ kind: 'upload', relativePath: 'a.txt', sha256: H('b'), size: 10, mtimeMs: 1000, replacesDocpath: dp('A') }]),
+  },
+  {
+    label: 'rename keeps the document, no upload',
+    input: input({ local: listing([file('b.txt', 'a')]), journalEntries: [journalEntry('a.txt', 'a', 'A')], remote: remote([ours('A', 'a.txt', 'a')], { ws: [dp('A')] }) }),
+    expect: (r) => assert.deepEqual(r.actions, [{ kind: 'rename', fromRelativePath: 'a.txt', relativePath: 'b.txt', docpath: dp('A'), size: 10, mtimeMs: 1000 }]),
+  },
+  {
+    label: 'deleted file is removed',
+    input: input({ local: listing([file('k.txt', 'k')]), journalEntries: [journalEntry('a.txt', 'a', 'A'), journalEntry('k.txt', 'k', 'K')], remote: remote([ours('A', 'a.txt', 'a'), ours('K', 'k.txt', 'k')], { ws: [dp('A'), dp('K')] }) }),
+    expect: (r) => assert.deepEqual(r.actions, [{ kind: 'remove', docpath: dp('A'), relativePath: 'a.txt', reason: 'deleted' }]),
+  },
+  {
+    label: 'lost upload response: our document with same title+hash is adopted, not re-uploaded',
+    input: input({ local: listing([file('a.txt', 'a')]), remote: remote([ours('A', 'a.txt', 'a')], { ws: [dp('A')] }) }),
+    expect: (r) => assert.deepEqual(kinds(r.actions), ['adopt']),
+  },
+  {
+    label: 'crash duplicate: second copy of same title+hash is removed',
+    input: input({ local: listing([file('a.txt', 'a')]), remote: remote([ours('A', 'a.txt', 'a'), ours('A2', 'a.txt', 'a')], { ws: [dp('A'), dp('A2')] }) }),
+    expect: (r) => assert.deepEqual(r.actions.map((a) => (a.kind === 'remove' ? `${a.kind}:${a.reason}` : a.kind)), ['adopt', 'remove:duplicate']),
+  },
+  {
+    label: 'crash between replace upload and removal: new adopted, old removed',
+    input: input({ local: listing([file('a.txt', 'b')]), journalEntries: [journalEntry('a.txt', 'a', 'A')], remote: remote([ours('A', 'a.txt', 'a'), ours('B', 'a.txt', 'b')], { ws: [dp('A'), dp('B')] }) }),
+    expect: (r) => assert.deepEqual(r.actions.map((a) => a.kind + ('docpath' in a ? `:${a.docpath}` : '')), [`adopt:${dp('B')}`, `remove:${dp('A')}`]),
+  },
+  {
+    label: 'unknown document in own folder is deleted',
+    input: input({ local: listing([file('a.txt', 'a')]), journalEntries: [journalEntry('a.txt', 'a', 'A')], remote: remote([ours('A', 'a.txt', 'a'), { docpath: dp('X'), title: 'x.pdf' }], { ws: [dp('A')] }), policy: { ...input({}).policy, maxDelete: { kind: 'count', value: 5 } } }),
+    expect: (r) => assert.deepEqual(r.actions, [{ kind: 'remove', docpath: dp('X'), reason: 'unknown' }]),
+  },
+  {
+    label: '--keep-unknown keeps it',
+    input: input({ local: listing([file('a.txt', 'a')]), journalEntries: [journalEntry('a.txt', 'a', 'A')], remote: remote([ours('A', 'a.txt', 'a'), { docpath: dp('X'), title: 'x.pdf' }], { ws: [dp('A')] }), policy: { ...input({}).policy, keepUnknown: true } }),
+    expect: (r) => assert.deepEqual(r.actions, []),
+  },
+  {
+    label: 'custom-documents (shared folder) never deletes unknown documents',
+    input: input({ local: listing([file('a.txt', 'a')]), journalEntries: [journalEntry('a.txt', 'a', 'A')], remote: remote([ours('A', 'a.txt', 'a'), { docpath: dp('X') }], { ws: [dp('A')] }), policy: { ...input({}).policy, sharedFolder: true, maxDelete: { kind: 'count', value: 5 } } }),
+    expect: (r) => assert.deepEqual(r.actions, []),
+  },
+  {
+    label: 'max-delete blocks deletes past 50% and says so',
+    input: input({ local: listing([file('a.txt', 'a')]), journalEntries: [journalEntry('a.txt', 'a', 'A'), journalEntry('b.txt', 'b', 'B'), journalEntry('c.txt', 'c', 'C')], remote: remote([ours('A', 'a.txt', 'a'), ours('B', 'b.txt', 'b'), ours('C', 'c.txt', 'c')], { ws: [dp('A'), dp('B'), dp('C')] }) }),
+    expect: (r) => { assert.deepEqual(r.actions, []); assert.equal(r.blockedRemoves.length, 2); assert.equal(r.guards[0]?.guard, 'max-delete'); assert.match(r.guards[0]?.message ?? '', /2 document\(s\) would go \(67% of the mirror\)/); },
+  },
+  {
+    label: 'empty root with a journal (unmounted drive) blocks every delete',
+    input: input({ local: listing([]), journalEntries: [journalEntry('a.txt', 'a', 'A')], remote: remote([ours('A', 'a.txt', 'a')], { ws: [dp('A')] }), policy: { ...input({}).policy, maxDelete: { kind: 'percent', value: 100 } } }),
+    expect: (r) => { assert.deepEqual(r.actions, []); assert.equal(r.guards[0]?.guard, 'root-empty'); },
+  },
+  {
+    label: 'missing root blocks every delete',
+    input: input({ local: listing([], { rootStatus: 'missing' }), journalEntries: [journalEntry('a.txt', 'a', 'A')], remote: remote([ours('A', 'a.txt', 'a')], { ws: [dp('A')] }), policy: { ...input({}).policy, maxDelete: { kind: 'percent', value: 100 } } }),
+    expect: (r) => { assert.deepEqual(r.actions, []); assert.deepEqual(r.guards.map((g) => g.guard), ['root-missing']); },
+  },
+  {
+    label: 'a local read error blocks deletes but not uploads',
+    input: input({ local: listing([file('n.txt', 'n')], { errors: [{ relativePath: 'bad.txt', code: 'EACCES', message: 'denied' }] }), journalEntries: [journalEntry('a.txt', 'a', 'A')], remote: remote([ours('A', 'a.txt', 'a')], { ws: [dp('A')] }), policy: { ...input({}).policy, maxDelete: { kind: 'percent', value: 100 } } }),
+    expect: (r) => { assert.deepEqual(kinds(r.actions), ['upload']); assert.equal(r.blockedRemoves.length, 1); assert.equal(r.guards[0]?.guard, 'local-read-errors'); },
+  },
+  {
+    label: 'embedding drift is repaired; dropped workspace is un-embedded',
+    input: input({ local: listing([file('a.txt', 'a')]), journalEntries: [journalEntry('a.txt', 'a', 'A')], journalMeta: { workspaces: ['old'] }, remote: remote([ours('A', 'a.txt', 'a')], { ws: [], old: [dp('A')] }) }),
+    expect: (r) => assert.deepEqual(r.actions, [{ kind: 'embed', workspaceSlug: 'ws', docpaths: [dp('A')] }, { kind: 'unembed', workspaceSlug: 'old', docpaths: [dp('A')] }]),
+  },
+  {
+    label: 'missing remote folder is created first',
+    input: input({ local: listing([file('a.txt', 'a')]), remote: { folderExists: false, documents: [], embeddings: { ws: [] } } }),
+    expect: (r) => assert.deepEqual(kinds(r.actions), ['create-folder', 'upload']),
+  },
+  {
+    label: 'document deleted remotely by hand is uploaded again',
+    input: input({ local: listing([file('a.txt', 'a')]), journalEntries: [journalEntry('a.txt', 'a', 'A')], remote: remote([], { ws: [] }) }),
+    expect: (r) => assert.deepEqual(r.actions, [{ kind: 'upload', relativePath: 'a.txt', sha256: H('a'), size: 10, mtimeMs: 1000 }]),
+  },
+  {
+    label: 'lost state after a rename: our document is adopted by content',
+    input: input({ local: listing([file('new.txt', 'a')]), remote: remote([ours('A', 'old.txt', 'a')], { ws: [dp('A')] }) }),
+    expect: (r) => assert.deepEqual(kinds(r.actions), ['adopt']),
+  },
+  {
+    label: 'two copies of one content: one keeps the document, the other uploads',
+    input: input({ local: listing([file('a.txt', 'a'), file('b.txt', 'a')]), journalEntries: [journalEntry('a.txt', 'a', 'A')], remote: remote([ours('A', 'a.txt', 'a')], { ws: [dp('A')] }) }),
+    expect: (r) => assert.deepEqual(r.actions.map((a) => `${a.kind}:${'relativePath' in a ? a.relativePath : ''}`), ['upload:b.txt']),
+  },
+  {
+    label: 'scoped pass (watch) ignores everything outside its scope and trusts the journal',
+    input: input({ local: listing([file('d/n.txt', 'n')], { scope: ['d'] }), journalEntries: [journalEntry('a.txt', 'a', 'A'), journalEntry('d/o.txt', 'o', 'O')], remote: undefined, policy: { ...input({}).policy, maxDelete: { kind: 'percent', value: 100 } } }),
+    expect: (r) => assert.deepEqual(r.actions.map((a) => a.kind), ['upload', 'remove']),
+  },
+  {
+    label: 'journal entry whose file and document are both gone is forgotten',
+    input: input({ local: listing([file('k.txt', 'k')]), journalEntries: [journalEntry('a.txt', 'a', 'A'), journalEntry('k.txt', 'k', 'K')], remote: remote([ours('K', 'k.txt', 'k')], { ws: [dp('K')] }) }),
+    expect: (r) => assert.deepEqual(r.actions, [{ kind: 'forget', relativePath: 'a.txt' }]),
+  },
+];
+
+for (const { label, input: planInput, expect } of cases) {
+  test(`plan: ${label}`, () => expect(plan(planInput)));
+}
+
+test('plan is pure: same input, same output, input untouched', () => {
+  const planInput = input({ local: listing([file('a.txt', 'b'), file('c.txt', 'c')]), journalEntries: [journalEntry('a.txt', 'a', 'A')], remote: remote([ours('A', 'a.txt', 'a')], { ws: [dp('A')] }) });
+  const before = JSON.stringify(planInput);
+  assert.deepEqual(plan(planInput), plan(planInput));
+  assert.equal(JSON.stringify(planInput), before);
+});
