@@ -1,0 +1,74 @@
+/** `lumensync sync <dir>`: one pass (and follow-up passes for retryable failures), then exit. */
+import type { Argv, CommandModule } from 'yargs';
+import { createLogger } from '../../log.js';
+import { syncUntilConverged } from '../../sync/engine.js';
+import { EXIT, exitCodeForOutcome, type ExitCode } from '../exit-codes.js';
+import { mirrorOptions, type MirrorArgs } from '../mirror-options.js';
+import { resolveSettings } from '../../config/settings.js';
+import { openSession } from '../session.js';
+import { printJson, printLine } from '../output.js';
+import { renderPlan, renderSummary } from '../render.js';
+import { startProgress } from '../progress.js';
+import { MIRROR_DEFAULTS } from '../../sync/mirror.js';
+
+interface SyncArgs extends MirrorArgs {
+  'dry-run'?: boolean;
+  'max-passes'?: number;
+  progress?: boolean;
+}
+
+/** Run a sync; returns the exit code (main.ts owns process.exit). */
+export async function runSync(args: SyncArgs, signal?: AbortSignal): Promise<ExitCode> {
+  const settings = await resolveSettings(args);
+  const log = createLogger({ level: settings.log.level, ...(settings.log.file ? { file: settings.log.file } : {}) });
+  const mirror = settings.mirrors[0]!;
+  const opened = await openSession({
+    connection: settings.connection, spec: mirror.spec, stateDir: mirror.stateDir, log, pacing: settings.pacing,
+    ...(signal ? { signal } : {}),
+  });
+  const { session } = opened;
+  const dryRun = args['dry-run'] ?? false;
+  const progress = startProgress(session.stats, { enabled: (args.progress ?? true) && !dryRun && !args.json, tty: process.stderr.isTTY === true });
+  try {
+    const result = await syncUntilConverged(session, {
+      dryRun,
+      maxPasses: args['max-passes'] ?? MIRROR_DEFAULTS.maxPasses,
+      onPlan: (plan) => {
+        if (dryRun && !args.json) printLine(renderPlan(plan));
+      },
+    });
+    progress.stop();
+    const snapshot = session.stats.snapshot();
+    const guardsBlocked = result.lastPlan.blockedRemoves.length > 0;
+    const exitCode = exitCodeForOutcome(snapshot.failures, guardsBlocked);
+    if (args.json) {
+      printJson({
+        exitCode, dryRun, passes: result.passes, stateDir: opened.stateDir, mirrorId: opened.mirrorId,
+        ...(dryRun ? { plan: result.firstPlan } : {}),
+        guards: result.lastPlan.guards, blockedDeletes: result.lastPlan.blockedRemoves.length,
+        summary: { ...snapshot, inFlight: undefined },
+      });
+    } else {
+      if (!dryRun) for (const guard of result.lastPlan.guards) printLine(`guard: ${guard.message}\n  fix: ${guard.hint}`);
+      printLine(renderSummary(snapshot, { passes: result.passes, dryRun }));
+    }
+    return dryRun && exitCode === EXIT.OK ? EXIT.OK : exitCode;
+  } finally {
+    progress.stop();
+    await opened.close();
+  }
+}
+
+export const syncCommand: CommandModule<object, SyncArgs> = {
+  command: 'sync <dir>',
+  describe: 'Mirror <dir> into a LumenOne folder and its workspaces once, then exit',
+  builder: (yargs: Argv) => mirrorOptions(yargs)
+    .positional('dir', { type: 'string', describe: 'local folder to mirror' })
+    .option('dry-run', { type: 'boolean', default: false, describe: 'print the plan and send no mutation' })
+    .option('max-passes', { type: 'number', default: MIRROR_DEFAULTS.maxPasses, describe: 'full passes at most when failures are retryable' })
+    .option('progress', { type: 'boolean', default: true, describe: 'progress on stderr (bar on a TTY, a line every 5 s otherwise)' })
+    .example('$0 sync ./handbook --org acme --folder handbook --workspace support-bot', 'mirror ./handbook into acme/handbook, embedded in support-bot')
+    .example('$0 sync ./handbook --org acme --folder handbook --dry-run', 'show what would change, change nothing')
+    .example('$0 sync ./handbook --org acme --folder handbook --max-delete 100%', 'allow a pass to delete everything (after a deliberate cleanup)') as unknown as Argv<SyncArgs>,
+  handler: () => undefined,
+};

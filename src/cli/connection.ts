@@ -1,0 +1,67 @@
+/** Where the server is and who we are: flags > environment, with the key from env or a key file. */
+import { readFile, stat } from 'node:fs/promises';
+import { LumenSyncError } from '../errors.js';
+
+export interface ConnectionInput {
+  host?: string | undefined;
+  account?: string | undefined;
+  apiKeyFile?: string | undefined;
+}
+
+export interface Connection {
+  host: string;
+  accountId: string;
+  apiKey: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Read an API key file; refuses a file others can read (the key is a company-wide secret). */
+export async function readKeyFile(file: string): Promise<string> {
+  let text: string;
+  try {
+    const info = await stat(file);
+    if (process.platform !== 'win32' && (info.mode & 0o077) !== 0) {
+      throw new LumenSyncError('LUMENSYNC_CONFIG_INVALID', `API key file ${file} is readable by other users`, { hint: `run: chmod 600 ${file}` });
+    }
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if (error instanceof LumenSyncError) throw error;
+    throw new LumenSyncError('LUMENSYNC_CONFIG_INVALID', `cannot read the API key file ${file}: ${(error as Error).message}`, { hint: 'check the path given to --api-key-file', cause: error });
+  }
+  const key = text.trim();
+  if (key === '') throw new LumenSyncError('LUMENSYNC_CONFIG_INVALID', `API key file ${file} is empty`, { hint: 'put the key issued by your LumenOne superadmin in the file' });
+  return key;
+}
+
+/** Resolve the connection, reporting every missing piece at once. */
+export async function resolveConnection(input: ConnectionInput, env: NodeJS.ProcessEnv = process.env): Promise<Connection> {
+  const problems: string[] = [];
+  const host = input.host ?? env.LUMENONE_HOST;
+  const accountId = input.account ?? env.LUMENONE_ACCOUNT_ID;
+  if (!host) problems.push('no server: set LUMENONE_HOST or pass --host (e.g. http://127.0.0.1:8787 for `lumensync emulator`)');
+  else {
+    try {
+      const url = new URL(host);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') problems.push(`--host ${host} must start with http:// or https://`);
+    } catch {
+      problems.push(`--host ${JSON.stringify(host)} is not a URL (expected e.g. https://lumenone.example.com)`);
+    }
+  }
+  if (!accountId) problems.push('no account: set LUMENONE_ACCOUNT_ID or pass --account (the account UUID)');
+  else if (!UUID.test(accountId)) problems.push(`account ${JSON.stringify(accountId)} is not a UUID (expected e.g. 11111111-2222-3333-4444-555555555555)`);
+  let apiKey: string | undefined;
+  if (input.apiKeyFile) apiKey = await readKeyFile(input.apiKeyFile);
+  else apiKey = env.LUMENONE_API_KEY?.trim() || undefined;
+  if (!apiKey) problems.push('no API key: set LUMENONE_API_KEY or pass --api-key-file <file>');
+  if (problems.length > 0 || !host || !accountId || !apiKey) {
+    throw new LumenSyncError('LUMENSYNC_CONFIG_INVALID', `incomplete connection settings:\n  - ${problems.join('\n  - ')}`, { hint: 'see `lumensync sync --help` and the README section "Configuration"' });
+  }
+  return { host, accountId, apiKey };
+}
+
+/** Warn-worthy: plain http to a host that is not loopback sends the key in clear. */
+export const isCleartextRemote = (host: string): boolean => {
+  const url = new URL(host);
+  return url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]', '::1'].includes(url.hostname) && !url.hostname.startsWith('127.');
+};

@@ -1,0 +1,97 @@
+/** The flags shared by `sync` and `watch`, and their conversion into a MirrorSpec. */
+import path from 'node:path';
+import type { Argv } from 'yargs';
+import { LumenSyncError } from '../errors.js';
+import { parseMaxDelete } from '../core/guards.js';
+import { MIRROR_DEFAULTS, type MirrorSpec } from '../sync/mirror.js';
+
+export interface MirrorArgs {
+  dir?: string;
+  org?: string;
+  folder?: string;
+  workspace?: string[];
+  host?: string;
+  account?: string;
+  'api-key-file'?: string;
+  'state-dir'?: string;
+  ignore?: string[];
+  'follow-symlinks'?: boolean;
+  'keep-unknown'?: boolean;
+  'max-delete'?: string;
+  'allow-empty-root'?: boolean;
+  'delete-batch'?: number;
+  'embed-batch'?: number;
+  concurrency?: number;
+  rate?: number;
+  retries?: number;
+  'max-backoff'?: number;
+  'log-level'?: string;
+  'log-file'?: string;
+  json?: boolean;
+}
+
+/** Add the mirror and connection flags to a command. */
+export function mirrorOptions<T>(yargs: Argv<T>): Argv<T> {
+  return yargs
+    .option('org', { type: 'string', describe: 'organization slug, original form (e.g. acme)' })
+    .option('folder', { type: 'string', describe: 'remote folder to mirror into (one level; created when missing)' })
+    .option('workspace', { type: 'string', array: true, describe: 'workspace slug (original form) to embed into; repeat for several' })
+    .option('host', { type: 'string', describe: 'LumenOne base URL [env LUMENONE_HOST]' })
+    .option('account', { type: 'string', describe: 'account UUID [env LUMENONE_ACCOUNT_ID]' })
+    .option('api-key-file', { type: 'string', describe: 'file holding the API key (mode 0600) [else env LUMENONE_API_KEY]' })
+    .option('state-dir', { type: 'string', describe: 'journal directory (default: $XDG_STATE_HOME/lumensync/<mirror-id>)' })
+    .option('ignore', { type: 'string', array: true, describe: 'extra ignore pattern, gitignore syntax; repeatable' })
+    .option('follow-symlinks', { type: 'boolean', default: false, describe: 'follow symlinks that stay inside the folder' })
+    .option('keep-unknown', { type: 'boolean', default: false, describe: 'keep documents in the remote folder that lumensync did not upload' })
+    .option('max-delete', { type: 'string', default: '50%', describe: 'most documents one pass may delete: a count or a percentage of the mirror' })
+    .option('allow-empty-root', { type: 'boolean', default: false, describe: 'allow deletes when the folder is empty but the journal remembers documents' })
+    .option('delete-batch', { type: 'number', default: MIRROR_DEFAULTS.deleteBatchSize, describe: 'docpaths per remove-files request' })
+    .option('embed-batch', { type: 'number', default: MIRROR_DEFAULTS.embedBatchSize, describe: 'docpaths per update-embeddings request' })
+    .option('concurrency', { type: 'number', default: MIRROR_DEFAULTS.concurrency, describe: 'requests in flight at once' })
+    .option('rate', { type: 'number', default: MIRROR_DEFAULTS.ratePerSecond, describe: 'requests per second at most (0 = unlimited)' })
+    .option('retries', { type: 'number', default: MIRROR_DEFAULTS.retries, describe: 'retries per request (network errors, 408, 429, 5xx)' })
+    .option('max-backoff', { type: 'number', default: MIRROR_DEFAULTS.maxBackoffMs / 1000, describe: 'backoff ceiling between retries, seconds' })
+    .option('log-level', { type: 'string', default: 'warn', choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], describe: 'pino log level (JSON on stderr)' })
+    .option('log-file', { type: 'string', describe: 'write logs to this file instead of stderr' })
+    .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on stdout' });
+}
+
+const positiveInteger = (value: number | undefined, flag: string, problems: string[], min = 1): number | undefined => {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < min) problems.push(`--${flag} must be a whole number ≥ ${min} (got ${value})`);
+  return value;
+};
+
+/** Validate the flags into a MirrorSpec, reporting every problem at once (exit 2). */
+export function mirrorSpecFrom(args: MirrorArgs): MirrorSpec {
+  const problems: string[] = [];
+  if (!args.dir) problems.push('the folder to mirror is missing: lumensync sync <dir> --org <slug> --folder <name>');
+  if (!args.org) problems.push('--org is required (the original organization slug, e.g. acme)');
+  if (!args.folder) problems.push('--folder is required (the remote folder name, e.g. handbook)');
+  else if (args.folder.includes('/') || args.folder.includes('\\') || args.folder === '.' || args.folder === '..') {
+    problems.push(`--folder ${JSON.stringify(args.folder)} must be one plain name: LumenOne folders are one level deep (use e.g. ${JSON.stringify(args.folder.replace(/[\\/]+/g, '__'))})`);
+  }
+  const maxDelete = parseMaxDelete(args['max-delete'] ?? '50%');
+  if (!maxDelete) problems.push(`--max-delete ${JSON.stringify(args['max-delete'])} must be a count (e.g. 100) or a percentage up to 100% (e.g. 25%)`);
+  positiveInteger(args['delete-batch'], 'delete-batch', problems);
+  positiveInteger(args['embed-batch'], 'embed-batch', problems);
+  positiveInteger(args.concurrency, 'concurrency', problems);
+  positiveInteger(args.retries, 'retries', problems, 0);
+  if (args.rate !== undefined && (!Number.isFinite(args.rate) || args.rate < 0)) problems.push(`--rate must be ≥ 0 requests/s (got ${args.rate})`);
+  if (problems.length > 0) {
+    throw new LumenSyncError('LUMENSYNC_USAGE', problems.length === 1 ? problems[0]! : `${problems.length} problems:\n  - ${problems.join('\n  - ')}`, { hint: 'see lumensync sync --help' });
+  }
+  return {
+    root: path.resolve(args.dir!),
+    orgSlug: args.org!,
+    folder: args.folder!,
+    workspaces: [...new Set(args.workspace ?? [])],
+    ignore: args.ignore ?? [],
+    followSymlinks: args['follow-symlinks'] ?? false,
+    keepUnknown: args['keep-unknown'] ?? false,
+    maxDelete: maxDelete!,
+    allowEmptyRoot: args['allow-empty-root'] ?? false,
+    deleteBatchSize: args['delete-batch'] ?? MIRROR_DEFAULTS.deleteBatchSize,
+    embedBatchSize: args['embed-batch'] ?? MIRROR_DEFAULTS.embedBatchSize,
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * Runs a Plan against the remote (DESIGN §1 "executor"): journal-only actions first, then
+ * the folder, uploads (replacements upload-first), embeddings, and batched removals last.
+ * Every remote mutation is journalled as an intent before it is sent and closed after.
+ */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { RemoteError } from '../errors.js';
+import type { Action, EmbedAction, Plan, UnembedAction, UploadAction } from '../core/plan-types.js';
+import { uploadMetadataFor } from '../core/marker.js';
+import type { Stats } from '../stats/stats.js';
+import type { Pacer } from './pacer.js';
+import type { JournalPort, RemotePort } from './ports.js';
+import { removeDocuments, type RemovalItem } from './removals.js';
+
+export interface ExecutorContext {
+  remote: RemotePort;
+  journal: JournalPort;
+  pacer: Pacer;
+  stats: Stats;
+  log: Logger;
+  root: string;
+  orgSlug: string;
+  /** Remote folder; `custom-documents` uploads go to D1 (no folder segment). */
+  folder: string;
+  /** Original workspace slugs every upload is embedded into. */
+  workspaces: string[];
+  deleteBatchSize: number;
+  signal?: AbortSignal;
+}
+
+export interface ExecutionResult {
+  /** Some upload may have been applied without an answer: re-list the remote before trying again. */
+  relistNeeded: boolean;
+}
+
+const describe = (error: unknown): { message: string; retryable: boolean; hint?: string } => {
+  if (error instanceof RemoteError) return { message: error.message, retryable: error.retryable, ...(error.hint ? { hint: error.hint } : {}) };
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  // A local file that vanished or is busy may be fine on the next pass.
+  return { message, retryable: code === 'ENOENT' || code === 'EBUSY' || code === 'EAGAIN' };
+};
+
+/** Execute `plan`; failures go to `stats`, never thrown (except abort). */
+export async function execute(plan: Plan, context: ExecutorContext): Promise<ExecutionResult> {
+  const { journal, stats } = context;
+  const removals: RemovalItem[] = [];
+  let relistNeeded = false;
+  const uploads: UploadAction[] = [];
+  const embeddings: (EmbedAction | UnembedAction)[] = [];
+
+  for (const action of plan.actions) applyJournalOnly(action, context, uploads, embeddings, removals);
+
+  const folderAction = plan.actions.find((action) => action.kind === 'create-folder');
+  if (folderAction) {
+    try {
+      const intent = journal.beginIntent({ op: 'create-folder', relativePaths: [], docpaths: [] });
+      await context.pacer.run('create-folder', () => context.remote.createFolder(context.orgSlug, context.folder));
+      journal.endIntent(intent.id, 'done');
+    } catch (error) {
+      stats.fail({ operation: 'create-folder', ...describe(error) });
+      return { relistNeeded: false };
+    }
+  }
+
+  await Promise.all(uploads.map(async (action) => {
+    const outcome = await upload(action, context);
+    if (outcome === 'relist') relistNeeded = true;
+    if (outcome === 'ok' && action.replacesDocpath !== undefined) removals.push({ docpath: action.replacesDocpath, replaced: true });
+  }));
+
+  await Promise.all(embeddings.map((action) => embed(action, context)));
+
+  context.signal?.throwIfAborted();
+  if (removals.length > 0) await removeDocuments({ ...context, batchSize: context.deleteBatchSize }, removals);
+  return { relistNeeded };
+}
+
+function applyJournalOnly(action: Action, context: ExecutorContext, uploads: UploadAction[], embeddings: (EmbedAction | UnembedAction)[], removals: RemovalItem[]): void {
+  const { journal, stats } = context;
+  switch (action.kind) {
+    case 'adopt':
+    case 'record':
+      journal.put({ relativePath: action.relativePath, docpath: action.docpath, sha256: action.sha256, size: action.size, mtimeMs: action.mtimeMs });
+      if (action.kind === 'adopt') stats.adopted += 1;
+      else stats.unchanged += 1;
+      break;
+    case 'rename':
+      journal.move(action.fromRelativePath, action.relativePath, { size: action.size, mtimeMs: action.mtimeMs });
+      stats.renamed += 1;
+      break;
+    case 'forget':
+      journal.delete(action.relativePath);
+      break;
+    case 'upload':
+      uploads.push(action);
+      break;
+    case 'embed':
+    case 'unembed':
+      embeddings.push(action);
+      break;
+    case 'remove':
+      removals.push({ docpath: action.docpath, ...(action.reason === 'deleted' && action.relativePath !== undefined ? { relativePath: action.relativePath } : {}) });
+      break;
+    case 'create-folder':
+      break;
+  }
+}
+
+async function upload(action: UploadAction, context: ExecutorContext): Promise<'ok' | 'failed' | 'relist'> {
+  const { journal, stats } = context;
+  const absolutePath = path.join(context.root, ...action.relativePath.split('/'));
+  const intent = journal.beginIntent({ op: 'upload', relativePaths: [action.relativePath], docpaths: action.replacesDocpath ? [action.replacesDocpath] : [] });
+  stats.inFlight.add(action.relativePath);
+  try {
+    const documents = await context.pacer.run('upload', () => context.remote.uploadDocument({
+      orgSlug: context.orgSlug,
+      ...(context.folder === 'custom-documents' ? {} : { folder: context.folder }),
+      filePath: absolutePath,
+      fileName: path.posix.basename(action.relativePath),
+      addToWorkspaces: context.workspaces,
+      metadata: uploadMetadataFor(action.relativePath, action.sha256),
+      ...(context.signal ? { signal: context.signal } : {}),
+    }), { idempotent: false });
+    const document = documents[0];
+    if (!document) throw new RemoteError('the server accepted the upload but returned no document', { kind: 'protocol', method: 'POST', url: 'document/upload', retryable: true, mayHaveApplied: true });
+    // A file that changed while it was sent gets a stat that cannot match: the next pass re-hashes it.
+    const after = await stat(absolutePath).catch(() => undefined);
+    const unchangedDuringUpload = after !== undefined && after.size === action.size && after.mtimeMs === action.mtimeMs;
+    journal.put({ relativePath: action.relativePath, docpath: document.docpath, sha256: action.sha256, size: action.size, mtimeMs: unchangedDuringUpload ? action.mtimeMs : -1 });
+    journal.endIntent(intent.id, 'done');
+    if (action.replacesDocpath !== undefined) stats.replaced += 1;
+    else stats.uploaded += 1;
+    stats.bytesUploaded += action.size;
+    stats.filesDone += 1;
+    context.log.debug({ path: action.relativePath, bytes: action.size, docpath: document.docpath }, 'uploaded');
+    return 'ok';
+  } catch (error) {
+    journal.endIntent(intent.id, 'failed');
+    const ambiguous = error instanceof RemoteError && error.mayHaveApplied;
+    stats.fail({ operation: 'upload', relativePath: action.relativePath, ...describe(error), ...(ambiguous ? { retryable: true } : {}) });
+    context.log.warn({ path: action.relativePath, err: describe(error).message }, 'upload failed');
+    return ambiguous ? 'relist' : 'failed';
+  } finally {
+    stats.inFlight.delete(action.relativePath);
+  }
+}
+
+async function embed(action: EmbedAction | UnembedAction, context: ExecutorContext): Promise<void> {
+  const { journal, stats } = context;
+  const op = action.kind;
+  const intent = journal.beginIntent({ op, relativePaths: [], docpaths: action.docpaths });
+  try {
+    const change = op === 'embed' ? { adds: action.docpaths } : { deletes: action.docpaths };
+    const result = await context.pacer.run(op, () => context.remote.updateEmbeddings(action.workspaceSlug, context.orgSlug, change));
+    journal.endIntent(intent.id, 'done');
+    const failed = new Set(result.failed.map((failure) => failure.docpath));
+    for (const failure of result.failed) stats.fail({ operation: op, docpath: failure.docpath, message: `${op} in ${action.workspaceSlug} failed: ${failure.reason}`, retryable: failure.retryable });
+    const applied = action.docpaths.filter((docpath) => !failed.has(docpath)).length;
+    if (op === 'embed') stats.embedded += applied;
+    else stats.unembedded += applied;
+  } catch (error) {
+    journal.endIntent(intent.id, 'failed');
+    for (const docpath of action.docpaths) stats.fail({ operation: op, docpath, ...describe(error) });
+  }
+}

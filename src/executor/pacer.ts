@@ -1,0 +1,128 @@
+/**
+ * The one queue and the one retry policy per remote host (DESIGN §4, invariant 5).
+ * Concurrency and request rate come from p-queue; retries with exponential backoff and
+ * jitter from p-retry; a `Retry-After` pauses the whole host, not one task.
+ */
+import PQueue from 'p-queue';
+import pRetry from 'p-retry';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RemoteError, isRetryable } from '../errors.js';
+
+export interface PacerOptions {
+  /** Requests in flight at once (default 4). */
+  concurrency?: number;
+  /** Requests started per second; 0 = unlimited (default 10). */
+  ratePerSecond?: number;
+  /** Retries per request after the first attempt (default 5). */
+  retries?: number;
+  /** First backoff delay (default 500 ms); doubles each retry, randomised ×1–2. */
+  minBackoffMs?: number;
+  /** Backoff ceiling (default 60 s). */
+  maxBackoffMs?: number;
+  signal?: AbortSignal;
+  /** Called before each retry (for stats and logs). */
+  onRetry?: (info: { label: string; attempt: number; error: unknown; retryAfterMs: number | undefined }) => void;
+}
+
+export interface RunOptions {
+  /**
+   * False for calls that must not be re-sent when the server may have applied them
+   * (uploads): such a failure is returned to the caller, which re-lists the remote first.
+   */
+  idempotent?: boolean;
+}
+
+/** Monotonic milliseconds: immune to wall-clock jumps. */
+const monotonicNow = (): number => performance.now();
+
+export class Pacer {
+  private readonly queue: PQueue;
+  private readonly options: Required<Omit<PacerOptions, 'signal' | 'onRetry'>> & Pick<PacerOptions, 'signal' | 'onRetry'>;
+  private notBefore = 0;
+  private resumeTimer: NodeJS.Timeout | undefined;
+  /** Retries performed so far. */
+  retries = 0;
+
+  constructor(options: PacerOptions = {}) {
+    this.options = {
+      concurrency: options.concurrency ?? 4,
+      ratePerSecond: options.ratePerSecond ?? 10,
+      retries: options.retries ?? 5,
+      minBackoffMs: options.minBackoffMs ?? 500,
+      maxBackoffMs: options.maxBackoffMs ?? 60_000,
+      signal: options.signal,
+      onRetry: options.onRetry,
+    };
+    const rate = this.options.ratePerSecond;
+    this.queue = new PQueue({
+      concurrency: this.options.concurrency,
+      ...(rate > 0 ? { intervalCap: Math.max(1, Math.round(rate)), interval: Math.round((1000 * Math.max(1, Math.round(rate))) / rate), strict: true } : {}),
+    });
+  }
+
+  /** Tasks waiting plus tasks running. */
+  get depth(): number {
+    return this.queue.size + this.queue.pending;
+  }
+
+  /** Milliseconds until the host may be called again (0 when not paused). */
+  get pausedForMs(): number {
+    return Math.max(0, this.notBefore - monotonicNow());
+  }
+
+  /** Hold every request to this host for `delayMs` (a Retry-After). Never shortens a longer pause. */
+  pauseFor(delayMs: number): void {
+    const until = monotonicNow() + delayMs;
+    if (until <= this.notBefore) return;
+    this.notBefore = until;
+    this.queue.pause();
+    clearTimeout(this.resumeTimer);
+    this.resumeTimer = setTimeout(() => this.queue.start(), Math.ceil(delayMs));
+    this.resumeTimer.unref();
+  }
+
+  /** Run one request through the queue, retried per the policy. */
+  run<T>(label: string, task: () => Promise<T>, runOptions: RunOptions = {}): Promise<T> {
+    const idempotent = runOptions.idempotent ?? true;
+    const willRetry = (error: unknown): boolean =>
+      isRetryable(error) && (idempotent || !(error instanceof RemoteError && error.mayHaveApplied));
+    return pRetry(
+      () => this.queue.add(async () => {
+        // A task dequeued just before a pause still waits for it.
+        for (let wait = this.pausedForMs; wait > 0; wait = this.pausedForMs) await sleep(Math.ceil(wait));
+        this.options.signal?.throwIfAborted();
+        return task();
+      }),
+      {
+        retries: this.options.retries,
+        factor: 2,
+        minTimeout: this.options.minBackoffMs,
+        maxTimeout: this.options.maxBackoffMs,
+        randomize: true,
+        ...(this.options.signal ? { signal: this.options.signal } : {}),
+        onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+          const retryAfterMs = error instanceof RemoteError ? error.retryAfterMs : undefined;
+          if (retryAfterMs !== undefined) this.pauseFor(retryAfterMs);
+          if (retriesLeft > 0 && willRetry(error)) {
+            this.retries += 1;
+            this.options.onRetry?.({ label, attempt: attemptNumber, error, retryAfterMs });
+          }
+        },
+        shouldRetry: ({ error }) => willRetry(error),
+      },
+    );
+  }
+
+  /** Resolves when nothing is queued or running. */
+  onIdle(): Promise<void> {
+    return this.queue.onIdle();
+  }
+
+  /** Stop taking queued work (in-flight requests finish). */
+  stop(): void {
+    this.queue.pause();
+    this.queue.clear();
+    clearTimeout(this.resumeTimer);
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * The narrow views of the API client and the journal the executor needs. Structural, so
+ * the executor is tested with fakes and does not depend on the concrete classes.
+ */
+import type { BatchResult, UploadRequest, UploadedDocument } from '../api/types.js';
+import type { Intent, JournalEntry } from '../core/types.js';
+
+export interface RemotePort {
+  uploadDocument(request: UploadRequest): Promise<UploadedDocument[]>;
+  updateEmbeddings(workspaceSlug: string, orgSlug: string, change: { adds?: string[]; deletes?: string[] }): Promise<BatchResult>;
+  removeFiles(orgSlug: string, docpaths: string[]): Promise<BatchResult>;
+  createFolder(orgSlug: string, folder: string): Promise<{ created: boolean }>;
+}
+
+export interface JournalPort {
+  get(relativePath: string): JournalEntry | undefined;
+  byDocpath(docpath: string): JournalEntry | undefined;
+  put(entry: JournalEntry): void;
+  delete(relativePath: string): void;
+  move(fromRelativePath: string, toRelativePath: string, stat: { size: number; mtimeMs: number }): void;
+  beginIntent(intent: Omit<Intent, 'id' | 'at'>): Intent;
+  endIntent(id: string, outcome: 'done' | 'failed' | 'abandoned'): void;
+}

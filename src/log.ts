@@ -1,0 +1,31 @@
+/**
+ * pino loggers: JSON on stderr (or a file), one child per component, redaction of
+ * credentials compiled once (DESIGN invariant 7).
+ */
+import pino, { type Logger, type LevelWithSilent } from 'pino';
+
+/** Paths pino censors wherever they appear in a log object. */
+export const REDACTED_PATHS = [
+  'apiKey', '*.apiKey', 'key', '*.key', 'authorization', '*.authorization', 'Authorization', '*.Authorization',
+  'headers.authorization', '*.headers.authorization', 'headers["authorization"]', 'req.headers.authorization',
+];
+
+export interface LogOptions {
+  level?: LevelWithSilent;
+  /** Write JSON lines to this file instead of stderr. */
+  file?: string;
+}
+
+/** The root logger of a CLI run. Synchronous writes, so nothing is lost on exit. */
+export function createLogger(options: LogOptions = {}): Logger {
+  const destination = pino.destination({ dest: options.file ?? 2, sync: true, mkdir: options.file !== undefined });
+  return pino({
+    level: options.level ?? 'warn',
+    base: { pid: process.pid },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  }, destination);
+}
+
+/** A logger that drops everything (tests, library use). */
+export const silentLogger = (): Logger => pino({ level: 'silent' });

@@ -1,0 +1,167 @@
+/**
+ * One mirror's sync engine: scan → list → plan → execute → account, repeated until the
+ * remote converges or only failures that need time remain. Used by `sync` (once) and by
+ * `watch` (at start, on a timer, and for dirty paths).
+ */
+import type { Logger } from 'pino';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FolderListing, WorkspaceDetail } from '../api/types.js';
+import { RemoteError } from '../errors.js';
+import { plan, type RemoteView } from '../core/planner.js';
+import type { Plan } from '../core/plan-types.js';
+import type { JournalEntry, JournalMeta, LocalListing } from '../core/types.js';
+import { execute } from '../executor/executor.js';
+import type { Pacer } from '../executor/pacer.js';
+import type { JournalPort, RemotePort } from '../executor/ports.js';
+import type { Stats } from '../stats/stats.js';
+import { scanTree } from '../local/scanner.js';
+import { SHARED_FOLDER, type MirrorSpec } from './mirror.js';
+
+/** What the engine needs from the API client beyond the executor's calls. */
+export interface ListingPort extends RemotePort {
+  listFolder(orgSlug: string, folder: string): Promise<FolderListing>;
+  getWorkspace(workspaceSlug: string, orgSlug: string): Promise<WorkspaceDetail>;
+}
+
+/** What the engine needs from the journal. */
+export interface EngineJournal extends JournalPort {
+  entries(): IterableIterator<JournalEntry>;
+  meta(): JournalMeta;
+  setMeta(patch: Partial<JournalMeta>): void;
+  readonly size: number;
+}
+
+export interface SyncSession {
+  remote: ListingPort;
+  journal: EngineJournal;
+  pacer: Pacer;
+  stats: Stats;
+  log: Logger;
+  spec: MirrorSpec;
+  signal?: AbortSignal;
+}
+
+export interface PassOptions {
+  dryRun?: boolean;
+  /** Only these relative paths (watch); the remote is not listed, the journal is trusted. */
+  scope?: string[];
+  /** Called with the plan before it runs (progress totals, --dry-run output). */
+  onPlan?: (plan: Plan, listing: LocalListing) => void;
+}
+
+export interface PassResult {
+  plan: Plan;
+  listing: LocalListing;
+  relistNeeded: boolean;
+}
+
+/** List the mirror's folder and what each relevant workspace holds from it. */
+export async function listRemote(session: SyncSession): Promise<RemoteView> {
+  const { remote, pacer, spec, journal } = session;
+  const folderListing = await pacer.run('list-folder', () => remote.listFolder(spec.orgSlug, spec.folder));
+  const prefix = `${spec.orgSlug}/${spec.folder}/`;
+  const embeddings: Record<string, string[]> = {};
+  const workspaces = [...new Set([...spec.workspaces, ...journal.meta().workspaces])];
+  await Promise.all(workspaces.map(async (workspaceSlug) => {
+    try {
+      const detail = await pacer.run('get-workspace', () => remote.getWorkspace(workspaceSlug, spec.orgSlug));
+      embeddings[workspaceSlug] = detail.docpaths.filter((docpath) => docpath.startsWith(prefix));
+    } catch (error) {
+      // A workspace dropped from the mirror and since deleted holds nothing to un-embed.
+      if (error instanceof RemoteError && error.kind === 'not-found' && !spec.workspaces.includes(workspaceSlug)) return;
+      throw error;
+    }
+  }));
+  return {
+    folderExists: folderListing.exists,
+    documents: folderListing.documents.map((doc) => ({ docpath: doc.docpath, title: doc.title, docSource: doc.docSource })),
+    embeddings,
+  };
+}
+
+/** Scan the root with the journal's hashes as a cache. */
+export function scanLocal(session: SyncSession, scope?: string[]): Promise<LocalListing> {
+  const { spec, journal } = session;
+  return scanTree({
+    root: spec.root,
+    ignore: spec.ignore,
+    followSymlinks: spec.followSymlinks,
+    knownHash: (relativePath) => journal.get(relativePath),
+    ...(scope ? { scope } : {}),
+    ...(session.signal ? { signal: session.signal } : {}),
+  });
+}
+
+/** One pass: scan, list (unless scoped), plan, execute (unless dry-run). */
+export async function runPass(session: SyncSession, options: PassOptions = {}): Promise<PassResult> {
+  const { spec, journal, stats, log } = session;
+  const listing = await scanLocal(session, options.scope);
+  for (const error of listing.errors) {
+    stats.fail({ operation: 'scan', relativePath: error.relativePath, message: `${error.code}: ${error.message}`, retryable: error.code === 'ECHANGED' });
+  }
+  const remote = options.scope ? undefined : await listRemote(session);
+  const result = plan({
+    local: listing,
+    journalEntries: journal.entries(),
+    journalMeta: journal.meta(),
+    remote,
+    policy: {
+      folder: spec.folder, workspaces: spec.workspaces, keepUnknown: spec.keepUnknown,
+      sharedFolder: spec.folder === SHARED_FOLDER, maxDelete: spec.maxDelete,
+      allowEmptyRoot: spec.allowEmptyRoot, embedBatchSize: spec.embedBatchSize,
+    },
+  });
+  stats.filesTotal = result.summary.uploads + result.summary.replacements + result.summary.removes;
+  stats.bytesTotal = result.summary.uploadBytes;
+  stats.filesDone = 0;
+  stats.unchanged += result.summary.unchanged;
+  options.onPlan?.(result, listing);
+  log.info({ ...result.summary, guards: result.guards.map((guard) => guard.guard), scoped: options.scope !== undefined }, 'planned');
+  if (options.dryRun) return { plan: result, listing, relistNeeded: false };
+
+  const execution = await execute(result, {
+    remote: session.remote, journal, pacer: session.pacer, stats, log, root: spec.root, orgSlug: spec.orgSlug,
+    folder: spec.folder, workspaces: spec.workspaces, deleteBatchSize: spec.deleteBatchSize,
+    ...(session.signal ? { signal: session.signal } : {}),
+  });
+  if (!options.scope && stats.failures.length === 0) {
+    journal.setMeta({ workspaces: spec.workspaces, orgSlug: spec.orgSlug, folder: spec.folder, lastReconcileAt: Date.now() });
+  }
+  return { plan: result, listing, relistNeeded: execution.relistNeeded };
+}
+
+export interface ConvergeOptions extends PassOptions {
+  /** Full passes at most (default 3): later passes pick up what retries could not finish. */
+  maxPasses?: number;
+  /** Wait before the second pass, doubling after (default 2 s). */
+  passBackoffMs?: number;
+}
+
+export interface ConvergeResult {
+  passes: number;
+  /** The first pass's plan (what `--dry-run` shows and the guards that fired). */
+  firstPlan: Plan;
+  lastPlan: Plan;
+}
+
+/** Full passes until nothing is left to do, only permanent failures remain, or maxPasses is reached. */
+export async function syncUntilConverged(session: SyncSession, options: ConvergeOptions = {}): Promise<ConvergeResult> {
+  const maxPasses = Math.max(1, options.maxPasses ?? 3);
+  let firstPlan: Plan | undefined;
+  let lastPlan: Plan | undefined;
+  let passes = 0;
+  for (;;) {
+    passes += 1;
+    session.stats.resetFailures();
+    const pass = await runPass(session, { ...options, ...(passes > 1 ? { onPlan: undefined } : {}) });
+    firstPlan ??= pass.plan;
+    lastPlan = pass.plan;
+    if (options.dryRun) break;
+    const worthRetrying = pass.relistNeeded || session.stats.failures.some((failure) => failure.retryable);
+    if (!worthRetrying || passes >= maxPasses) break;
+    const delay = (options.passBackoffMs ?? 2000) * 2 ** (passes - 1);
+    session.log.warn({ pass: passes, failures: session.stats.failures.length, delayMs: delay }, 'pass ended with retryable failures; running another pass');
+    await sleep(delay, undefined, session.signal ? { signal: session.signal } : undefined);
+  }
+  return { passes, firstPlan, lastPlan };
+}

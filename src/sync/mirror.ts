@@ -1,0 +1,42 @@
+/** What one mirror is: a local root → one remote folder of an org → N workspaces. */
+import type { MaxDelete } from '../core/guards.js';
+
+export interface MirrorSpec {
+  /** Absolute path of the local folder. */
+  root: string;
+  /** Original org slug. */
+  orgSlug: string;
+  /** Remote folder (one level; `custom-documents` means the shared catch-all folder). */
+  folder: string;
+  /** Original workspace slugs. */
+  workspaces: string[];
+  /** Extra gitignore-syntax patterns. */
+  ignore: string[];
+  /** Follow symlinks that stay inside the root (default false). */
+  followSymlinks: boolean;
+  /** Keep documents in the folder that lumensync did not upload (default false). */
+  keepUnknown: boolean;
+  /** Delete guard (default 50%). */
+  maxDelete: MaxDelete;
+  /** Lift the empty-root guard for one run. */
+  allowEmptyRoot: boolean;
+  /** Docpaths per remove-files request (default 50). */
+  deleteBatchSize: number;
+  /** Docpaths per update-embeddings request (default 100). */
+  embedBatchSize: number;
+}
+
+/** The catch-all folder: lumensync never deletes documents there that it did not upload. */
+export const SHARED_FOLDER = 'custom-documents';
+
+/** Defaults for every tunable number of a mirror (documented in the README). */
+export const MIRROR_DEFAULTS = {
+  maxDelete: { kind: 'percent', value: 50 } as MaxDelete,
+  deleteBatchSize: 50,
+  embedBatchSize: 100,
+  concurrency: 4,
+  ratePerSecond: 10,
+  retries: 5,
+  maxBackoffMs: 60_000,
+  maxPasses: 3,
+};
