@@ -1,0 +1,87 @@
+/** Options, constants and small helpers of the LumenOne client (kept apart to keep client.ts readable). */
+import { openAsBlob, readFileSync } from 'node:fs';
+import { FormData } from 'undici';
+import { LumenSyncError } from '../errors.js';
+import { isObject, stringField } from './parse.js';
+import type { BatchResult, RequestObservation, UploadRequest } from './types.js';
+
+/** Options of a LumenOneClient. */
+export interface ClientOptions {
+  /** Server address, e.g. 'http://127.0.0.1:8787'; a trailing '/', '/api' or '/api/v1' is tolerated. */
+  host: string;
+  /** Bearer key; kept private, never logged or serialised. */
+  apiKey: string;
+  /** Account UUID sent as X-Account-Id. */
+  accountId: string;
+  /** Time allowed to open a connection (default 10 s). */
+  connectTimeoutMs?: number;
+  /** Time allowed to the first response byte (default 60 s). */
+  headersTimeoutMs?: number;
+  /** Idle time allowed between body chunks (default 60 s). */
+  bodyTimeoutMs?: number;
+  /** Headers timeout for upload and update-embeddings, which embed synchronously (default 10 min). */
+  uploadTimeoutMs?: number;
+  /** Keep-alive pool size per origin (default 8). */
+  connections?: number;
+  /** Extra CA bundle (PEM) trusted besides the system roots; verification is never disabled. */
+  caFile?: string;
+  /** User-Agent header (default 'lumensync/<version>'). */
+  userAgent?: string;
+  /** Metrics/logging hook, called once per HTTP exchange. */
+  onRequest?: (observation: RequestObservation) => void;
+}
+
+/** The default folder of every organization (contract §4.2). */
+export const DEFAULT_FOLDER = 'custom-documents';
+/** Safety bound on D4 pagination: a server that always says hasMore must not loop forever. */
+export const MAX_FOLDER_PAGES = 10_000;
+
+let cachedVersion: string | undefined;
+/** lumensync's version from package.json, for the User-Agent. */
+export function packageVersion(): string {
+  if (cachedVersion === undefined) {
+    try {
+      const manifest: unknown = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
+      cachedVersion = isObject(manifest) ? (stringField(manifest.version) ?? '0.0.0') : '0.0.0';
+    } catch {
+      cachedVersion = '0.0.0';
+    }
+  }
+  return cachedVersion;
+}
+
+/** Folder names are one path segment (contract §4.2); refuse others before the server does. */
+export function checkFolderName(folder: string): void {
+  if (folder.trim() === '' || /[/\\]/.test(folder) || folder === '.' || folder === '..') {
+    throw new LumenSyncError('LUMENSYNC_CONFIG_INVALID', `The remote folder name "${folder}" is not a single folder name.`, {
+      hint: 'LumenOne folders are one level deep: use a name without "/" or "\\", e.g. reports__2024',
+    });
+  }
+}
+
+/** A 404 that names the organization is about the org, not the folder or document. */
+export const isOrgNotFound = (message: string): boolean => /organi[sz]ation|\borg\b/i.test(message) && !/folder|document|file/i.test(message);
+
+/** A file-backed Blob: the upload streams from disk, never the whole file in memory. */
+export async function openFile(filePath: string): Promise<Blob> {
+  try {
+    return await openAsBlob(filePath);
+  } catch (error) {
+    throw new LumenSyncError('LUMENSYNC_LOCAL_IO', `The file "${filePath}" could not be opened for upload.`, {
+      hint: 'the file vanished or is unreadable; the next pass re-scans it',
+      cause: error,
+    });
+  }
+}
+
+/** The answer to an empty batch: nothing to send, nothing failed. */
+export const emptyBatch = (): BatchResult => ({ status: 200, partial: false, purged: [], failed: [], message: undefined });
+
+/** The multipart body of D1/D2: the file part streamed from disk plus the optional fields. */
+export async function buildUploadForm(upload: UploadRequest): Promise<FormData> {
+  const form = new FormData();
+  form.append('file', await openFile(upload.filePath), upload.fileName);
+  if (upload.addToWorkspaces !== undefined && upload.addToWorkspaces.length > 0) form.append('addToWorkspaces', upload.addToWorkspaces.join(','));
+  if (upload.metadata !== undefined && Object.keys(upload.metadata).length > 0) form.append('metadata', JSON.stringify(upload.metadata));
+  return form;
+}

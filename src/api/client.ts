@@ -1,0 +1,322 @@
+/**
+ * The LumenOne API client: one method per endpoint the sync engine needs (contract §5), taking
+ * original slugs and returning normalised shapes. Hex slugs are derived here (preferring what
+ * the server told us), every failure is a RemoteError, and the API key is never exposed.
+ */
+import { inspect } from 'node:util';
+import { LumenSyncError, RemoteError } from '../errors.js';
+import { normaliseApiBaseUrl } from './base-url.js';
+import { DEFAULT_FOLDER, MAX_FOLDER_PAGES, buildUploadForm, checkFolderName, emptyBatch, isOrgNotFound, packageVersion, type ClientOptions } from './client-support.js';
+import { HttpTransport, type ApiRequest, type ApiResponse } from './http.js';
+import { parseBatchResult } from './multistatus.js';
+import {
+  ResponseShapeError,
+  isObject,
+  parseDocument,
+  parseDocumentTree,
+  parseFolderPage,
+  parseOrganization,
+  parseOrganizations,
+  parseUploadedDocuments,
+  parseWorkspace,
+  parseWorkspaceDetail,
+  parseWorkspaces,
+} from './parse.js';
+import { toHexSlug } from './slugs.js';
+import type {
+  BatchResult,
+  FolderListing,
+  MoveRequest,
+  Organization,
+  RemoteDocument,
+  UploadRequest,
+  UploadedDocument,
+  Workspace,
+  WorkspaceDetail,
+} from './types.js';
+import { checkEmbeddings, checkMoves } from './verify.js';
+
+export { DEFAULT_FOLDER, type ClientOptions } from './client-support.js';
+
+/** Client for one LumenOne host, key and account. */
+export class LumenOneClient {
+  /** `{host}/api`; request paths start with `/v1`. */
+  readonly apiBaseUrl: string;
+  /** The account every account-scoped request is made for. */
+  readonly accountId: string;
+  readonly #transport: HttpTransport;
+  readonly #uploadTimeoutMs: number;
+  /** Hex forms learned from the server (original → hex), preferred over computing them. */
+  readonly #orgSlugHex = new Map<string, string>();
+  readonly #workspaceSlugHex = new Map<string, string>();
+
+  /** Validates the options and opens a keep-alive pool (no request is sent). */
+  constructor(options: ClientOptions) {
+    if (options.apiKey.trim() === '') {
+      throw new LumenSyncError('LUMENSYNC_CONFIG_INVALID', 'No LumenOne API key is configured.', { hint: 'set LUMENONE_API_KEY; keys are issued by your LumenOne superadmin' });
+    }
+    if (options.accountId.trim() === '') {
+      throw new LumenSyncError('LUMENSYNC_CONFIG_INVALID', 'No LumenOne account id is configured.', { hint: 'set LUMENONE_ACCOUNT_ID to the account UUID' });
+    }
+    this.apiBaseUrl = normaliseApiBaseUrl(options.host);
+    this.accountId = options.accountId.trim();
+    this.#uploadTimeoutMs = options.uploadTimeoutMs ?? 600_000;
+    this.#transport = new HttpTransport({
+      apiBaseUrl: this.apiBaseUrl,
+      apiKey: options.apiKey.trim(),
+      accountId: this.accountId,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      headersTimeoutMs: options.headersTimeoutMs ?? 60_000,
+      bodyTimeoutMs: options.bodyTimeoutMs ?? 60_000,
+      connections: options.connections ?? 8,
+      ...(options.caFile === undefined ? {} : { caFile: options.caFile }),
+      userAgent: options.userAgent ?? `lumensync/${packageVersion()}`,
+      ...(options.onRequest === undefined ? {} : { onRequest: options.onRequest }),
+    });
+  }
+
+  /** A1: resolves when the key is valid; RemoteError kind 'auth' otherwise. */
+  async verifyKey(): Promise<void> {
+    const apiRequest: ApiRequest = { method: 'GET', path: '/v1/auth', route: '/v1/auth', withAccount: false };
+    const response = await this.#transport.send(apiRequest);
+    if (isObject(response.body) && response.body.authenticated === false) {
+      throw this.#transport.remoteError(apiRequest, this.#transport.urlOf(apiRequest), { kind: 'auth', cause: 'bad-key', retryable: false }, {
+        status: response.status,
+        serverMessage: 'authenticated: false',
+        mayHaveApplied: false,
+      });
+    }
+  }
+
+  /** O1: the organizations of the configured account (learns their hex slugs). */
+  async listOrganizations(): Promise<Organization[]> {
+    const organizations = await this.#call({ method: 'GET', path: '/v1/orgs', route: '/v1/orgs' }, parseOrganizations);
+    for (const org of organizations) this.#orgSlugHex.set(org.orgSlug, org.orgSlugHex);
+    return organizations;
+  }
+
+  /** O2: one organization by original slug. */
+  async getOrganization(orgSlug: string): Promise<Organization> {
+    const org = await this.#call({ method: 'GET', path: `/v1/org/${this.#orgHex(orgSlug)}`, route: '/v1/org/:orgSlug', context: { orgSlug } }, parseOrganization);
+    this.#orgSlugHex.set(org.orgSlug, org.orgSlugHex);
+    return org;
+  }
+
+  /** O3: the workspaces of an organization (learns their hex slugs). */
+  async listWorkspaces(orgSlug: string): Promise<Workspace[]> {
+    const apiRequest: ApiRequest = { method: 'GET', path: `/v1/org/${this.#orgHex(orgSlug)}/workspaces`, route: '/v1/org/:orgSlug/workspaces', context: { orgSlug } };
+    const workspaces = await this.#call(apiRequest, parseWorkspaces);
+    for (const workspace of workspaces) this.#workspaceSlugHex.set(workspace.workspaceSlug, workspace.workspaceSlugHex);
+    return workspaces;
+  }
+
+  /** O4: create a workspace; its slugs come from the response, never from the name. */
+  async createWorkspace(orgSlug: string, name: string): Promise<Workspace> {
+    const orgHex = this.#orgHex(orgSlug);
+    const primary: ApiRequest = { method: 'POST', path: `/v1/org/${orgHex}/workspace/new`, route: '/v1/org/:orgSlug/workspace/new', json: { name }, context: { orgSlug } };
+    let workspace: Workspace;
+    try {
+      workspace = await this.#call(primary, parseWorkspace);
+    } catch (error) {
+      // The path is UNCONFIRMED (contract §6.5); the alternative is tried only on "no such route".
+      if (!(error instanceof RemoteError) || (error.status !== 404 && error.status !== 405)) throw error;
+      const alternative: ApiRequest = { ...primary, path: `/v1/org/${orgHex}/workspaces`, route: '/v1/org/:orgSlug/workspaces' };
+      workspace = await this.#call(alternative, parseWorkspace).catch(() => Promise.reject(error));
+    }
+    this.#workspaceSlugHex.set(workspace.workspaceSlug, workspace.workspaceSlugHex);
+    return workspace;
+  }
+
+  /** W1: a workspace with its embedded docpaths, normalised to `{org}/{folder}/{storedName}`. */
+  async getWorkspace(workspaceSlug: string, orgSlug: string): Promise<WorkspaceDetail> {
+    const apiRequest: ApiRequest = { method: 'GET', path: `/v1/workspace/${this.#workspaceHex(workspaceSlug)}`, route: '/v1/workspace/:workspaceSlug', context: { orgSlug, workspaceSlug } };
+    const workspace = await this.#call(apiRequest, (body) => parseWorkspaceDetail(body, orgSlug));
+    this.#workspaceSlugHex.set(workspace.workspaceSlug, workspace.workspaceSlugHex);
+    return workspace;
+  }
+
+  /**
+   * W4: embed (`adds`) and un-embed (`deletes`) docpaths. When the answer lists the workspace's
+   * documents, adds that did not land (upstream skips unknown docpaths silently) and deletes that
+   * stayed are reported as failed entries.
+   */
+  async updateEmbeddings(workspaceSlug: string, orgSlug: string, change: { adds?: string[]; deletes?: string[] }): Promise<BatchResult> {
+    const adds = change.adds ?? [];
+    const deletes = change.deletes ?? [];
+    if (adds.length === 0 && deletes.length === 0) return emptyBatch();
+    const apiRequest: ApiRequest = {
+      method: 'POST',
+      path: `/v1/workspace/${this.#workspaceHex(workspaceSlug)}/update-embeddings`,
+      route: '/v1/workspace/:workspaceSlug/update-embeddings',
+      json: { adds, deletes },
+      headersTimeoutMs: this.#uploadTimeoutMs,
+      context: { orgSlug, workspaceSlug },
+    };
+    const response = await this.#transport.send(apiRequest);
+    const result = parseBatchResult(response.status, response.body, orgSlug, [...deletes, ...adds]);
+    return checkEmbeddings(result, response.body, orgSlug, adds, deletes);
+  }
+
+  /** D1/D2: upload one file, streamed from disk; returns every document the server created. */
+  async uploadDocument(upload: UploadRequest): Promise<UploadedDocument[]> {
+    const folder = upload.folder ?? DEFAULT_FOLDER;
+    checkFolderName(folder);
+    const form = await buildUploadForm(upload);
+    const orgHex = this.#orgHex(upload.orgSlug);
+    // custom-documents is D1's own target: no need for the UNCONFIRMED into-folder path.
+    const intoFolder = folder !== DEFAULT_FOLDER;
+    const apiRequest: ApiRequest = {
+      method: 'POST',
+      path: intoFolder ? `/v1/org/${orgHex}/document/upload/${encodeURIComponent(folder)}` : `/v1/org/${orgHex}/document/upload`,
+      route: intoFolder ? '/v1/org/:orgSlug/document/upload/:folder' : '/v1/org/:orgSlug/document/upload',
+      form,
+      headersTimeoutMs: this.#uploadTimeoutMs,
+      context: { orgSlug: upload.orgSlug, folder },
+      ...(upload.signal === undefined ? {} : { signal: upload.signal }),
+    };
+    return this.#call(apiRequest, (body) => parseUploadedDocuments(body, upload.orgSlug, folder));
+  }
+
+  /** D3: every document of the organization, flattened from the folder tree. */
+  async listDocuments(orgSlug: string): Promise<RemoteDocument[]> {
+    const apiRequest: ApiRequest = { method: 'GET', path: `/v1/org/${this.#orgHex(orgSlug)}/documents`, route: '/v1/org/:orgSlug/documents', context: { orgSlug } };
+    return this.#call(apiRequest, (body) => parseDocumentTree(body, orgSlug));
+  }
+
+  /** D4: the documents of one folder, following `hasMore`; an unknown folder → `exists: false`. */
+  async listFolder(orgSlug: string, folder: string): Promise<FolderListing> {
+    checkFolderName(folder);
+    const byDocpath = new Map<string, RemoteDocument>();
+    for (let page = 0; page < MAX_FOLDER_PAGES; page += 1) {
+      const apiRequest: ApiRequest = {
+        method: 'GET',
+        path: `/v1/org/${this.#orgHex(orgSlug)}/documents/folder/${encodeURIComponent(folder)}`,
+        route: '/v1/org/:orgSlug/documents/folder/:folder',
+        context: { orgSlug, folder },
+        accept: (status, message) => status === 404 && !isOrgNotFound(message),
+        ...(page === 0 ? {} : { query: { offset: String(byDocpath.size) } }),
+      };
+      const response = await this.#transport.send(apiRequest);
+      if (response.status === 404) return { folder, exists: false, documents: [] };
+      const parsed = this.#parsed(apiRequest, response, (body) => parseFolderPage(body, orgSlug, folder));
+      const before = byDocpath.size;
+      for (const document of parsed.documents) byDocpath.set(document.docpath, document);
+      if (!parsed.hasMore || byDocpath.size === before) break;
+    }
+    return { folder, exists: true, documents: [...byDocpath.values()] };
+  }
+
+  /** D5: one document by stored name (not docpath); undefined when the server does not know it. */
+  async getDocument(orgSlug: string, storedName: string): Promise<RemoteDocument | undefined> {
+    const apiRequest: ApiRequest = {
+      method: 'GET',
+      path: `/v1/org/${this.#orgHex(orgSlug)}/document/${encodeURIComponent(storedName)}`,
+      route: '/v1/org/:orgSlug/document/:docName',
+      context: { orgSlug },
+      accept: (status, message) => status === 404 && !isOrgNotFound(message),
+    };
+    const response = await this.#transport.send(apiRequest);
+    if (response.status === 404) return undefined;
+    const document = this.#parsed(apiRequest, response, (body) => parseDocument(body, orgSlug, undefined, { folderOptional: true }));
+    if (document.docpath !== '') return document;
+    // The D5 item names the file but not its folder (contract §6.14); the tree knows the folder.
+    return (await this.listDocuments(orgSlug)).find((candidate) => candidate.storedName === document.storedName);
+  }
+
+  /** D6: create a folder; an "already exists" answer (400/409/500) is `created: false`. */
+  async createFolder(orgSlug: string, folder: string): Promise<{ created: boolean }> {
+    checkFolderName(folder);
+    const response = await this.#transport.send({
+      method: 'POST',
+      path: `/v1/org/${this.#orgHex(orgSlug)}/document/create-folder`,
+      route: '/v1/org/:orgSlug/document/create-folder',
+      json: { name: folder },
+      context: { orgSlug, folder },
+      accept: (status, message) => (status === 400 || status === 409 || status === 500) && /already exists/i.test(message),
+    });
+    return { created: response.status >= 200 && response.status < 300 };
+  }
+
+  /** D7: delete a folder with its documents (and their embeddings everywhere). */
+  async removeFolder(orgSlug: string, folder: string): Promise<void> {
+    checkFolderName(folder);
+    await this.#transport.send({
+      method: 'DELETE',
+      path: `/v1/org/${this.#orgHex(orgSlug)}/document/remove-folder`,
+      route: '/v1/org/:orgSlug/document/remove-folder',
+      json: { name: folder },
+      context: { orgSlug, folder },
+    });
+  }
+
+  /**
+   * D8: move documents between folders. Upstream answers 200 with "n/m files not moved" and no
+   * per-file detail; the destination folders are then listed to tell which moves landed.
+   */
+  async moveFiles(orgSlug: string, moves: MoveRequest[]): Promise<BatchResult> {
+    if (moves.length === 0) return emptyBatch();
+    const response = await this.#transport.send({
+      method: 'POST',
+      path: `/v1/org/${this.#orgHex(orgSlug)}/document/move-files`,
+      route: '/v1/org/:orgSlug/document/move-files',
+      json: { files: moves },
+      context: { orgSlug },
+    });
+    const result = parseBatchResult(response.status, response.body, orgSlug, moves.map((move) => move.from));
+    return checkMoves(result, orgSlug, moves, (folder) => this.listFolder(orgSlug, folder));
+  }
+
+  /** D9: purge documents (and their embeddings); 200 all purged, 207 partly (see multistatus.ts). */
+  async removeFiles(orgSlug: string, docpaths: string[]): Promise<BatchResult> {
+    if (docpaths.length === 0) return emptyBatch();
+    const response = await this.#transport.send({
+      method: 'DELETE',
+      path: `/v1/org/${this.#orgHex(orgSlug)}/document/remove-files`,
+      route: '/v1/org/:orgSlug/document/remove-files',
+      json: { files: docpaths },
+      context: { orgSlug },
+    });
+    return parseBatchResult(response.status, response.body, orgSlug, docpaths);
+  }
+
+  /** Close the connection pool. */
+  async close(): Promise<void> {
+    await this.#transport.close();
+  }
+
+  /** Safe description: base URL and account, never the key. */
+  toString(): string {
+    return `LumenOneClient(${this.apiBaseUrl}, account ${this.accountId})`;
+  }
+
+  /** JSON form without the key (for diagnostics dumps). */
+  toJSON(): { apiBaseUrl: string; accountId: string } {
+    return { apiBaseUrl: this.apiBaseUrl, accountId: this.accountId };
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+
+  #orgHex(orgSlug: string): string {
+    return this.#orgSlugHex.get(orgSlug) ?? toHexSlug(orgSlug);
+  }
+
+  #workspaceHex(workspaceSlug: string): string {
+    return this.#workspaceSlugHex.get(workspaceSlug) ?? toHexSlug(workspaceSlug);
+  }
+
+  async #call<T>(apiRequest: ApiRequest, parse: (body: unknown) => T): Promise<T> {
+    return this.#parsed(apiRequest, await this.#transport.send(apiRequest), parse);
+  }
+
+  /** Run a parser; a body it cannot understand becomes a RemoteError of kind 'protocol'. */
+  #parsed<T>(apiRequest: ApiRequest, response: ApiResponse, parse: (body: unknown) => T): T {
+    try {
+      return parse(response.body);
+    } catch (error) {
+      if (error instanceof ResponseShapeError) throw this.#transport.shapeFailure(apiRequest, this.#transport.urlOf(apiRequest), response.status, error);
+      throw error;
+    }
+  }
+}
