@@ -7,6 +7,7 @@ import PQueue from 'p-queue';
 import pRetry from 'p-retry';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { setMaxListeners } from 'node:events';
 import { RemoteError, isRetryable } from '../errors.js';
 
 export interface PacerOptions {
@@ -54,6 +55,8 @@ export class Pacer {
       signal: options.signal,
       onRetry: options.onRetry,
     };
+    // Every queued request listens on the run's abort signal; thousands are normal here.
+    if (options.signal) setMaxListeners(0, options.signal);
     const rate = this.options.ratePerSecond;
     this.queue = new PQueue({
       concurrency: this.options.concurrency,
@@ -78,8 +81,8 @@ export class Pacer {
     this.notBefore = until;
     this.queue.pause();
     clearTimeout(this.resumeTimer);
+    // Not unref'd: during a pause this timer may be the only thing keeping the run alive.
     this.resumeTimer = setTimeout(() => this.queue.start(), Math.ceil(delayMs));
-    this.resumeTimer.unref();
   }
 
   /** Run one request through the queue, retried per the policy. */

@@ -96,7 +96,8 @@ export function scanLocal(session: SyncSession, scope?: string[]): Promise<Local
 export async function runPass(session: SyncSession, options: PassOptions = {}): Promise<PassResult> {
   const { spec, journal, stats, log } = session;
   const listing = await scanLocal(session, options.scope);
-  for (const error of listing.errors) {
+  // A missing or unreadable root is the guards' business (exit 4), not a per-file failure.
+  for (const error of listing.rootStatus === 'ok' ? listing.errors : []) {
     stats.fail({ operation: 'scan', relativePath: error.relativePath, message: `${error.code}: ${error.message}`, retryable: error.code === 'ECHANGED' });
   }
   const remote = options.scope ? undefined : await listRemote(session);

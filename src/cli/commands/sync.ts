@@ -1,10 +1,11 @@
-/** `lumensync sync <dir>`: one pass (and follow-up passes for retryable failures), then exit. */
+/** `lumensync sync [dir]`: for each mirror, one pass (and follow-up passes for retryable failures), then exit. */
 import type { Argv, CommandModule } from 'yargs';
 import { createLogger } from '../../log.js';
 import { syncUntilConverged } from '../../sync/engine.js';
 import { EXIT, exitCodeForOutcome, type ExitCode } from '../exit-codes.js';
 import { mirrorOptions, type MirrorArgs } from '../mirror-options.js';
-import { resolveSettings } from '../../config/settings.js';
+import type { Logger } from 'pino';
+import { resolveSettings, type MirrorSettings, type Settings } from '../../config/settings.js';
 import { openSession } from '../session.js';
 import { printJson, printLine } from '../output.js';
 import { renderPlan, renderSummary } from '../render.js';
@@ -17,13 +18,24 @@ interface SyncArgs extends MirrorArgs {
   progress?: boolean;
 }
 
-/** Run a sync; returns the exit code (main.ts owns process.exit). */
+/** Run a sync of every resolved mirror, in order; returns the first non-zero exit code (main.ts owns process.exit). */
 export async function runSync(args: SyncArgs, signal?: AbortSignal): Promise<ExitCode> {
   const settings = await resolveSettings(args);
   const log = createLogger({ level: settings.log.level, ...(settings.log.file ? { file: settings.log.file } : {}) });
-  const mirror = settings.mirrors[0]!;
+  let worst: ExitCode = EXIT.OK;
+  for (const mirror of settings.mirrors) {
+    if (signal?.aborted) break;
+    if (settings.mirrors.length > 1 && !args.json) printLine(`mirror ${mirror.name}: ${mirror.spec.root} → ${mirror.spec.orgSlug}/${mirror.spec.folder}`);
+    const exitCode = await syncMirror(args, settings, mirror, log, signal);
+    if (worst === EXIT.OK) worst = exitCode;
+  }
+  return worst;
+}
+
+/** One mirror's sync: open, pass(es), print, close. */
+async function syncMirror(args: SyncArgs, settings: Settings, mirror: MirrorSettings, log: Logger, signal?: AbortSignal): Promise<ExitCode> {
   const opened = await openSession({
-    connection: settings.connection, spec: mirror.spec, stateDir: mirror.stateDir, log, pacing: settings.pacing,
+    connection: settings.connection, spec: mirror.spec, stateDir: mirror.stateDir, log: settings.mirrors.length > 1 ? log.child({ mirror: mirror.name }) : log, pacing: settings.pacing,
     ...(signal ? { signal } : {}),
   });
   const { session } = opened;
@@ -39,10 +51,12 @@ export async function runSync(args: SyncArgs, signal?: AbortSignal): Promise<Exi
     });
     progress.stop();
     const snapshot = session.stats.snapshot();
-    const guardsBlocked = result.lastPlan.blockedRemoves.length > 0;
+    const rootGuarded = result.lastPlan.guards.some((guard) => guard.guard.startsWith('root-'));
+    const guardsBlocked = result.lastPlan.blockedRemoves.length > 0 || rootGuarded;
     const exitCode = exitCodeForOutcome(snapshot.failures, guardsBlocked);
     if (args.json) {
       printJson({
+        ...(settings.mirrors.length > 1 ? { mirror: mirror.name } : {}),
         exitCode, dryRun, passes: result.passes, stateDir: opened.stateDir, mirrorId: opened.mirrorId,
         ...(dryRun ? { plan: result.firstPlan } : {}),
         guards: result.lastPlan.guards, blockedDeletes: result.lastPlan.blockedRemoves.length,
@@ -60,14 +74,16 @@ export async function runSync(args: SyncArgs, signal?: AbortSignal): Promise<Exi
 }
 
 export const syncCommand: CommandModule<object, SyncArgs> = {
-  command: 'sync <dir>',
-  describe: 'Mirror <dir> into a LumenOne folder and its workspaces once, then exit',
+  command: 'sync [dir]',
+  describe: 'Mirror <dir> (or every mirror of --config) into LumenOne once, then exit',
   builder: (yargs: Argv) => mirrorOptions(yargs)
-    .positional('dir', { type: 'string', describe: 'local folder to mirror' })
+    .positional('dir', { type: 'string', describe: 'local folder to mirror (omit with --config to sync every mirror of the file)' })
     .option('dry-run', { type: 'boolean', default: false, describe: 'print the plan and send no mutation' })
     .option('max-passes', { type: 'number', default: MIRROR_DEFAULTS.maxPasses, describe: 'full passes at most when failures are retryable' })
     .option('progress', { type: 'boolean', default: true, describe: 'progress on stderr (bar on a TTY, a line every 5 s otherwise)' })
     .example('$0 sync ./handbook --org acme --folder handbook --workspace support-bot', 'mirror ./handbook into acme/handbook, embedded in support-bot')
+    .example('$0 sync --config lumensync.json', 'sync every mirror of the config file, in order')
+    .example('$0 sync --config lumensync.json --mirror handbook', 'sync one mirror of the config file')
     .example('$0 sync ./handbook --org acme --folder handbook --dry-run', 'show what would change, change nothing')
     .example('$0 sync ./handbook --org acme --folder handbook --max-delete 100%', 'allow a pass to delete everything (after a deliberate cleanup)') as unknown as Argv<SyncArgs>,
   handler: () => undefined,
