@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.bench-tmp/'] },
+  { ignores: ['dist/', 'node_modules/', '.bench-tmp/', 'ecosystem.config.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -13,5 +13,5 @@ export default tseslint.config(
       'no-console': ['error'],
     },
   },
-  { files: ['src/cli/output.ts', 'test/**/*.ts', 'bin/**/*.js'], rules: { 'no-console': 'off' } },
+  { files: ['src/cli/output.ts', 'test/**/*.ts', 'bin/**/*.js', 'scripts/**/*.mjs'], rules: { 'no-console': 'off' } },
 );

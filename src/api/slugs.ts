@@ -26,7 +26,7 @@ export const decodeIfHexSlug = (value: string): string | undefined => {
   try {
     const decoded = fromHexSlug(value);
     // A real slug is printable, without control characters or slashes.
-    if (!/^[^\u0000-\u001f\u007f/]+$/u.test(decoded)) return undefined;
+    if (!/^[^\p{Cc}/]+$/u.test(decoded)) return undefined;
     return decoded;
   } catch {
     return undefined;

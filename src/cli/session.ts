@@ -54,7 +54,9 @@ export async function openSession(input: SessionInput): Promise<OpenSession> {
     const mirrorId = mirrorIdFor({ apiBaseUrl: client.apiBaseUrl, accountId: connection.accountId, orgSlug: spec.orgSlug, folder: spec.folder, root: spec.root });
     const stateDir = input.stateDir ?? defaultStateDir(mirrorId);
     await assertStateDirOutsideRoot(stateDir, spec.root);
-    journal = await Journal.open({ stateDir });
+    // LUMENSYNC_JOURNAL_COMPACT_EVERY tunes how many records trigger a compaction (default in journal.ts).
+    const compactEvery = Number(process.env.LUMENSYNC_JOURNAL_COMPACT_EVERY);
+    journal = await Journal.open({ stateDir, ...(Number.isInteger(compactEvery) && compactEvery > 0 ? { compactEvery } : {}) });
     const openJournal = journal;
     if (journal.recovery.openIntents.length > 0) {
       input.log.warn({ openIntents: journal.recovery.openIntents.length }, 'previous run stopped mid-operation; the remote listing settles what it did');

@@ -54,7 +54,8 @@ async function main(): Promise<void> {
       say(`  ${String(doc.title).padEnd(36)} ${embedded.has(doc.docpath) ? 'embedded in support-bot' : 'NOT embedded'}  ${doc.storedName}`);
     }
     const uploads = emulator.requestLog.filter((entry) => entry.upload).length;
-    say(`\n${documents.length} documents for ${documents.length} files; ${uploads} uploads in total across 4 runs (8 first + 2 for the edit and the new file; the rename cost none).`);
+    say(`\n${documents.length} documents; ${uploads} uploads across the 4 runs (the no-op run, the dry run and the rename sent none).`);
+    say('A renamed file keeps its document, so the server still shows its first title until its content changes.');
   } finally {
     await emulator.close();
     await rm(work, { recursive: true, force: true });
