@@ -1,0 +1,295 @@
+/**
+ * The local listing: walk the mirror root, apply ignore rules, stat every regular file and hash
+ * only what the journal cannot vouch for. Never writes anything (invariant 8) and never throws
+ * for a problem with one path: those become `errors`, and the engine blocks deletes for the pass.
+ */
+import { constants as fsConstants, type Dirent, type Stats } from 'node:fs';
+import { open, opendir, readdir, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { LumenSyncError } from '../errors.js';
+import type { LocalListing } from '../core/types.js';
+import { abortedError } from './hash.js';
+import { FileIntake } from './file-intake.js';
+import { IGNORE_FILE_NAME, IgnoreRules, matchesDefaultIgnore } from './ignore.js';
+import { errnoCode, GONE_CODES, joinRelative, ScanResults } from './scan-results.js';
+import { normaliseScope, type ScopeTree } from './scope.js';
+
+/** What to scan and how. */
+export interface ScanOptions {
+  /** Absolute path of the mirror root. */
+  root: string;
+  /** Extra gitignore-syntax patterns (`--ignore`), relative to the root. */
+  ignore?: string[];
+  /** Default false: symlinks are skipped (counted as ignored). True: follow those whose real path stays inside the root; loops, escapes and dangling links are reported as errors. */
+  followSymlinks?: boolean;
+  /** What the journal knows: when size and mtimeMs match, the cached sha256 is trusted and the file is not read. */
+  knownHash?: (relativePath: string) => { size: number; mtimeMs: number; sha256: string } | undefined;
+  /** Limit the scan to these relative paths (files or directories) — used by the watch daemon for dirty paths. */
+  scope?: string[];
+  /** Files hashed at once on the thread pool (default 4); small files on a fast disk are hashed inline. */
+  hashConcurrency?: number;
+  /** lstat calls in flight on the thread pool (default 64): scoped lookups, and every file once the disk measured slow. */
+  statConcurrency?: number;
+  /** Stops the scan; scanTree then rejects with LUMENSYNC_ABORTED. */
+  signal?: AbortSignal;
+  /** Called now and then (at most every 100 ms) and once at the end. */
+  onProgress?: (progress: { filesSeen: number; filesHashed: number; bytesHashed: number }) => void;
+  /** Test seams; production code leaves this unset. */
+  hooks?: ScanHooks;
+}
+
+/** Test seams into the scanner. */
+export interface ScanHooks {
+  /** Runs after a file's content was read for hashing and before its closing stat (simulates a concurrent writer). */
+  afterHashRead?: (relativePath: string) => void;
+  /** Use thread-pool stats and hashes from the start (the path taken once the disk measures slow). */
+  forceAsync?: boolean;
+}
+
+/** One directory being walked. `realChain` is kept only when following symlinks (loop detection). */
+interface Frame {
+  absolutePath: string;
+  relativePath: string;
+  rules: IgnoreRules;
+  realChain: RealChain | undefined;
+}
+
+/** Real paths of the directories from the root down to the current one. */
+interface RealChain {
+  realPath: string;
+  parent: RealChain | undefined;
+}
+
+const withTrailingSep = (directory: string): string => (directory.endsWith(path.sep) ? directory : directory + path.sep);
+
+/** Names in `absolutePath` that are not valid UTF-8 (Node decodes them with U+FFFD), found by re-reading the directory as bytes. */
+async function invalidNamesIn(absolutePath: string): Promise<Set<string>> {
+  const invalid = new Set<string>();
+  for (const raw of await readdir(absolutePath, { encoding: 'buffer' })) {
+    const decoded = raw.toString('utf8');
+    if (!Buffer.from(decoded, 'utf8').equals(raw)) invalid.add(decoded);
+  }
+  return invalid;
+}
+
+/** Text of an ignore file, or undefined when it is not a regular file (a FIFO there must not hang the scan). */
+async function readIgnoreFileText(absolutePath: string): Promise<string | undefined> {
+  const handle = await open(absolutePath, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
+  try {
+    if (!(await handle.stat()).isFile()) return undefined;
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Walk the mirror root (or the `scope` within it) and return the sorted listing. */
+export async function scanTree(options: ScanOptions): Promise<LocalListing> {
+  if (!path.isAbsolute(options.root)) {
+    throw new LumenSyncError('LUMENSYNC_USAGE', `scan root must be an absolute path: ${options.root}`, {
+      hint: 'Resolve the folder against the current directory before scanning it.',
+    });
+  }
+  const scope = options.scope === undefined ? undefined : normaliseScope(options.scope);
+  const results = new ScanResults(options.signal, options.onProgress);
+  const walker = new TreeWalker(options, path.resolve(options.root), results);
+  await walker.run(scope?.tree ?? 'all');
+  if (options.signal?.aborted) throw abortedError('scan');
+  if (results.fatal) throw results.fatal.error;
+  return results.toListing(scope?.relativePaths);
+}
+
+/** Walks directories, applies ignore rules and symlink policy, and hands regular files to the intake. */
+class TreeWalker {
+  private readonly options: ScanOptions;
+  private readonly rootPath: string;
+  private readonly results: ScanResults;
+  private readonly intake: FileIntake;
+  private readonly follow: boolean;
+  private rootRealPath = '';
+
+  constructor(options: ScanOptions, rootPath: string, results: ScanResults) {
+    this.options = options;
+    this.rootPath = rootPath;
+    this.results = results;
+    this.follow = options.followSymlinks ?? false;
+    this.intake = new FileIntake(results, {
+      knownHash: options.knownHash,
+      hashConcurrency: options.hashConcurrency,
+      statConcurrency: options.statConcurrency,
+      signal: options.signal,
+      forceAsync: options.hooks?.forceAsync,
+      afterHashRead: options.hooks?.afterHashRead,
+    });
+  }
+
+  /** Check the root, walk it, wait for every hash. Rejects only on a non-filesystem failure of the root check. */
+  async run(scopeTree: ScopeTree): Promise<void> {
+    if (!(await this.checkRoot(scopeTree !== 'all'))) return;
+    const rules = IgnoreRules.forRoot(this.options.ignore ?? []);
+    const realChain = this.follow ? { realPath: this.rootRealPath, parent: undefined } : undefined;
+    await this.walkDirectory({ absolutePath: this.rootPath, relativePath: '', rules, realChain }, scopeTree);
+    await this.intake.settle();
+  }
+
+  /** Root health first: an unmounted drive must read as 'missing', never as an empty folder. */
+  private async checkRoot(scoped: boolean): Promise<boolean> {
+    try {
+      const rootStats = await stat(this.rootPath);
+      if (!rootStats.isDirectory()) {
+        this.results.failRoot('not-directory', 'ENOTDIR', 'the mirror root is not a directory');
+        return false;
+      }
+      if (this.follow) this.rootRealPath = await realpath(this.rootPath);
+      // A scoped scan never lists the root, so prove here that it can be read.
+      if (scoped) await (await opendir(this.rootPath)).close();
+      return true;
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code === undefined) throw error;
+      this.results.failRoot(GONE_CODES.has(code) ? 'missing' : 'unreadable', code, (error as Error).message);
+      return false;
+    }
+  }
+
+  private isIgnored(rules: IgnoreRules, relativePath: string, name: string, isDirectory: boolean): boolean {
+    return rules.onlyDefaults ? matchesDefaultIgnore(name, isDirectory) : rules.isIgnored(relativePath, isDirectory);
+  }
+
+  private childFrame(parent: Frame, rules: IgnoreRules, name: string, targetRealPath?: string): Frame {
+    const realChain = parent.realChain
+      ? { realPath: targetRealPath ?? `${parent.realChain.realPath}${path.sep}${name}`, parent: parent.realChain }
+      : undefined;
+    return { absolutePath: `${parent.absolutePath}${path.sep}${name}`, relativePath: joinRelative(parent.relativePath, name), rules, realChain };
+  }
+
+  /** The rules in force in `frame`'s directory with its `.lumenignore`; undefined when that file exists but cannot be read. */
+  private async loadIgnoreFile(frame: Frame): Promise<IgnoreRules | undefined> {
+    try {
+      const content = await readIgnoreFileText(`${frame.absolutePath}${path.sep}${IGNORE_FILE_NAME}`);
+      return content === undefined ? frame.rules : frame.rules.withIgnoreFile(frame.relativePath, content);
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code !== undefined && GONE_CODES.has(code)) return frame.rules;
+      // Unknown rules: listing this directory could upload what the user meant to keep out.
+      this.results.recordError(joinRelative(frame.relativePath, IGNORE_FILE_NAME), error);
+      return undefined;
+    }
+  }
+
+  /** Read a directory; undefined (and recorded) when it cannot be. */
+  private async readDirectory(frame: Frame): Promise<Dirent[] | undefined> {
+    try {
+      return await readdir(frame.absolutePath, { withFileTypes: true });
+    } catch (error) {
+      const code = errnoCode(error);
+      // The root vanishing after its check is an unmounted drive, not an empty folder.
+      if (frame.relativePath === '' && code !== undefined && GONE_CODES.has(code)) this.results.failRoot('missing', code, (error as Error).message);
+      else this.results.recordError(frame.relativePath, error);
+      return undefined;
+    }
+  }
+
+  /** Walk one directory: everything in it (`'all'`), or only the scoped children. */
+  private async walkDirectory(frame: Frame, scope: ScopeTree): Promise<void> {
+    if (this.results.stopped()) return;
+    if (scope !== 'all') return this.walkScoped(frame, scope);
+    const dirents = await this.readDirectory(frame);
+    if (dirents === undefined) return;
+    let rules = frame.rules;
+    let invalidNames: Set<string> | undefined;
+    for (const dirent of dirents) {
+      if (dirent.name === IGNORE_FILE_NAME) {
+        const loaded = await this.loadIgnoreFile(frame);
+        if (loaded === undefined) return;
+        rules = loaded;
+      }
+      if (invalidNames === undefined && dirent.name.includes('\uFFFD')) {
+        try {
+          invalidNames = await invalidNamesIn(frame.absolutePath);
+        } catch (error) {
+          this.results.recordError(frame.relativePath, error);
+          return;
+        }
+      }
+    }
+    const fileNames: string[] = [];
+    const subtasks: Promise<void>[] = [];
+    for (const dirent of dirents) {
+      const name = dirent.name;
+      const relativePath = joinRelative(frame.relativePath, name);
+      const isDirectory = dirent.isDirectory();
+      if (this.isIgnored(rules, relativePath, name, isDirectory)) this.results.ignored++;
+      else if (invalidNames?.has(name)) {
+        this.results.addError(relativePath, 'EILSEQ', 'name is not valid UTF-8, so it cannot be named remotely; rename it to sync it');
+      } else if (isDirectory) subtasks.push(this.walkDirectory(this.childFrame(frame, rules, name), 'all'));
+      else if (dirent.isFile()) fileNames.push(name);
+      else if (dirent.isSymbolicLink() && this.follow) subtasks.push(this.followSymlink(frame, rules, name, 'all'));
+      else this.results.ignored++; // symlinks when not following; FIFOs, sockets, devices (reading a FIFO would block)
+    }
+    // Subdirectory reads are already queued on the thread pool while this directory's files are stat'ed.
+    await this.intake.statFiles(frame.absolutePath, frame.relativePath, fileNames);
+    await Promise.all(subtasks);
+  }
+
+  /** Walk only the scoped children of a directory, without listing it. */
+  private async walkScoped(frame: Frame, scope: Map<string, ScopeTree>): Promise<void> {
+    const rules = await this.loadIgnoreFile(frame);
+    if (rules === undefined) return;
+    const visit = async (name: string, childScope: ScopeTree): Promise<void> => {
+      const relativePath = joinRelative(frame.relativePath, name);
+      const absolutePath = `${frame.absolutePath}${path.sep}${name}`;
+      const stats = await this.intake.lstat(relativePath, absolutePath);
+      if (stats === undefined) return;
+      const isDirectory = stats.isDirectory();
+      if (this.isIgnored(rules, relativePath, name, isDirectory)) this.results.ignored++;
+      else if (isDirectory) await this.walkDirectory(this.childFrame(frame, rules, name), childScope);
+      else if (stats.isFile()) {
+        // A scoped path that runs through a file ('a.txt/b') names nothing.
+        if (childScope === 'all') this.intake.accept(relativePath, absolutePath, stats, false);
+      } else if (stats.isSymbolicLink() && this.follow) await this.followSymlink(frame, rules, name, childScope);
+      else this.results.ignored++;
+    };
+    await Promise.all(Array.from(scope, ([name, childScope]) => visit(name, childScope)));
+  }
+
+  /** Follow one symlink (followSymlinks: true): files and directories inside the root only, never a loop. */
+  private async followSymlink(frame: Frame, rules: IgnoreRules, name: string, scope: ScopeTree): Promise<void> {
+    const relativePath = joinRelative(frame.relativePath, name);
+    const absolutePath = `${frame.absolutePath}${path.sep}${name}`;
+    let targetStats: Stats;
+    let targetRealPath: string;
+    try {
+      targetStats = await stat(absolutePath);
+      targetRealPath = await realpath(absolutePath);
+    } catch (error) {
+      // A dangling link may point at an unmounted drive: report it, so deletes stay blocked.
+      if (errnoCode(error) === 'ENOENT') this.results.addError(relativePath, 'ENOENT', 'symlink target does not exist; not followed');
+      else this.results.recordError(relativePath, error);
+      return;
+    }
+    if (targetRealPath !== this.rootRealPath && !targetRealPath.startsWith(withTrailingSep(this.rootRealPath))) {
+      this.results.addError(relativePath, 'EOUTSIDE', `symlink points outside the mirror root (${targetRealPath}); not followed`);
+    } else if (targetStats.isDirectory()) {
+      if (this.isIgnored(rules, relativePath, name, true)) this.results.ignored++;
+      else if (loopsBack(frame.realChain, targetRealPath)) {
+        this.results.addError(relativePath, 'ELOOP', `symlink loops back to ${targetRealPath}, which contains it; not followed`);
+      } else {
+        await this.walkDirectory(this.childFrame(frame, rules, name, targetRealPath), scope);
+      }
+    } else if (targetStats.isFile()) {
+      if (scope === 'all') this.intake.accept(relativePath, absolutePath, targetStats, true);
+    } else {
+      this.results.ignored++;
+    }
+  }
+}
+
+/** True when `targetRealPath` is a directory being walked, or contains one: following it would never end. */
+function loopsBack(chain: RealChain | undefined, targetRealPath: string): boolean {
+  const targetPrefix = withTrailingSep(targetRealPath);
+  for (let link = chain; link !== undefined; link = link.parent) {
+    if (link.realPath === targetRealPath || link.realPath.startsWith(targetPrefix)) return true;
+  }
+  return false;
+}
