@@ -1,8 +1,9 @@
 /**
- * pino loggers: JSON on stderr (or a file), one child per component, redaction of
- * credentials compiled once (DESIGN invariant 7).
+ * pino loggers: JSON on stderr (or a file), pretty (pino-pretty) when stderr is a terminal,
+ * one child per component, redaction of credentials compiled once (DESIGN invariant 7).
  */
 import pino, { type Logger, type LevelWithSilent } from 'pino';
+import pretty from 'pino-pretty';
 
 /** Paths pino censors wherever they appear in a log object. */
 export const REDACTED_PATHS = [
@@ -14,11 +15,17 @@ export interface LogOptions {
   level?: LevelWithSilent;
   /** Write JSON lines to this file instead of stderr. */
   file?: string;
+  /** Human-readable lines (default: when logging to stderr and stderr is a terminal). */
+  pretty?: boolean;
 }
 
 /** The root logger of a CLI run. Synchronous writes, so nothing is lost on exit. */
 export function createLogger(options: LogOptions = {}): Logger {
-  const destination = pino.destination({ dest: options.file ?? 2, sync: true, mkdir: options.file !== undefined });
+  const usePretty = options.pretty ?? (options.file === undefined && process.stderr.isTTY === true);
+  // Redaction runs before either stream sees the object, so pretty output is censored too.
+  const destination = usePretty
+    ? pretty({ sync: true, destination: 2, colorize: process.stderr.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
+    : pino.destination({ dest: options.file ?? 2, sync: true, mkdir: options.file !== undefined });
   return pino({
     level: options.level ?? 'warn',
     base: { pid: process.pid },

@@ -1,13 +1,26 @@
-/** Where the server is and who we are: flags > environment, with the key from env or a key file. */
+/**
+ * Where the server is and who we are. Precedence per value: flag > environment > config file.
+ * The key: --api-key-file > LUMENONE_API_KEY > LUMENONE_API_KEY_FILE > file `apiKey` > file `apiKeyFile`.
+ */
 import { readFile, stat } from 'node:fs/promises';
 import { LumenSyncError } from '../errors.js';
 
+/** The connection flags as parsed (undefined = not given). */
 export interface ConnectionInput {
   host?: string | undefined;
   account?: string | undefined;
   apiKeyFile?: string | undefined;
 }
 
+/** The `connection` section of a config file (paths absolute). */
+export interface FileConnection {
+  host?: string | undefined;
+  account?: string | undefined;
+  apiKeyFile?: string | undefined;
+  apiKey?: string | undefined;
+}
+
+/** A complete connection; `apiKey` must never be printed or logged. */
 export interface Connection {
   host: string;
   accountId: string;
@@ -35,29 +48,39 @@ export async function readKeyFile(file: string): Promise<string> {
 }
 
 /** Resolve the connection, reporting every missing piece at once. */
-export async function resolveConnection(input: ConnectionInput, env: NodeJS.ProcessEnv = process.env): Promise<Connection> {
+export async function resolveConnection(input: ConnectionInput, env: NodeJS.ProcessEnv = process.env, file: FileConnection = {}): Promise<Connection> {
   const problems: string[] = [];
-  const host = input.host ?? env.LUMENONE_HOST;
-  const accountId = input.account ?? env.LUMENONE_ACCOUNT_ID;
-  if (!host) problems.push('no server: set LUMENONE_HOST or pass --host (e.g. http://127.0.0.1:8787 for `lumensync emulator`)');
+  const host = input.host ?? (env.LUMENONE_HOST?.trim() || undefined) ?? file.host;
+  const accountId = input.account ?? (env.LUMENONE_ACCOUNT_ID?.trim() || undefined) ?? file.account;
+  if (!host) problems.push('no server: set LUMENONE_HOST, pass --host, or set connection.host in the config file (e.g. http://127.0.0.1:8787 for `lumensync emulator`)');
   else {
     try {
       const url = new URL(host);
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') problems.push(`--host ${host} must start with http:// or https://`);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') problems.push(`host ${host} must start with http:// or https://`);
     } catch {
-      problems.push(`--host ${JSON.stringify(host)} is not a URL (expected e.g. https://lumenone.example.com)`);
+      problems.push(`host ${JSON.stringify(host)} is not a URL (expected e.g. https://lumenone.example.com)`);
     }
   }
-  if (!accountId) problems.push('no account: set LUMENONE_ACCOUNT_ID or pass --account (the account UUID)');
+  if (!accountId) problems.push('no account: set LUMENONE_ACCOUNT_ID, pass --account, or set connection.account in the config file (the account UUID)');
   else if (!UUID.test(accountId)) problems.push(`account ${JSON.stringify(accountId)} is not a UUID (expected e.g. 11111111-2222-3333-4444-555555555555)`);
-  let apiKey: string | undefined;
-  if (input.apiKeyFile) apiKey = await readKeyFile(input.apiKeyFile);
-  else apiKey = env.LUMENONE_API_KEY?.trim() || undefined;
-  if (!apiKey) problems.push('no API key: set LUMENONE_API_KEY or pass --api-key-file <file>');
+  const apiKey = await resolveApiKey(input, env, file);
+  if (!apiKey) problems.push('no API key: set LUMENONE_API_KEY, or pass --api-key-file <file> (mode 0600), or set connection.apiKeyFile in the config file');
   if (problems.length > 0 || !host || !accountId || !apiKey) {
     throw new LumenSyncError('LUMENSYNC_CONFIG_INVALID', `incomplete connection settings:\n  - ${problems.join('\n  - ')}`, { hint: 'see `lumensync sync --help` and the README section "Configuration"' });
   }
   return { host, accountId, apiKey };
+}
+
+/** The key by precedence; a key file is read only when it is the one chosen. */
+async function resolveApiKey(input: ConnectionInput, env: NodeJS.ProcessEnv, file: FileConnection): Promise<string | undefined> {
+  if (input.apiKeyFile) return readKeyFile(input.apiKeyFile);
+  const fromEnv = env.LUMENONE_API_KEY?.trim();
+  if (fromEnv) return fromEnv;
+  const envFile = env.LUMENONE_API_KEY_FILE?.trim();
+  if (envFile) return readKeyFile(envFile);
+  if (file.apiKey?.trim()) return file.apiKey.trim();
+  if (file.apiKeyFile) return readKeyFile(file.apiKeyFile);
+  return undefined;
 }
 
 /** Warn-worthy: plain http to a host that is not loopback sends the key in clear. */

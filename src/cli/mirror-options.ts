@@ -5,8 +5,11 @@ import { LumenSyncError } from '../errors.js';
 import { parseMaxDelete } from '../core/guards.js';
 import { MIRROR_DEFAULTS, type MirrorSpec } from '../sync/mirror.js';
 
+/** The parsed mirror and connection flags; undefined means "not given" (so env and file can fill it). */
 export interface MirrorArgs {
   dir?: string;
+  config?: string;
+  mirror?: string[];
   org?: string;
   folder?: string;
   workspace?: string[];
@@ -30,30 +33,43 @@ export interface MirrorArgs {
   json?: boolean;
 }
 
-/** Add the mirror and connection flags to a command. */
-export function mirrorOptions<T>(yargs: Argv<T>): Argv<T> {
+/** Log levels pino accepts (the --log-level choices). */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+/** The connection and config-file flags (shared by sync, watch, doctor, init). No yargs defaults: resolution fills them. */
+export function connectionOptions<T>(yargs: Argv<T>): Argv<T> {
   return yargs
+    .option('config', { type: 'string', describe: 'config file (JSON, see config/lumensync.example.json) [env LUMENSYNC_CONFIG]' })
+    .option('host', { type: 'string', describe: 'LumenOne base URL [env LUMENONE_HOST; file connection.host]' })
+    .option('account', { type: 'string', describe: 'account UUID [env LUMENONE_ACCOUNT_ID; file connection.account]' })
+    .option('api-key-file', { type: 'string', describe: 'file holding the API key, mode 0600 [else env LUMENONE_API_KEY, env LUMENONE_API_KEY_FILE, file connection.apiKeyFile]' })
+    .option('log-level', { type: 'string', choices: [...LOG_LEVELS], defaultDescription: 'warn', describe: 'pino log level (JSON on stderr, pretty on a terminal) [env LUMENSYNC_LOG_LEVEL; file log.level]' })
+    .option('log-file', { type: 'string', describe: 'write JSON logs to this file instead of stderr [env LUMENSYNC_LOG_FILE; file log.file]' });
+}
+
+/**
+ * Add the mirror and connection flags to a command. Defaults live in the resolution step
+ * (flags > environment > file > defaults), so `defaultDescription` only shows them in --help.
+ */
+export function mirrorOptions<T>(yargs: Argv<T>): Argv<T> {
+  return connectionOptions(yargs)
+    .option('mirror', { type: 'string', array: true, describe: 'with --config: run only this mirror (by name); repeatable' })
     .option('org', { type: 'string', describe: 'organization slug, original form (e.g. acme)' })
     .option('folder', { type: 'string', describe: 'remote folder to mirror into (one level; created when missing)' })
     .option('workspace', { type: 'string', array: true, describe: 'workspace slug (original form) to embed into; repeat for several' })
-    .option('host', { type: 'string', describe: 'LumenOne base URL [env LUMENONE_HOST]' })
-    .option('account', { type: 'string', describe: 'account UUID [env LUMENONE_ACCOUNT_ID]' })
-    .option('api-key-file', { type: 'string', describe: 'file holding the API key (mode 0600) [else env LUMENONE_API_KEY]' })
-    .option('state-dir', { type: 'string', describe: 'journal directory (default: $XDG_STATE_HOME/lumensync/<mirror-id>)' })
+    .option('state-dir', { type: 'string', defaultDescription: '$XDG_STATE_HOME/lumensync/<mirror-id>', describe: 'journal directory, outside the mirrored folder' })
     .option('ignore', { type: 'string', array: true, describe: 'extra ignore pattern, gitignore syntax; repeatable' })
-    .option('follow-symlinks', { type: 'boolean', default: false, describe: 'follow symlinks that stay inside the folder' })
-    .option('keep-unknown', { type: 'boolean', default: false, describe: 'keep documents in the remote folder that lumensync did not upload' })
-    .option('max-delete', { type: 'string', default: '50%', describe: 'most documents one pass may delete: a count or a percentage of the mirror' })
-    .option('allow-empty-root', { type: 'boolean', default: false, describe: 'allow deletes when the folder is empty but the journal remembers documents' })
-    .option('delete-batch', { type: 'number', default: MIRROR_DEFAULTS.deleteBatchSize, describe: 'docpaths per remove-files request' })
-    .option('embed-batch', { type: 'number', default: MIRROR_DEFAULTS.embedBatchSize, describe: 'docpaths per update-embeddings request' })
-    .option('concurrency', { type: 'number', default: MIRROR_DEFAULTS.concurrency, describe: 'requests in flight at once' })
-    .option('rate', { type: 'number', default: MIRROR_DEFAULTS.ratePerSecond, describe: 'requests per second at most (0 = unlimited)' })
-    .option('retries', { type: 'number', default: MIRROR_DEFAULTS.retries, describe: 'retries per request (network errors, 408, 429, 5xx)' })
-    .option('max-backoff', { type: 'number', default: MIRROR_DEFAULTS.maxBackoffMs / 1000, describe: 'backoff ceiling between retries, seconds' })
-    .option('log-level', { type: 'string', default: 'warn', choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], describe: 'pino log level (JSON on stderr)' })
-    .option('log-file', { type: 'string', describe: 'write logs to this file instead of stderr' })
-    .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on stdout' });
+    .option('follow-symlinks', { type: 'boolean', defaultDescription: 'false', describe: 'follow symlinks that stay inside the folder' })
+    .option('keep-unknown', { type: 'boolean', defaultDescription: 'false', describe: 'keep documents in the remote folder that lumensync did not upload' })
+    .option('max-delete', { type: 'string', defaultDescription: '50%', describe: 'most documents one pass may delete: a count or a percentage of the mirror' })
+    .option('allow-empty-root', { type: 'boolean', defaultDescription: 'false', describe: 'allow deletes when the folder is empty but the journal remembers documents' })
+    .option('delete-batch', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.deleteBatchSize), describe: 'docpaths per remove-files request' })
+    .option('embed-batch', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.embedBatchSize), describe: 'docpaths per update-embeddings request' })
+    .option('concurrency', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.concurrency), describe: 'requests in flight at once' })
+    .option('rate', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.ratePerSecond), describe: 'requests per second at most (0 = unlimited)' })
+    .option('retries', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.retries), describe: 'retries per request (network errors, 408, 429, 5xx)' })
+    .option('max-backoff', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.maxBackoffMs / 1000), describe: 'backoff ceiling between retries, seconds' })
+    .option('json', { type: 'boolean', defaultDescription: 'false', describe: 'print the summary as JSON on stdout' });
 }
 
 const positiveInteger = (value: number | undefined, flag: string, problems: string[], min = 1): number | undefined => {
@@ -65,7 +81,7 @@ const positiveInteger = (value: number | undefined, flag: string, problems: stri
 /** Validate the flags into a MirrorSpec, reporting every problem at once (exit 2). */
 export function mirrorSpecFrom(args: MirrorArgs): MirrorSpec {
   const problems: string[] = [];
-  if (!args.dir) problems.push('the folder to mirror is missing: lumensync sync <dir> --org <slug> --folder <name>');
+  if (!args.dir) problems.push('the folder to mirror is missing: lumensync sync <dir> --org <slug> --folder <name>, or lumensync sync --config <file>');
   if (!args.org) problems.push('--org is required (the original organization slug, e.g. acme)');
   if (!args.folder) problems.push('--folder is required (the remote folder name, e.g. handbook)');
   else if (args.folder.includes('/') || args.folder.includes('\\') || args.folder === '.' || args.folder === '..') {

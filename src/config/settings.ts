@@ -1,11 +1,22 @@
 /**
- * Settings for a run, resolved from flags > environment > config file > defaults.
- * (The config file arrives with issue 5; today: flags and environment.)
+ * Settings for a run, resolved per value from flags > environment > config file > defaults.
+ *
+ * - Connection: see src/cli/connection.ts (LUMENONE_HOST, LUMENONE_ACCOUNT_ID, LUMENONE_API_KEY,
+ *   LUMENONE_API_KEY_FILE; file `connection`).
+ * - Mirrors: with a positional <dir>, one mirror from the flags (the file mirror with the same
+ *   root, if any, supplies what the flags leave out); without one, every mirror of the file in
+ *   order (or those named by --mirror), each tunable flag overriding the file for all of them.
+ * - Pacing: flags > file `pacing` > MIRROR_DEFAULTS. Log: flags > LUMENSYNC_LOG_LEVEL /
+ *   LUMENSYNC_LOG_FILE > file `log` > warn on stderr.
  */
+import path from 'node:path';
 import type { LevelWithSilent } from 'pino';
 import { resolveConnection, type Connection } from '../cli/connection.js';
-import { mirrorSpecFrom, type MirrorArgs } from '../cli/mirror-options.js';
+import { LOG_LEVELS, mirrorSpecFrom, type MirrorArgs } from '../cli/mirror-options.js';
+import { LumenSyncError } from '../errors.js';
 import { MIRROR_DEFAULTS, type MirrorSpec } from '../sync/mirror.js';
+import { configPathFrom, loadConfigFile, type ConfigFile, type FileMirror } from './file.js';
+import { didYouMean } from './suggest.js';
 
 /** Request pacing for one host. */
 export interface PacingSettings {
@@ -24,26 +35,96 @@ export interface MirrorSettings {
   stateDir: string | undefined;
 }
 
+/** Everything a sync/watch run needs. */
 export interface Settings {
   connection: Connection;
   mirrors: MirrorSettings[];
   pacing: PacingSettings;
   log: { level: LevelWithSilent; file: string | undefined };
+  /** The config file used, if any (absolute). */
+  configFile?: string | undefined;
+}
+
+/** Flags that define which mirror this is; meaningless for "every mirror of the file". */
+const DEFINING_FLAGS = ['org', 'folder', 'workspace'] as const;
+
+/** A file mirror as the MirrorArgs it stands for. */
+export function fileMirrorArgs(mirror: FileMirror): MirrorArgs {
+  const args: MirrorArgs = { dir: mirror.root, org: mirror.org, folder: mirror.folder };
+  if (mirror.workspaces !== undefined) args.workspace = mirror.workspaces;
+  if (mirror.ignore !== undefined) args.ignore = mirror.ignore;
+  if (mirror.followSymlinks !== undefined) args['follow-symlinks'] = mirror.followSymlinks;
+  if (mirror.keepUnknown !== undefined) args['keep-unknown'] = mirror.keepUnknown;
+  if (mirror.maxDelete !== undefined) args['max-delete'] = String(mirror.maxDelete);
+  if (mirror.deleteBatch !== undefined) args['delete-batch'] = mirror.deleteBatch;
+  if (mirror.embedBatch !== undefined) args['embed-batch'] = mirror.embedBatch;
+  return args;
+}
+
+/** `base` with every flag that was actually given laid over it (flags win). */
+export function overlay(base: MirrorArgs, flags: MirrorArgs): MirrorArgs {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(flags)) if (value !== undefined) merged[key] = value;
+  return merged as MirrorArgs;
+}
+
+/** The mirrors to run, by the rules in the header comment. */
+export function resolveMirrors(args: MirrorArgs, file: ConfigFile | undefined): MirrorSettings[] {
+  if (args.dir !== undefined) {
+    const root = path.resolve(args.dir);
+    const base = file?.mirrors.find((mirror) => mirror.root === root);
+    const spec = mirrorSpecFrom(overlay(base === undefined ? {} : fileMirrorArgs(base), args));
+    return [{ name: base?.name ?? spec.folder, spec, stateDir: args['state-dir'] ?? base?.stateDir }];
+  }
+  if (file === undefined) return [{ name: '', spec: mirrorSpecFrom(args), stateDir: args['state-dir'] }];
+  const defining = DEFINING_FLAGS.filter((flag) => args[flag] !== undefined);
+  if (defining.length > 0 || args['state-dir'] !== undefined) {
+    const given = [...defining, ...(args['state-dir'] === undefined ? [] : ['state-dir'])].map((flag) => `--${flag}`).join(', ');
+    throw new LumenSyncError('LUMENSYNC_USAGE', `${given} define one mirror, but no <dir> was given, so every mirror of ${file.file} would get them`, {
+      hint: 'give the folder too (lumensync sync <dir> --org … --folder …), or pick mirrors of the file with --mirror <name>',
+    });
+  }
+  const names = file.mirrors.map((mirror) => mirror.name);
+  const unknown = (args.mirror ?? []).filter((name) => !names.includes(name));
+  if (unknown.length > 0) {
+    const hints = unknown.map((name) => `"${name}"${((guess) => (guess === undefined ? '' : ` (did you mean "${guess}"?)`))(didYouMean(name, names))}`);
+    throw new LumenSyncError('LUMENSYNC_USAGE', `no mirror named ${hints.join(', ')} in ${file.file}`, { hint: `the file defines: ${names.join(', ')}` });
+  }
+  const selected = args.mirror === undefined ? file.mirrors : file.mirrors.filter((mirror) => args.mirror!.includes(mirror.name));
+  const { dir: _dir, ...tunables } = args;
+  return selected.map((mirror) => ({ name: mirror.name, spec: mirrorSpecFrom(overlay(fileMirrorArgs(mirror), tunables)), stateDir: mirror.stateDir }));
+}
+
+/** Pacing: flags > file > defaults. Values were validated by mirrorSpecFrom / the schema. */
+export function resolvePacing(args: MirrorArgs, file: ConfigFile | undefined): PacingSettings {
+  const pacing = file?.pacing ?? {};
+  return {
+    concurrency: args.concurrency ?? pacing.concurrency ?? MIRROR_DEFAULTS.concurrency,
+    ratePerSecond: args.rate ?? pacing.rate ?? MIRROR_DEFAULTS.ratePerSecond,
+    retries: args.retries ?? pacing.retries ?? MIRROR_DEFAULTS.retries,
+    maxBackoffMs: (args['max-backoff'] ?? pacing.maxBackoffSeconds ?? MIRROR_DEFAULTS.maxBackoffMs / 1000) * 1000,
+  };
+}
+
+/** Log settings: flags > environment > file > warn on stderr. */
+export function resolveLog(args: MirrorArgs, env: NodeJS.ProcessEnv, file: ConfigFile | undefined): Settings['log'] {
+  const level = args['log-level'] ?? (env.LUMENSYNC_LOG_LEVEL?.trim() || undefined) ?? file?.log.level ?? 'warn';
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new LumenSyncError('LUMENSYNC_CONFIG_INVALID', `log level ${JSON.stringify(level)} is not one of ${LOG_LEVELS.join(', ')}`, { hint: 'fix LUMENSYNC_LOG_LEVEL' });
+  }
+  return { level: level as LevelWithSilent, file: args['log-file'] ?? (env.LUMENSYNC_LOG_FILE?.trim() || undefined) ?? file?.log.file };
+}
+
+/** Load the config file named by --config / LUMENSYNC_CONFIG, if any. */
+export async function loadChosenConfig(args: Pick<MirrorArgs, 'config'>, env: NodeJS.ProcessEnv = process.env): Promise<ConfigFile | undefined> {
+  const configPath = configPathFrom(args.config, env);
+  return configPath === undefined ? undefined : loadConfigFile(configPath);
 }
 
 /** Resolve everything a sync/watch run needs; throws LumenSyncError (exit 2) listing every problem. */
 export async function resolveSettings(args: MirrorArgs, env: NodeJS.ProcessEnv = process.env): Promise<Settings> {
-  const spec = mirrorSpecFrom(args);
-  const connection = await resolveConnection({ host: args.host, account: args.account, apiKeyFile: args['api-key-file'] }, env);
-  return {
-    connection,
-    mirrors: [{ name: spec.folder, spec, stateDir: args['state-dir'] }],
-    pacing: {
-      concurrency: args.concurrency ?? MIRROR_DEFAULTS.concurrency,
-      ratePerSecond: args.rate ?? MIRROR_DEFAULTS.ratePerSecond,
-      retries: args.retries ?? MIRROR_DEFAULTS.retries,
-      maxBackoffMs: (args['max-backoff'] ?? MIRROR_DEFAULTS.maxBackoffMs / 1000) * 1000,
-    },
-    log: { level: (args['log-level'] ?? 'warn') as LevelWithSilent, file: args['log-file'] },
-  };
+  const file = await loadChosenConfig(args, env);
+  const mirrors = resolveMirrors(args, file);
+  const connection = await resolveConnection({ host: args.host, account: args.account, apiKeyFile: args['api-key-file'] }, env, file?.connection);
+  return { connection, mirrors, pacing: resolvePacing(args, file), log: resolveLog(args, env, file), configFile: file?.file };
 }
