@@ -8,6 +8,11 @@ import { EXIT, exitCodeForError, type ExitCode } from './exit-codes.js';
 import { explainError, printError } from './output.js';
 import { syncCommand, runSync } from './commands/sync.js';
 import { emulatorCommand } from '../emulator/command.js';
+import { watchCommand, runWatch } from './commands/watch.js';
+import { statusCommand, runStatus } from './commands/status.js';
+import { doctorCommand, runDoctorCommand } from './commands/doctor.js';
+import { initCommand, runInit } from './commands/init.js';
+import { withCompletion } from './commands/completion.js';
 import { VERSION } from '../version.js';
 
 const controller = new AbortController();
@@ -22,7 +27,7 @@ const onSignal = (signal: NodeJS.Signals): void => {
 async function main(): Promise<ExitCode> {
   let exitCode: ExitCode = EXIT.OK;
   let ran: Promise<ExitCode> | undefined;
-  const parser = yargs(hideBin(process.argv))
+  const parser = withCompletion(yargs(hideBin(process.argv)))
     .scriptName('lumensync')
     .version(VERSION)
     .usage('$0 <command> [options]\n\nMirror a local folder into LumenOne workspaces.')
@@ -34,6 +39,18 @@ async function main(): Promise<ExitCode> {
         ran = runSync(args, controller.signal);
       },
     })
+    .command({
+      ...watchCommand,
+      handler: (args) => {
+        // `on`, not `once`: the second signal must reach onSignal, which exits at once.
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+        ran = runWatch(args, controller.signal);
+      },
+    })
+    .command({ ...statusCommand, handler: (args) => { ran = runStatus(args); } })
+    .command({ ...doctorCommand, handler: (args) => { ran = runDoctorCommand(args); } })
+    .command({ ...initCommand, handler: (args) => { ran = runInit(args); } })
     .command(emulatorCommand)
     .demandCommand(1, 'name a command, e.g. lumensync sync --help')
     .strict()
@@ -57,6 +74,12 @@ async function main(): Promise<ExitCode> {
   }
   return exitCode;
 }
+
+// If the event loop ever drains while a command is still pending, that is a bug: never let it pass as exit 0.
+process.once('beforeExit', () => {
+  printError('error: lumensync stopped before finishing its work (internal error: nothing left to wait on)\n  fix: rerun with --log-level debug and report the log');
+  process.exit(EXIT.PARTIAL);
+});
 
 main().then(
   (code) => process.exit(code),

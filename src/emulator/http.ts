@@ -1,0 +1,77 @@
+/** Small HTTP helpers: error replies, JSON bodies, writing answers. */
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Reply } from './types.js';
+
+/** Thrown by pipeline stages and handlers to answer with an error status. */
+export class HttpError extends Error {
+  constructor(readonly status: number, message: string, readonly body: Record<string, unknown> = { success: false, message }) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+/** Shorthand for the general error body `{success:false,message}`. */
+export const fail = (status: number, message: string): HttpError => new HttpError(status, message);
+
+/** The reply for a thrown HttpError. */
+export const errorReply = (error: HttpError): Reply => ({ status: error.status, body: error.body });
+
+/** Largest JSON body accepted (a remove-files of many thousand docpaths fits easily). */
+export const MAX_JSON_BYTES = 64 * 1024 * 1024;
+
+/** True when a value is a plain JSON object. */
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Read a JSON object body; 400 when the content type is not JSON or the body is not an object. */
+export const readJsonObject = async (req: IncomingMessage): Promise<Record<string, unknown>> => {
+  const contentType = req.headers['content-type'] ?? '';
+  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
+    await drain(req);
+    throw fail(400, `Content-Type must be application/json (got ${contentType === '' ? 'none' : `"${contentType}"`})`);
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > MAX_JSON_BYTES) {
+      await drain(req);
+      throw fail(413, `JSON body larger than ${MAX_JSON_BYTES} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw fail(400, 'Request body is not valid JSON');
+  }
+  if (!isRecord(parsed)) throw fail(400, 'Request body must be a JSON object');
+  return parsed;
+};
+
+/** Consume and discard the rest of a request body. */
+export const drain = async (req: IncomingMessage): Promise<void> => {
+  if (req.readableEnded) return;
+  req.resume();
+  await new Promise<void>((resolve) => {
+    req.once('end', resolve);
+    req.once('close', resolve);
+    req.once('error', () => resolve());
+  });
+};
+
+/** Write a reply (JSON, or an empty body when `body` is undefined). */
+export const sendReply = (res: ServerResponse, reply: Reply): void => {
+  if (res.destroyed || res.headersSent) return;
+  const headers: Record<string, string | number> = { ...reply.headers };
+  if (reply.body === undefined && reply.rawJson === undefined) {
+    res.writeHead(reply.status, { ...headers, 'Content-Length': 0 });
+    res.end();
+    return;
+  }
+  const payload = reply.rawJson ?? JSON.stringify(reply.body);
+  res.writeHead(reply.status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(payload) });
+  res.end(payload);
+};
