@@ -1,6 +1,7 @@
 /** Test harness: an emulator on port 0, temporary trees, and the real CLI in a child process. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,3 +87,83 @@ export function assertNoSecret(secret: string, ...texts: string[]): void {
 export async function removeAll(...dirs: string[]): Promise<void> {
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 }
+
+// ---- reliability-suite helpers (issue 6) ----
+
+/** Content hash + mode of every file under `root` (relative path → "sha256:mode"); symlinks are recorded by target. */
+export async function hashTree(root: string): Promise<Map<string, string>> {
+  const result = new Map<string, string>();
+  const walk = async (dir: string): Promise<void> => {
+    let entries;
+    try { entries = await readdir(dir, { withFileTypes: true }); } catch { return; }
+    for (const entry of entries) {
+      const absolute = path.join(dir, entry.name);
+      const relativePath = path.relative(root, absolute);
+      if (entry.isSymbolicLink()) result.set(relativePath, `link:${await readlink(absolute)}`);
+      else if (entry.isDirectory()) { result.set(`${relativePath}/`, `dir:${((await lstat(absolute)).mode & 0o7777).toString(8)}`); await walk(absolute); }
+      else if (entry.isFile()) {
+        const info = await lstat(absolute);
+        let digest = 'unreadable';
+        try { digest = createHash('sha256').update(await readFile(absolute)).digest('hex'); } catch { /* a chmod 000 file: its mode still counts */ }
+        result.set(relativePath, `${digest}:${(info.mode & 0o7777).toString(8)}:${info.mtimeMs}`);
+      }
+    }
+  };
+  await walk(root);
+  return result;
+}
+
+/** Duplicates (titles with more than one document), missing and unexpected titles of a mirror folder. */
+export function auditMirror(emu: EmulatorHandle, folder: string, expectedTitles: Iterable<string>, orgSlug = 'acme'): { duplicates: string[]; missing: string[]; extra: string[]; documents: number } {
+  const byTitle = documentsByTitle(emu, folder, orgSlug);
+  const expected = new Set(expectedTitles);
+  const duplicates = [...byTitle].filter(([, docpaths]) => docpaths.length > 1).map(([title]) => title);
+  const missing = [...expected].filter((title) => !byTitle.has(title));
+  const extra = [...byTitle.keys()].filter((title) => !expected.has(title));
+  let documents = 0;
+  for (const docpaths of byTitle.values()) documents += docpaths.length;
+  return { duplicates, missing, extra, documents };
+}
+
+/** Every byte of every regular file under `dir` (state dirs, log files), for secret greps; '' when missing. */
+export async function readAllBytes(dir: string): Promise<string> {
+  const parts: string[] = [];
+  const walk = async (current: string): Promise<void> => {
+    let entries;
+    try { entries = await readdir(current, { withFileTypes: true }); } catch { return; }
+    for (const entry of entries) {
+      const absolute = path.join(current, entry.name);
+      if (entry.isDirectory()) await walk(absolute);
+      else if (entry.isFile()) parts.push(await readFile(absolute, 'latin1'));
+    }
+  };
+  await walk(dir);
+  return parts.join('\n');
+}
+
+/** Permission bits of every file and directory under `dir` (relative path → mode), for the 0600/0700 checks. */
+export async function fileModes(dir: string): Promise<Map<string, number>> {
+  const modes = new Map<string, number>();
+  const walk = async (current: string): Promise<void> => {
+    for (const entry of await readdir(current, { withFileTypes: true })) {
+      const absolute = path.join(current, entry.name);
+      modes.set(path.relative(dir, absolute) + (entry.isDirectory() ? '/' : ''), (await lstat(absolute)).mode & 0o777);
+      if (entry.isDirectory()) await walk(absolute);
+    }
+  };
+  await walk(dir);
+  return modes;
+}
+
+/** Resolve once `predicate` holds (polled every `intervalMs`), or reject after `timeoutMs`. */
+export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs: number, what = 'condition', intervalMs = 10): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** The standard sync argv for the acme mirror used by the suites. */
+export const mirrorArgs = (command: 'sync' | 'watch', root: string, stateDir: string, folder: string, extra: string[] = []): string[] =>
+  [command, root, '--org', 'acme', '--folder', folder, '--workspace', 'support-bot', '--state-dir', stateDir, '--rate', '0', '--no-progress', ...extra];

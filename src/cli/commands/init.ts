@@ -14,22 +14,14 @@ import { LumenSyncError } from '../../errors.js';
 import { MIRROR_DEFAULTS } from '../../sync/mirror.js';
 import { resolveConnection, type Connection } from '../connection.js';
 import type { ExitCode } from '../exit-codes.js';
-import { connectionOptions } from '../mirror-options.js';
+import { connectionOptions, type MirrorArgs } from '../mirror-options.js';
 import { parseMaxDelete } from '../../core/guards.js';
 import { printError, printLine } from '../output.js';
 
 /** Parsed init flags. */
-export interface InitArgs {
-  dir?: string;
+export interface InitArgs extends Pick<MirrorArgs, 'dir' | 'org' | 'folder' | 'workspace' | 'host' | 'account' | 'api-key-file' | 'state-dir'> {
   output?: string;
   name?: string;
-  org?: string;
-  folder?: string;
-  workspace?: string[];
-  host?: string;
-  account?: string;
-  'api-key-file'?: string;
-  'state-dir'?: string;
   yes?: boolean;
   force?: boolean;
 }
