@@ -3,7 +3,12 @@
  * sent) is exactly what the clock check and the contract probes need. The key goes only into
  * the Authorization header; results never carry it.
  */
-import { request, type FormData } from 'undici';
+import { Agent, request, type FormData } from 'undici';
+
+// Our own dispatcher: undici's global one may be Node's bundled copy (Node 24), which does not
+// know this package's FormData. Short keep-alive: the doctor sends a handful of requests.
+let agent: Agent | undefined;
+const dispatcher = (): Agent => (agent ??= new Agent({ keepAliveTimeout: 1_000, keepAliveMaxTimeout: 1_000 }));
 
 /** One raw exchange. */
 export interface RawResponse {
@@ -40,7 +45,7 @@ export async function rawRequest(apiBaseUrl: string, input: RawRequest): Promise
     body = JSON.stringify(input.json);
   } else if (input.form !== undefined) body = input.form;
   const started = Date.now();
-  const response = await request(url, { method: input.method ?? 'GET', headers, body, headersTimeout: 10_000, bodyTimeout: 10_000 });
+  const response = await request(url, { dispatcher: dispatcher(), method: input.method ?? 'GET', headers, body, headersTimeout: 10_000, bodyTimeout: 10_000 });
   const text = await response.body.text();
   const midpointMs = (started + Date.now()) / 2;
   let parsed: unknown = undefined;

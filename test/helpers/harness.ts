@@ -5,6 +5,7 @@ import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } fro
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Journal } from '../../src/journal/journal.js';
 import { startEmulator, type EmulatorHandle, type FaultOptions } from '../../src/emulator/server.js';
 
 export const DEV_KEY = 'lumensync-dev-key';
@@ -113,8 +114,19 @@ export async function hashTree(root: string): Promise<Map<string, string>> {
   return result;
 }
 
+/** A mirror audit: what is duplicated, missing or left over on the remote compared with the folder. */
+export interface MirrorAudit {
+  /** Relative paths (or titles) with more than one document, and documents no journal entry accounts for. */
+  duplicates: string[];
+  /** Relative paths whose document is absent or holds other content than the file. */
+  missing: string[];
+  /** Remote titles that match no local file (title audit only). */
+  extra: string[];
+  documents: number;
+}
+
 /** Duplicates (titles with more than one document), missing and unexpected titles of a mirror folder. */
-export function auditMirror(emu: EmulatorHandle, folder: string, expectedTitles: Iterable<string>, orgSlug = 'acme'): { duplicates: string[]; missing: string[]; extra: string[]; documents: number } {
+export function auditMirror(emu: EmulatorHandle, folder: string, expectedTitles: Iterable<string>, orgSlug = 'acme'): MirrorAudit {
   const byTitle = documentsByTitle(emu, folder, orgSlug);
   const expected = new Set(expectedTitles);
   const duplicates = [...byTitle].filter(([, docpaths]) => docpaths.length > 1).map(([title]) => title);
@@ -123,6 +135,33 @@ export function auditMirror(emu: EmulatorHandle, folder: string, expectedTitles:
   let documents = 0;
   for (const docpaths of byTitle.values()) documents += docpaths.length;
   return { duplicates, missing, extra, documents };
+}
+
+/**
+ * The strong audit, valid across renames (a rename keeps the remote title): through the
+ * journal, every local file maps to exactly one remote document holding its content, and every
+ * remote document of the folder belongs to exactly one file.
+ */
+export async function auditMirrorByJournal(emu: EmulatorHandle, folder: string, stateDir: string, files: ReadonlyMap<string, string | Buffer>, orgSlug = 'acme'): Promise<MirrorAudit> {
+  const journal = await Journal.open({ stateDir, readOnly: true });
+  const docpathOf = new Map<string, string>();
+  for (const entry of journal.entries()) docpathOf.set(entry.relativePath, entry.docpath);
+  await journal.close();
+  const remote = emu.state.listDocuments(orgSlug).filter((doc) => doc.folder === folder);
+  const remoteByDocpath = new Map(remote.map((doc) => [doc.docpath, doc]));
+  const missing: string[] = [];
+  const owners = new Map<string, string[]>();
+  for (const [relativePath, content] of files) {
+    const docpath = docpathOf.get(relativePath);
+    const doc = docpath === undefined ? undefined : remoteByDocpath.get(docpath);
+    if (!doc || doc.sha256 !== createHash('sha256').update(content).digest('hex')) { missing.push(relativePath); continue; }
+    owners.set(doc.docpath, [...(owners.get(doc.docpath) ?? []), relativePath]);
+  }
+  const duplicates = [
+    ...[...owners].filter(([, paths]) => paths.length > 1).map(([docpath]) => `shared document ${docpath}`),
+    ...remote.filter((doc) => !owners.has(doc.docpath)).map((doc) => `stray document ${doc.docpath} (title ${doc.title})`),
+  ];
+  return { duplicates, missing, extra: [], documents: remote.length };
 }
 
 /** Every byte of every regular file under `dir` (state dirs, log files), for secret greps; '' when missing. */
@@ -166,4 +205,4 @@ export async function waitFor(predicate: () => boolean | Promise<boolean>, timeo
 
 /** The standard sync argv for the acme mirror used by the suites. */
 export const mirrorArgs = (command: 'sync' | 'watch', root: string, stateDir: string, folder: string, extra: string[] = []): string[] =>
-  [command, root, '--org', 'acme', '--folder', folder, '--workspace', 'support-bot', '--state-dir', stateDir, '--rate', '0', '--no-progress', ...extra];
+  [command, root, '--org', 'acme', '--folder', folder, '--workspace', 'support-bot', '--state-dir', stateDir, '--rate', '0', ...(command === 'sync' ? ['--no-progress'] : []), ...extra];
