@@ -15,6 +15,8 @@ export const EXIT = {
   GUARD: 4,
   /** The server stayed unavailable after retries: try again later. */
   UNAVAILABLE: 5,
+  /** Stopped by SIGINT/SIGTERM before finishing (128 + SIGINT, as shells expect). */
+  INTERRUPTED: 130,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

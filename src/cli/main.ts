@@ -20,7 +20,7 @@ let interrupted = 0;
 const onSignal = (signal: NodeJS.Signals): void => {
   interrupted += 1;
   if (interrupted > 1) process.exit(130);
-  printError(`${signal}: finishing requests in flight and saving the journal (press again to quit at once)`);
+  printError(`${signal}: stopping — no new requests, saving the journal (press again to quit at once)`);
   controller.abort(new Error(`interrupted by ${signal}`));
 };
 
@@ -68,6 +68,10 @@ async function main(): Promise<ExitCode> {
     if ((error as { usage?: boolean }).usage) {
       printError(`error: ${(error as Error).message}\n  fix: see lumensync --help`);
       return EXIT.USAGE;
+    }
+    if (controller.signal.aborted) {
+      printError('interrupted: the journal is saved; the next run finishes the work (nothing is lost or duplicated)');
+      return EXIT.INTERRUPTED;
     }
     printError(explainError(error));
     return exitCodeForError(error);

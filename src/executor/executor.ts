@@ -138,6 +138,11 @@ async function upload(action: UploadAction, context: ExecutorContext): Promise<'
     context.log.debug({ path: action.relativePath, bytes: action.size, docpath: document.docpath }, 'uploaded');
     return 'ok';
   } catch (error) {
+    if (context.signal?.aborted) {
+      // Interrupted, not failed: the next run settles it (adopting the document if it was stored).
+      journal.endIntent(intent.id, 'abandoned');
+      return 'failed';
+    }
     journal.endIntent(intent.id, 'failed');
     const ambiguous = error instanceof RemoteError && error.mayHaveApplied;
     stats.fail({ operation: 'upload', relativePath: action.relativePath, ...describe(error), ...(ambiguous ? { retryable: true } : {}) });
