@@ -165,6 +165,8 @@ export function plan(input: PlanInput): Plan {
     const ours = parseMarker(doc.docSource) !== undefined;
     if (ours) {
       if (doc.title !== undefined && !inScope(doc.title, scope)) continue;
+      // In a shared folder a marked document this journal never owned may be another mirror's.
+      if (policy.sharedFolder && !owner) continue;
       const duplicate = doc.title !== undefined && localPaths.has(doc.title);
       removes.push({ kind: 'remove', docpath: doc.docpath, ...(doc.title !== undefined ? { relativePath: doc.title } : {}), reason: duplicate ? 'duplicate' : 'stale' });
     } else if (!policy.sharedFolder && !policy.keepUnknown && scope === undefined) {

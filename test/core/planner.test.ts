@@ -85,6 +85,11 @@ const cases: { label: string; input: PlanInput; expect: (result: ReturnType<type
     expect: (r) => assert.deepEqual(r.actions, []),
   },
   {
+    label: 'custom-documents: another mirror\'s marked documents are left alone, our own stale ones go',
+    input: input({ local: listing([file('a.txt', 'a')]), journalEntries: [journalEntry('a.txt', 'a', 'A'), journalEntry('gone.txt', 'g', 'G')], remote: remote([ours('A', 'a.txt', 'a'), ours('G', 'gone.txt', 'g'), ours('OTHER', 'their.txt', 'o')], { ws: [dp('A')] }), policy: { ...input({}).policy, sharedFolder: true, maxDelete: { kind: 'count', value: 5 } } }),
+    expect: (r) => assert.deepEqual(r.actions, [{ kind: 'remove', docpath: dp('G'), relativePath: 'gone.txt', reason: 'deleted' }]),
+  },
+  {
     label: 'max-delete blocks deletes past 50% and says so',
     input: input({ local: listing([file('a.txt', 'a')]), journalEntries: [journalEntry('a.txt', 'a', 'A'), journalEntry('b.txt', 'b', 'B'), journalEntry('c.txt', 'c', 'C')], remote: remote([ours('A', 'a.txt', 'a'), ours('B', 'b.txt', 'b'), ours('C', 'c.txt', 'c')], { ws: [dp('A'), dp('B'), dp('C')] }) }),
     expect: (r) => { assert.deepEqual(r.actions, []); assert.equal(r.blockedRemoves.length, 2); assert.equal(r.guards[0]?.guard, 'max-delete'); assert.match(r.guards[0]?.message ?? '', /2 document\(s\) would go \(67% of the mirror\)/); },
