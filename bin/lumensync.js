@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // Thin launcher so `npx lumensync` works after `npm run build`.
-import '../dist/src/cli/main.js';
+import '../dist/src/cli/entry.js';

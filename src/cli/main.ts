@@ -1,18 +1,14 @@
 /**
  * The lumensync CLI entry: parses arguments, runs one command, maps the outcome to an
- * exit code. The only place that calls process.exit.
+ * exit code. The only place that calls process.exit. Only the module of the command being
+ * run is loaded (see command-list.ts), which keeps `--help` and start-up quick.
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT, exitCodeForError, type ExitCode } from './exit-codes.js';
 import { explainError, printError } from './output.js';
-import { syncCommand, runSync } from './commands/sync.js';
-import { emulatorCommand } from '../emulator/command.js';
-import { watchCommand, runWatch } from './commands/watch.js';
-import { statusCommand, runStatus } from './commands/status.js';
-import { doctorCommand, runDoctorCommand } from './commands/doctor.js';
-import { initCommand, runInit } from './commands/init.js';
 import { withCompletion } from './commands/completion.js';
+import { DESCRIPTIONS, EPILOGUE, LOADERS, USAGE, USAGES, requestedCommand, type CommandName } from './command-list.js';
 import { VERSION } from '../version.js';
 
 const controller = new AbortController();
@@ -27,36 +23,38 @@ const onSignal = (signal: NodeJS.Signals): void => {
 async function main(): Promise<ExitCode> {
   let exitCode: ExitCode = EXIT.OK;
   let ran: Promise<ExitCode> | undefined;
-  const parser = withCompletion(yargs(hideBin(process.argv)))
+  const argv = hideBin(process.argv);
+  // Shell completion asks about any command, so it loads them all; otherwise only the one named.
+  const completing = argv.includes('--get-yargs-completions');
+  const wanted = requestedCommand(argv);
+  let parser = withCompletion(yargs(argv))
     .scriptName('lumensync')
     .version(VERSION)
-    .usage('$0 <command> [options]\n\nMirror a local folder into LumenOne workspaces.')
-    .command({
-      ...syncCommand,
-      handler: (args) => {
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
-        ran = runSync(args, controller.signal);
+    .usage(USAGE);
+  for (const name of Object.keys(DESCRIPTIONS) as CommandName[]) {
+    if (name !== wanted && !completing) {
+      parser = parser.command(USAGES[name], DESCRIPTIONS[name]);
+      continue;
+    }
+    const loaded = await LOADERS[name]();
+    const run = loaded.run;
+    parser = parser.command(run === undefined ? loaded.module : {
+      ...loaded.module,
+      handler: (args: unknown) => {
+        // Long-running commands drain on the first signal; the second reaches onSignal and exits at once.
+        const listen = loaded.longRunning ? process.on.bind(process) : process.once.bind(process);
+        listen('SIGINT', onSignal);
+        listen('SIGTERM', onSignal);
+        ran = run(args, controller.signal);
       },
-    })
-    .command({
-      ...watchCommand,
-      handler: (args) => {
-        // `on`, not `once`: the second signal must reach onSignal, which exits at once.
-        process.on('SIGINT', onSignal);
-        process.on('SIGTERM', onSignal);
-        ran = runWatch(args, controller.signal);
-      },
-    })
-    .command({ ...statusCommand, handler: (args) => { ran = runStatus(args); } })
-    .command({ ...doctorCommand, handler: (args) => { ran = runDoctorCommand(args); } })
-    .command({ ...initCommand, handler: (args) => { ran = runInit(args); } })
-    .command(emulatorCommand)
+    });
+  }
+  parser = parser
     .demandCommand(1, 'name a command, e.g. lumensync sync --help')
     .strict()
     .recommendCommands()
     .wrap(Math.min(110, process.stdout.columns ?? 100))
-    .epilogue('Exit codes: 0 in sync, 1 some files failed, 2 usage/config, 3 access (key, account, org, workspace), 4 a delete guard fired, 5 server unavailable (try later).\nDocs: README.md')
+    .epilogue(EPILOGUE)
     .fail((message, error) => {
       if (error) throw error;
       throw Object.assign(new Error(message), { usage: true });

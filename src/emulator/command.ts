@@ -6,6 +6,7 @@ import { LumenSyncError } from '../errors.js';
 import { describeFaults, validateFaults, type FaultOptions } from './faults.js';
 import { loadSeedFile } from './seed.js';
 import { startEmulator, type EmulatorHandle } from './server.js';
+import { DESCRIPTIONS } from '../cli/command-list.js';
 
 /** Prefix of the environment variables that give defaults to the options. */
 export const ENV_PREFIX = 'LUMENSYNC_EMULATOR_';
@@ -123,7 +124,7 @@ const envString = (flag: string): string | undefined => {
 /** The yargs command module (wired into src/cli/main.ts). */
 export const emulatorCommand: CommandModule<object, EmulatorArgs> = {
   command: 'emulator',
-  describe: 'Run a local LumenOne emulator (with optional fault injection) to try lumensync without an account',
+  describe: DESCRIPTIONS.emulator,
   builder: (yargs: Argv<object>) => {
     let built = yargs
       .option('port', { type: 'number', default: envNumber('port') ?? 8787, describe: 'port to listen on (0 = any free port)' })

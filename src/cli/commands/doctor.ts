@@ -5,6 +5,7 @@ import { doctorExitCode, renderReport, runDoctor } from '../../doctor/doctor.js'
 import type { ExitCode } from '../exit-codes.js';
 import { mirrorOptions, type MirrorArgs } from '../mirror-options.js';
 import { printJson, printLine } from '../output.js';
+import { DESCRIPTIONS } from '../command-list.js';
 
 /** Parsed doctor flags. */
 export interface DoctorArgs extends MirrorArgs {
@@ -23,7 +24,7 @@ export async function runDoctorCommand(args: DoctorArgs, env: NodeJS.ProcessEnv 
 
 export const doctorCommand: CommandModule<object, DoctorArgs> = {
   command: 'doctor [dir]',
-  describe: 'Check the setup step by step (key, account, org, slugs, workspaces, folder, local folder, state dir, inotify, clock) and say how to fix each problem',
+  describe: DESCRIPTIONS.doctor,
   builder: (yargs: Argv) => mirrorOptions(yargs)
     .positional('dir', { type: 'string', describe: 'local folder of the mirror to check (omit with --config to check every mirror)' })
     .option('probe', { type: 'boolean', defaultDescription: 'false', describe: 'also check, read-only, every UNCONFIRMED response shape and behaviour of the API contract' })

@@ -17,6 +17,7 @@ import type { ExitCode } from '../exit-codes.js';
 import { connectionOptions, type MirrorArgs } from '../mirror-options.js';
 import { parseMaxDelete } from '../../core/guards.js';
 import { printError, printLine } from '../output.js';
+import { DESCRIPTIONS } from '../command-list.js';
 
 /** Parsed init flags. */
 export interface InitArgs extends Pick<MirrorArgs, 'dir' | 'org' | 'folder' | 'workspace' | 'host' | 'account' | 'api-key-file' | 'state-dir'> {
@@ -110,7 +111,7 @@ export async function runInit(args: InitArgs, env: NodeJS.ProcessEnv = process.e
 
 export const initCommand: CommandModule<object, InitArgs> = {
   command: 'init [dir]',
-  describe: 'Create a config file: asks on a terminal (offering the orgs and workspaces the API lists), runs doctor, writes it mode 0600',
+  describe: DESCRIPTIONS.init,
   builder: (yargs: Argv) => connectionOptions(yargs)
     .positional('dir', { type: 'string', describe: 'local folder to mirror' })
     .option('output', { alias: 'o', type: 'string', defaultDescription: './lumensync.json', describe: 'config file to write' })

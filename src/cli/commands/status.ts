@@ -3,6 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { defaultStateDirs, readMirrorStatus, renderStatus } from '../../watch/status-report.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { printJson, printLine } from '../output.js';
+import { DESCRIPTIONS } from '../command-list.js';
 
 /** `status` flags. */
 export interface StatusArgs {
@@ -22,7 +23,7 @@ export async function runStatus(args: StatusArgs): Promise<ExitCode> {
 
 export const statusCommand: CommandModule<object, StatusArgs> = {
   command: 'status',
-  describe: 'Show each mirror: daemon running or not, last reconcile, pending and failed items',
+  describe: DESCRIPTIONS.status,
   builder: (yargs: Argv) => yargs
     .option('state-dir', { type: 'string', array: true, describe: 'state dir to report on; repeatable (default: all under $XDG_STATE_HOME/lumensync)' })
     .option('json', { type: 'boolean', default: false, describe: 'print JSON on stdout' })

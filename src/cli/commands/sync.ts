@@ -11,6 +11,7 @@ import { printJson, printLine } from '../output.js';
 import { renderPlan, renderSummary } from '../render.js';
 import { startProgress } from '../progress.js';
 import { MIRROR_DEFAULTS } from '../../sync/mirror.js';
+import { DESCRIPTIONS } from '../command-list.js';
 
 interface SyncArgs extends MirrorArgs {
   'dry-run'?: boolean;
@@ -75,7 +76,7 @@ async function syncMirror(args: SyncArgs, settings: Settings, mirror: MirrorSett
 
 export const syncCommand: CommandModule<object, SyncArgs> = {
   command: 'sync [dir]',
-  describe: 'Mirror <dir> (or every mirror of --config) into LumenOne once, then exit',
+  describe: DESCRIPTIONS.sync,
   builder: (yargs: Argv) => mirrorOptions(yargs)
     .positional('dir', { type: 'string', describe: 'local folder to mirror (omit with --config to sync every mirror of the file)' })
     .option('dry-run', { type: 'boolean', default: false, describe: 'print the plan and send no mutation' })

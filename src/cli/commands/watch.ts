@@ -14,6 +14,7 @@ import type { WatcherBackendName } from '../../local/watcher.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { mirrorOptions, type MirrorArgs } from '../mirror-options.js';
 import { printLine } from '../output.js';
+import { DESCRIPTIONS } from '../command-list.js';
 
 /** `watch` flags on top of the mirror flags. */
 export interface WatchArgs extends MirrorArgs {
@@ -104,7 +105,7 @@ export async function runWatch(args: WatchArgs, signal: AbortSignal): Promise<Ex
 
 export const watchCommand: CommandModule<object, WatchArgs> = {
   command: 'watch [dir]',
-  describe: 'Keep <dir> (or every mirror of --config) mirrored as it changes: the long-running daemon',
+  describe: DESCRIPTIONS.watch,
   builder: (yargs: Argv) => mirrorOptions(yargs)
     .positional('dir', { type: 'string', describe: 'local folder to mirror (omit with --config to watch every mirror of the file)' })
     .option('settle-ms', { type: 'number', defaultDescription: String(WATCH_DEFAULTS.settleMs), describe: 'quiet time (and stable size+mtime) before a changed file is synced' })
