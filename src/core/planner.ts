@@ -183,7 +183,8 @@ export function plan(input: PlanInput): Plan {
   const blockedRemoves = guards.length > 0 ? removes : [];
   if (guards.length === 0) actions.push(...removes);
 
-  if (remote !== undefined && !remote.folderExists) actions.unshift({ kind: 'create-folder', folder: policy.folder });
+  // A root that is missing or unreadable is rejected: the remote is left exactly as it was.
+  if (remote !== undefined && !remote.folderExists && local.rootStatus === 'ok') actions.unshift({ kind: 'create-folder', folder: policy.folder });
 
   // Documents kept but blocked from removal still count as the mirror's, so they keep their embeddings.
   actions.push(...planEmbeddings({

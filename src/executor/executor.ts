@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { RemoteError } from '../errors.js';
+import { LumenSyncError, RemoteError } from '../errors.js';
 import type { Action, EmbedAction, Plan, UnembedAction, UploadAction } from '../core/plan-types.js';
 import { uploadMetadataFor } from '../core/marker.js';
 import type { Stats } from '../stats/stats.js';
@@ -37,8 +37,12 @@ export interface ExecutionResult {
 
 const describe = (error: unknown): { message: string; retryable: boolean; hint?: string } => {
   if (error instanceof RemoteError) return { message: error.message, retryable: error.retryable, ...(error.hint ? { hint: error.hint } : {}) };
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const message = error instanceof Error ? error.message : String(error);
+  // The client reports a file that vanished or changed while being uploaded as LUMENSYNC_LOCAL_IO
+  // (openAsBlob gives no errno, so the cause cannot tell which): the next pass's scan settles it —
+  // a vanished file is gone from the plan, a changed one is re-hashed, an unreadable one is a scan error.
+  if (error instanceof LumenSyncError && error.code === 'LUMENSYNC_LOCAL_IO') return { message, retryable: true, ...(error.hint ? { hint: error.hint } : {}) };
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
   // A local file that vanished or is busy may be fine on the next pass.
   return { message, retryable: code === 'ENOENT' || code === 'EBUSY' || code === 'EAGAIN' };
 };

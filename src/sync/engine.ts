@@ -9,7 +9,7 @@ import type { FolderListing, WorkspaceDetail } from '../api/types.js';
 import { RemoteError } from '../errors.js';
 import { plan, type RemoteView } from '../core/planner.js';
 import type { Plan } from '../core/plan-types.js';
-import type { JournalEntry, JournalMeta, LocalListing } from '../core/types.js';
+import type { Intent, JournalEntry, JournalMeta, LocalListing } from '../core/types.js';
 import { execute } from '../executor/executor.js';
 import type { Pacer } from '../executor/pacer.js';
 import type { JournalPort, RemotePort } from '../executor/ports.js';
@@ -28,6 +28,8 @@ export interface EngineJournal extends JournalPort {
   entries(): IterableIterator<JournalEntry>;
   meta(): JournalMeta;
   setMeta(patch: Partial<JournalMeta>): void;
+  /** Intents begun and not yet ended (a killed process leaves some). */
+  openIntents(): Intent[];
   readonly size: number;
 }
 
@@ -58,11 +60,13 @@ export interface PassResult {
 /** List the mirror's folder and what each relevant workspace holds from it. */
 export async function listRemote(session: SyncSession): Promise<RemoteView> {
   const { remote, pacer, spec, journal } = session;
-  const folderListing = await pacer.run('list-folder', () => remote.listFolder(spec.orgSlug, spec.folder));
+  // The folder and the workspaces are listed at once: for 100,000 documents each answer is
+  // tens of MB the server needs ~0.3–1.3 s to produce (benchmark row 1), so waiting in turn added up.
+  const folderListed = pacer.run('list-folder', () => remote.listFolder(spec.orgSlug, spec.folder));
   const prefix = `${spec.orgSlug}/${spec.folder}/`;
   const embeddings: Record<string, string[]> = {};
   const workspaces = [...new Set([...spec.workspaces, ...journal.meta().workspaces])];
-  await Promise.all(workspaces.map(async (workspaceSlug) => {
+  const workspacesListed = Promise.all(workspaces.map(async (workspaceSlug) => {
     try {
       const detail = await pacer.run('get-workspace', () => remote.getWorkspace(workspaceSlug, spec.orgSlug));
       embeddings[workspaceSlug] = detail.docpaths.filter((docpath) => docpath.startsWith(prefix));
@@ -72,6 +76,7 @@ export async function listRemote(session: SyncSession): Promise<RemoteView> {
       throw error;
     }
   }));
+  const [folderListing] = await Promise.all([folderListed, workspacesListed]);
   return {
     folderExists: folderListing.exists,
     documents: folderListing.documents.map((doc) => ({ docpath: doc.docpath, title: doc.title, docSource: doc.docSource })),
@@ -95,12 +100,19 @@ export function scanLocal(session: SyncSession, scope?: string[]): Promise<Local
 /** One pass: scan, list (unless scoped), plan, execute (unless dry-run). */
 export async function runPass(session: SyncSession, options: PassOptions = {}): Promise<PassResult> {
   const { spec, journal, stats, log } = session;
+  // Intents open before a full pass belong to a process that died mid-request (or to an aborted pass).
+  const inheritedIntents = options.scope ? [] : journal.openIntents().map((intent) => intent.id);
+  // Listing (network, server time) runs while the scan (local disk) does: a no-op pass then
+  // costs the longer of the two, not their sum. Read-only, so starting it early is harmless.
+  const remoteListed = options.scope ? undefined : listRemote(session);
+  // A scan failure wins; the listing's own failure is then not worth an unhandled rejection.
+  remoteListed?.catch(() => undefined);
   const listing = await scanLocal(session, options.scope);
   // A missing or unreadable root is the guards' business (exit 4), not a per-file failure.
   for (const error of listing.rootStatus === 'ok' ? listing.errors : []) {
     stats.fail({ operation: 'scan', relativePath: error.relativePath, message: `${error.code}: ${error.message}`, retryable: error.code === 'ECHANGED' });
   }
-  const remote = options.scope ? undefined : await listRemote(session);
+  const remote = remoteListed === undefined ? undefined : await remoteListed;
   const result = plan({
     local: listing,
     journalEntries: journal.entries(),
@@ -127,6 +139,9 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
   });
   if (!options.scope && stats.failures.length === 0) {
     journal.setMeta({ workspaces: spec.workspaces, orgSlug: spec.orgSlug, folder: spec.folder, lastReconcileAt: Date.now() });
+    // This pass listed the remote and reconciled everything: whatever those intents did is settled
+    // (adopted, re-done or removed). Left open they would pile up in the journal after every crash.
+    for (const id of inheritedIntents) journal.endIntent(id, 'abandoned');
   }
   return { plan: result, listing, relistNeeded: execution.relistNeeded };
 }

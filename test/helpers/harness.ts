@@ -1,7 +1,10 @@
 /** Test harness: an emulator on port 0, temporary trees, and the real CLI in a child process. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { appendFile, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,10 +37,12 @@ export async function writeTree(root: string, files: Record<string, string | Buf
 }
 
 /** Spawn the CLI; resolves when it exits. The key is passed through the environment only. */
-export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; onSpawn?: (child: ChildProcess) => void } = {}): Promise<CliResult> {
+export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; onSpawn?: (child: ChildProcess) => void; uid?: number; gid?: number; nodeArgs?: string[] } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
       env: { PATH: process.env.PATH, HOME: os.tmpdir(), ...options.env },
+      ...(options.uid === undefined ? {} : { uid: options.uid }),
+      ...(options.gid === undefined ? {} : { gid: options.gid }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -206,3 +211,119 @@ export async function waitFor(predicate: () => boolean | Promise<boolean>, timeo
 /** The standard sync argv for the acme mirror used by the suites. */
 export const mirrorArgs = (command: 'sync' | 'watch', root: string, stateDir: string, folder: string, extra: string[] = []): string[] =>
   [command, root, '--org', 'acme', '--folder', folder, '--workspace', 'support-bot', '--state-dir', stateDir, '--rate', '0', ...(command === 'sync' ? ['--no-progress'] : []), ...extra];
+
+/** What a stub answers instead of the upstream: status, raw body text and headers. */
+export interface StubAnswer { status: number; body: string; headers?: Record<string, string> }
+
+/** A request the stub saw, with the upstream's answer when it was forwarded. */
+export interface StubExchange { method: string; path: string; upstream?: { status: number; body: string } }
+
+/**
+ * A loopback proxy in front of `upstreamUrl` that may replace answers: `rewrite` sees each
+ * request (and the upstream answer when `forwardFirst` says so) and returns a replacement or
+ * undefined to pass the real answer through. For garbled-server cases: non-JSON, empty,
+ * truncated bodies, odd 207 shapes — applied or not applied upstream.
+ */
+export async function startStubProxy(
+  upstreamUrl: string,
+  rewrite: (exchange: StubExchange) => StubAnswer | undefined,
+  forwardFirst: (exchange: StubExchange) => boolean = () => true,
+  options: { tls?: { cert: string; key: string } } = {},
+): Promise<{ url: string; exchanges: StubExchange[]; close(): Promise<void> }> {
+  const upstream = new URL(upstreamUrl);
+  const exchanges: StubExchange[] = [];
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const exchange: StubExchange = { method: req.method ?? 'GET', path: new URL(req.url ?? '/', 'http://stub.invalid').pathname };
+      exchanges.push(exchange);
+      const answer = (real: StubAnswer): void => {
+        const replacement = rewrite(exchange);
+        const chosen = replacement ?? real;
+        res.writeHead(chosen.status, { 'content-type': 'application/json', ...chosen.headers });
+        res.end(chosen.body);
+      };
+      if (!forwardFirst(exchange)) { answer({ status: 599, body: 'stub: not forwarded' }); return; }
+      const forwarded = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (upstreamRes) => {
+        const parts: Buffer[] = [];
+        upstreamRes.on('data', (chunk: Buffer) => parts.push(chunk));
+        upstreamRes.on('end', () => {
+          const body = Buffer.concat(parts).toString('utf8');
+          exchange.upstream = { status: upstreamRes.statusCode ?? 0, body };
+          answer({ status: upstreamRes.statusCode ?? 502, body, headers: upstreamRes.headers['retry-after'] ? { 'retry-after': String(upstreamRes.headers['retry-after']) } : {} });
+        });
+      });
+      forwarded.on('error', () => { res.destroy(); });
+      forwarded.end(Buffer.concat(chunks));
+    });
+  };
+  const server = options.tls ? createHttpsServer(options.tls, handler) : createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    exchanges,
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+/** Spawn options that drop root, so permission cases (chmod 000) behave as for a normal user; {} when not root. */
+export function unprivileged(): { uid?: number; gid?: number } {
+  return process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+}
+
+/** A local folder under test and the model of what it holds (relative path → content); the workload of the crash suites. */
+export class MirrorTree {
+  readonly files = new Map<string, string>();
+  private counter = 0;
+  constructor(readonly root: string) {}
+
+  /** Add `count` new files spread over 20 directories. */
+  async add(count: number): Promise<void> {
+    const added: Record<string, string> = {};
+    for (let index = 0; index < count; index += 1) {
+      const relativePath = `d${this.counter % 20}/new ${this.counter}.md`;
+      added[relativePath] = `# new ${this.counter}\n`;
+      this.counter += 1;
+    }
+    await writeTree(this.root, added);
+    for (const [relativePath, content] of Object.entries(added)) this.files.set(relativePath, content);
+  }
+
+  /** Edit `count` files (first in sorted order after `offset`), so the next run replaces them. */
+  async edit(count: number, offset = 0): Promise<void> {
+    for (const relativePath of [...this.files.keys()].sort().slice(offset, offset + count)) {
+      await appendFile(path.join(this.root, relativePath), ` edit ${this.counter}`);
+      this.files.set(relativePath, `${this.files.get(relativePath)} edit ${this.counter}`);
+    }
+    this.counter += 1;
+  }
+
+  /** Delete the last `count` files in sorted order. */
+  async remove(count: number): Promise<void> {
+    for (const relativePath of [...this.files.keys()].sort().reverse().slice(0, count)) {
+      await rm(path.join(this.root, relativePath));
+      this.files.delete(relativePath);
+    }
+  }
+
+  /** Move the first `count` files into moved/ (a rename costs no upload). */
+  async renameSome(count: number): Promise<void> {
+    for (const relativePath of [...this.files.keys()].sort().slice(0, count)) {
+      const target = `moved/${this.counter}-${path.basename(relativePath)}`;
+      await mkdir(path.join(this.root, 'moved'), { recursive: true });
+      await rename(path.join(this.root, relativePath), path.join(this.root, target));
+      this.files.set(target, this.files.get(relativePath)!);
+      this.files.delete(relativePath);
+      this.counter += 1;
+    }
+  }
+
+  /** Change mtimes only: the scanner must re-hash, the remote must see nothing. */
+  async touch(count: number): Promise<void> {
+    const when = new Date(Date.now() + 5_000 + this.counter * 1000);
+    for (const relativePath of [...this.files.keys()].sort().slice(0, count)) await utimes(path.join(this.root, relativePath), when, when);
+    this.counter += 1;
+  }
+}
