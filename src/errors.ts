@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'LUMENSYNC_REMOTE_NETWORK'
   | 'LUMENSYNC_REMOTE_PROTOCOL'
   | 'LUMENSYNC_CONFIG_INVALID'
+  /** The org or workspace named is not visible to this key/account (exit 3, like a 403/404). */
+  | 'LUMENSYNC_ACCESS'
   | 'LUMENSYNC_USAGE'
   | 'LUMENSYNC_LOCAL_IO'
   | 'LUMENSYNC_STATE_LOCKED'

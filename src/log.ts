@@ -25,7 +25,7 @@ export function createLogger(options: LogOptions = {}): Logger {
   // Redaction runs before either stream sees the object, so pretty output is censored too.
   const destination = usePretty
     ? pretty({ sync: true, destination: 2, colorize: process.stderr.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
-    : pino.destination({ dest: options.file ?? 2, sync: true, mkdir: options.file !== undefined });
+    : pino.destination({ dest: options.file ?? 2, sync: true, mkdir: options.file !== undefined, ...(options.file !== undefined ? { mode: 0o600 } : {}) });
   return pino({
     level: options.level ?? 'warn',
     base: { pid: process.pid },

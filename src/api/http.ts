@@ -100,7 +100,8 @@ export class HttpTransport {
       connections: options.connections,
       headersTimeout: options.headersTimeoutMs,
       bodyTimeout: options.bodyTimeoutMs,
-      connect: { timeout: options.connectTimeoutMs, ...(ca === undefined ? {} : { ca }) },
+      // Explicit: NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment must not silently disable verification.
+      connect: { timeout: options.connectTimeoutMs, rejectUnauthorized: true, ...(ca === undefined ? {} : { ca }) },
     });
   }
 

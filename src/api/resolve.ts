@@ -16,6 +16,8 @@ export type SlugDirectory = {
 const listOf = (slugs: string[]): string => (slugs.length === 0 ? '(none)' : slugs.join(', '));
 
 const configError = (message: string, hint: string): LumenSyncError => new LumenSyncError('LUMENSYNC_CONFIG_INVALID', message, { hint });
+/** Not a typo we can name: the account simply does not see it (exit 3, as for a 403/404). */
+const accessError = (message: string, hint: string): LumenSyncError => new LumenSyncError('LUMENSYNC_ACCESS', message, { hint });
 
 /** The item whose original slug is `input`, else the one whose hex form it is, else undefined. */
 function findByHex<T>(items: T[], input: string, original: (item: T) => string, hex: (item: T) => string): T | undefined {
@@ -41,7 +43,7 @@ export async function resolveOrganization(client: SlugDirectory, orgSlugInput: s
   if (caseless !== undefined) {
     throw configError(`Organization "${input}" is not visible under this account, but "${caseless.orgSlug}" is (slugs are case-sensitive).`, `use --org ${caseless.orgSlug}`);
   }
-  throw configError(
+  throw accessError(
     `Organization "${input}" is not visible under this account; the account sees: ${listOf(visible)}.`,
     visible.length === 0
       ? 'check LUMENONE_ACCOUNT_ID: this account has no organizations under the API key'
@@ -93,12 +95,12 @@ async function resolveWorkspace(client: SlugDirectory, org: Organization, worksp
   if (elsewhere !== undefined) {
     const slug = elsewhere.workspace.workspaceSlug;
     const asHex = slug === input ? '' : ` ("${input}" is the hex form of "${slug}")`;
-    throw configError(
+    throw accessError(
       `Workspace "${slug}" belongs to organization "${elsewhere.org.orgSlug}", not "${org.orgSlug}"${asHex}; documents can only be embedded in workspaces of their own organization.`,
       `use --org ${elsewhere.org.orgSlug} --workspace ${slug}, or a workspace of "${org.orgSlug}": ${listOf(available)}`,
     );
   }
-  throw configError(
+  throw accessError(
     `Workspace "${input}" is not in organization "${org.orgSlug}"; it has: ${listOf(available)}.`,
     available.length === 0 ? `create a workspace in "${org.orgSlug}" first, or pick another --org` : `use --workspace with one of: ${listOf(available)}`,
   );

@@ -4,12 +4,14 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { LumenSyncError } from '../errors.js';
+import type { ClientOptions } from '../api/client-support.js';
 
 /** The connection flags as parsed (undefined = not given). */
 export interface ConnectionInput {
   host?: string | undefined;
   account?: string | undefined;
   apiKeyFile?: string | undefined;
+  caFile?: string | undefined;
 }
 
 /** The `connection` section of a config file (paths absolute). */
@@ -18,6 +20,7 @@ export interface FileConnection {
   account?: string | undefined;
   apiKeyFile?: string | undefined;
   apiKey?: string | undefined;
+  caFile?: string | undefined;
 }
 
 /** A complete connection; `apiKey` must never be printed or logged. */
@@ -25,7 +28,15 @@ export interface Connection {
   host: string;
   accountId: string;
   apiKey: string;
+  /** Extra CA bundle (PEM) trusted besides the system roots; TLS is always verified. */
+  caFile?: string | undefined;
 }
+
+/** Options for a LumenOneClient on this connection. */
+export const clientOptionsFor = (connection: Connection, accountId = connection.accountId): ClientOptions => ({
+  host: connection.host, apiKey: connection.apiKey, accountId,
+  ...(connection.caFile ? { caFile: connection.caFile } : {}),
+});
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -68,7 +79,8 @@ export async function resolveConnection(input: ConnectionInput, env: NodeJS.Proc
   if (problems.length > 0 || !host || !accountId || !apiKey) {
     throw new LumenSyncError('LUMENSYNC_CONFIG_INVALID', `incomplete connection settings:\n  - ${problems.join('\n  - ')}`, { hint: 'see `lumensync sync --help` and the README section "Configuration"' });
   }
-  return { host, accountId, apiKey };
+  const caFile = input.caFile ?? (env.LUMENONE_CA_FILE?.trim() || undefined) ?? file.caFile;
+  return { host, accountId, apiKey, ...(caFile ? { caFile } : {}) };
 }
 
 /** The key by precedence; a key file is read only when it is the one chosen. */

@@ -39,6 +39,8 @@ export function exitCodeForError(error: unknown): ExitCode {
         return EXIT.USAGE;
       case 'LUMENSYNC_GUARD':
         return EXIT.GUARD;
+      case 'LUMENSYNC_ACCESS':
+        return EXIT.ACCESS;
       default:
         return EXIT.PARTIAL;
     }

@@ -50,6 +50,16 @@ async function main(): Promise<ExitCode> {
     });
   }
   parser = parser
+    // A scalar flag given twice takes its last value (as in most CLIs) instead of becoming an
+    // array; flags declared as arrays (--workspace, --ignore) still collect every value.
+    .middleware((args) => {
+      // `parser` is the same yargs instance by the time middleware runs (every call returns it).
+      // getOptions() exists at run time but is missing from @types/yargs.
+      const arrays = new Set((parser as unknown as { getOptions(): { array: string[] } }).getOptions().array);
+      for (const [key, value] of Object.entries(args)) {
+        if (key !== '_' && Array.isArray(value) && !arrays.has(key)) (args as Record<string, unknown>)[key] = value.at(-1);
+      }
+    }, true)
     .demandCommand(1, 'name a command, e.g. lumensync sync --help')
     .strict()
     .recommendCommands()

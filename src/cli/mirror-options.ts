@@ -16,6 +16,7 @@ export interface MirrorArgs {
   host?: string;
   account?: string;
   'api-key-file'?: string;
+  'ca-file'?: string;
   'state-dir'?: string;
   ignore?: string[];
   'follow-symlinks'?: boolean;
@@ -42,6 +43,7 @@ export function connectionOptions<T>(yargs: Argv<T>): Argv<T> {
     .option('config', { type: 'string', describe: 'config file (JSON, see config/lumensync.example.json) [env LUMENSYNC_CONFIG]' })
     .option('host', { type: 'string', describe: 'LumenOne base URL [env LUMENONE_HOST; file connection.host]' })
     .option('account', { type: 'string', describe: 'account UUID [env LUMENONE_ACCOUNT_ID; file connection.account]' })
+    .option('ca-file', { type: 'string', describe: 'extra CA certificate bundle (PEM) to trust for https [env LUMENONE_CA_FILE; file connection.caFile]; verification cannot be turned off' })
     .option('api-key-file', { type: 'string', describe: 'file holding the API key, mode 0600 [else env LUMENONE_API_KEY, env LUMENONE_API_KEY_FILE, file connection.apiKeyFile]' })
     .option('log-level', { type: 'string', choices: [...LOG_LEVELS], defaultDescription: 'warn', describe: 'pino log level (JSON on stderr, pretty on a terminal) [env LUMENSYNC_LOG_LEVEL; file log.level]' })
     .option('log-file', { type: 'string', describe: 'write JSON logs to this file instead of stderr [env LUMENSYNC_LOG_FILE; file log.file]' });
@@ -85,7 +87,8 @@ export function mirrorSpecFrom(args: MirrorArgs): MirrorSpec {
   if (!args.org) problems.push('--org is required (the original organization slug, e.g. acme)');
   if (!args.folder) problems.push('--folder is required (the remote folder name, e.g. handbook)');
   else if (args.folder.includes('/') || args.folder.includes('\\') || args.folder === '.' || args.folder === '..') {
-    problems.push(`--folder ${JSON.stringify(args.folder)} must be one plain name: LumenOne folders are one level deep (use e.g. ${JSON.stringify(args.folder.replace(/[\\/]+/g, '__'))})`);
+    const suggestion = args.folder === '.' || args.folder === '..' ? 'e.g. "handbook"' : `e.g. ${JSON.stringify(args.folder.replace(/[\\/]+/g, '__'))}`;
+    problems.push(`--folder ${JSON.stringify(args.folder)} must be one plain name: LumenOne folders are one level deep (use ${suggestion})`);
   }
   const maxDelete = parseMaxDelete(args['max-delete'] ?? '50%');
   if (!maxDelete) problems.push(`--max-delete ${JSON.stringify(args['max-delete'])} must be a count (e.g. 100) or a percentage up to 100% (e.g. 25%)`);

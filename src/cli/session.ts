@@ -11,7 +11,7 @@ import { Pacer } from '../executor/pacer.js';
 import { Stats } from '../stats/stats.js';
 import type { SyncSession } from '../sync/engine.js';
 import type { MirrorSpec } from '../sync/mirror.js';
-import { isCleartextRemote, type Connection } from './connection.js';
+import { clientOptionsFor, isCleartextRemote, type Connection } from './connection.js';
 import type { PacingSettings } from '../config/settings.js';
 
 export interface SessionInput {
@@ -36,7 +36,7 @@ export interface OpenSession {
 export async function openSession(input: SessionInput): Promise<OpenSession> {
   const connection = input.connection;
   if (isCleartextRemote(connection.host)) input.log.warn({ host: new URL(connection.host).host }, 'plain http:// to a non-loopback host sends the API key unencrypted; use https://');
-  const client = new LumenOneClient({ host: connection.host, apiKey: connection.apiKey, accountId: connection.accountId });
+  const client = new LumenOneClient(clientOptionsFor(connection));
   const stats = new Stats();
   const pacer = new Pacer({
     ...input.pacing,

@@ -27,7 +27,7 @@ export interface FileMirror {
 export interface ConfigFile {
   /** Absolute path of the file it came from. */
   file: string;
-  connection: { host?: string; account?: string; apiKeyFile?: string; apiKey?: string };
+  connection: { host?: string; account?: string; apiKeyFile?: string; apiKey?: string; caFile?: string };
   pacing: { concurrency?: number; rate?: number; retries?: number; maxBackoffSeconds?: number };
   log: { level?: string; file?: string };
   /** Mirrors by name, in file order. */
@@ -81,6 +81,7 @@ export function toConfigFile(raw: unknown, file: string): ConfigFile {
   const base = path.dirname(file);
   const connection = { ...value.connection };
   if (connection.apiKeyFile !== undefined) connection.apiKeyFile = absolute(base, connection.apiKeyFile)!;
+  if (connection.caFile !== undefined) connection.caFile = absolute(base, connection.caFile)!;
   const log = { ...value.log };
   if (log.file !== undefined) log.file = absolute(base, log.file)!;
   return {

@@ -125,6 +125,6 @@ export async function loadChosenConfig(args: Pick<MirrorArgs, 'config'>, env: No
 export async function resolveSettings(args: MirrorArgs, env: NodeJS.ProcessEnv = process.env): Promise<Settings> {
   const file = await loadChosenConfig(args, env);
   const mirrors = resolveMirrors(args, file);
-  const connection = await resolveConnection({ host: args.host, account: args.account, apiKeyFile: args['api-key-file'] }, env, file?.connection);
+  const connection = await resolveConnection({ host: args.host, account: args.account, apiKeyFile: args['api-key-file'], caFile: args['ca-file'] }, env, file?.connection);
   return { connection, mirrors, pacing: resolvePacing(args, file), log: resolveLog(args, env, file), configFile: file?.file };
 }

@@ -1,6 +1,6 @@
 /** `lumensync doctor` as a function: settings in, a report (data) out; the command only prints it. */
 import { LumenOneClient } from '../api/client.js';
-import type { Connection } from '../cli/connection.js';
+import { clientOptionsFor, type Connection } from '../cli/connection.js';
 import { EXIT, type ExitCode } from '../cli/exit-codes.js';
 import type { MirrorSettings } from '../config/settings.js';
 import { defaultStateDir, mirrorIdFor } from '../journal/state-dir.js';
@@ -24,7 +24,7 @@ export interface DoctorOptions {
 
 /** Run every check; never throws for a failed check (it becomes a ✗ step). */
 export async function runDoctor(connection: Connection, mirrors: MirrorSettings[], options: DoctorOptions = {}): Promise<DoctorReport> {
-  const client = new LumenOneClient({ host: connection.host, apiKey: connection.apiKey, accountId: connection.accountId });
+  const client = new LumenOneClient(clientOptionsFor(connection));
   const steps: DoctorStep[] = [];
   try {
     const remote = await runRemoteChecks(client, connection, mirrors);

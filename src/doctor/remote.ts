@@ -7,7 +7,7 @@ import { LumenOneClient } from '../api/client.js';
 import { decodeIfHexSlug, toHexSlug } from '../api/slugs.js';
 import type { Organization, Workspace } from '../api/types.js';
 import { RemoteError } from '../errors.js';
-import type { Connection } from '../cli/connection.js';
+import { clientOptionsFor, type Connection } from '../cli/connection.js';
 import type { MirrorSettings } from '../config/settings.js';
 import { isRecord, rawRequest } from './raw.js';
 import { step, type DoctorStep } from './types.js';
@@ -53,7 +53,7 @@ async function ownerOf(client: LumenOneClient, connection: Connection, orgs: Org
   const list = company === undefined ? [] : Array.isArray(company.body) ? company.body : isRecord(company.body) && Array.isArray(company.body.organizations) ? company.body.organizations : [];
   for (const item of list) {
     if (!isRecord(item) || typeof item.accountId !== 'string' || item.accountId === connection.accountId || typeof item.originalSlug !== 'string') continue;
-    const other = new LumenOneClient({ host: connection.host, apiKey: connection.apiKey, accountId: item.accountId });
+    const other = new LumenOneClient(clientOptionsFor(connection, item.accountId));
     try {
       const found = findWorkspace(await other.listWorkspaces(item.originalSlug).catch(() => []), input);
       if (found) return { orgSlug: item.originalSlug, accountId: item.accountId, workspaceSlug: found.workspace.workspaceSlug };

@@ -110,7 +110,7 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
   const listing = await scanLocal(session, options.scope);
   // A missing or unreadable root is the guards' business (exit 4), not a per-file failure.
   for (const error of listing.rootStatus === 'ok' ? listing.errors : []) {
-    stats.fail({ operation: 'scan', relativePath: error.relativePath, message: `${error.code}: ${error.message}`, retryable: error.code === 'ECHANGED' });
+    stats.fail({ operation: 'scan', relativePath: error.relativePath, message: error.message.startsWith(error.code) ? error.message : `${error.code}: ${error.message}`, retryable: error.code === 'ECHANGED' });
   }
   const remote = remoteListed === undefined ? undefined : await remoteListed;
   const result = plan({

@@ -13,11 +13,14 @@ const directory: SlugDirectory = {
   listWorkspaces: async (orgSlug) => (orgSlug === 'acme' ? [ws('support-bot'), ws('sales')] : orgSlug === 'globex' ? [ws('helpdesk')] : []),
 };
 
-/** Assert a config error whose message and hint contain the given fragments. */
-async function rejectsWith(promise: Promise<unknown>, messageParts: string[], hintParts: string[]): Promise<void> {
+type Code = 'LUMENSYNC_CONFIG_INVALID' | 'LUMENSYNC_ACCESS';
+const ACCESS: Code = 'LUMENSYNC_ACCESS';
+
+/** Assert an error (a usage mistake, or something the account cannot see) whose message and hint contain the given fragments. */
+async function rejectsWith(promise: Promise<unknown>, messageParts: string[], hintParts: string[], code: Code = 'LUMENSYNC_CONFIG_INVALID'): Promise<void> {
   await assert.rejects(promise, (error: unknown) => {
     assert.ok(error instanceof LumenSyncError);
-    assert.equal(error.code, 'LUMENSYNC_CONFIG_INVALID');
+    assert.equal(error.code, code);
     for (const part of messageParts) assert.ok(error.message.includes(part), `message ${JSON.stringify(error.message)} lacks ${part}`);
     for (const part of hintParts) assert.ok(error.hint?.includes(part), `hint ${JSON.stringify(error.hint)} lacks ${part}`);
     return true;
@@ -28,14 +31,14 @@ describe('resolveOrganization', () => {
   it('finds the org by original slug', async () => assert.deepEqual(await resolveOrganization(directory, 'acme'), org('acme')));
   it('trims the input', async () => assert.equal((await resolveOrganization(directory, ' acme ')).orgSlug, 'acme'));
 
-  const failures: { label: string; input: string; message: string[]; hint: string[] }[] = [
+  const failures: { label: string; input: string; message: string[]; hint: string[]; code?: Code }[] = [
     { label: 'hex form given', input: '61636d65', message: ['"61636d65" is the hex form of the organization slug "acme"'], hint: ['--org acme'] },
-    { label: 'unknown org lists the visible ones', input: 'initech', message: ['"initech"', 'acme, globex'], hint: ['acme, globex', 'LUMENONE_ACCOUNT_ID'] },
+    { label: 'unknown org lists the visible ones', input: 'initech', message: ['"initech"', 'acme, globex'], hint: ['acme, globex', 'LUMENONE_ACCOUNT_ID'], code: ACCESS },
     { label: 'case difference', input: 'ACME', message: ['"acme"', 'case-sensitive'], hint: ['--org acme'] },
   ];
-  for (const { label, input, message, hint } of failures) it(label, () => rejectsWith(resolveOrganization(directory, input), message, hint));
+  for (const { label, input, message, hint, code } of failures) it(label, () => rejectsWith(resolveOrganization(directory, input), message, hint, code));
 
-  it('no organizations at all', () => rejectsWith(resolveOrganization({ ...directory, listOrganizations: async () => [] }, 'acme'), ['(none)'], ['LUMENONE_ACCOUNT_ID']));
+  it('no organizations at all', () => rejectsWith(resolveOrganization({ ...directory, listOrganizations: async () => [] }, 'acme'), ['(none)'], ['LUMENONE_ACCOUNT_ID'], ACCESS));
 });
 
 describe('resolveWorkspaces', () => {
@@ -48,19 +51,20 @@ describe('resolveWorkspaces', () => {
     assert.deepEqual(result, []);
   });
 
-  const failures: { label: string; input: string; message: string[]; hint: string[] }[] = [
+  const failures: { label: string; input: string; message: string[]; hint: string[]; code?: Code }[] = [
     { label: 'hex form given', input: toHexSlug('support-bot'), message: ['is the hex form of the workspace slug "support-bot"'], hint: ['--workspace support-bot'] },
-    { label: 'workspace of another org', input: 'helpdesk', message: ['Workspace "helpdesk" belongs to organization "globex", not "acme"'], hint: ['--org globex', 'support-bot, sales'] },
-    { label: 'hex of a workspace of another org', input: toHexSlug('helpdesk'), message: ['belongs to organization "globex"', 'hex form of "helpdesk"'], hint: ['--workspace helpdesk'] },
-    { label: 'unknown workspace lists those of the org', input: 'nope', message: ['"nope" is not in organization "acme"', 'support-bot, sales'], hint: ['support-bot, sales'] },
+    { label: 'workspace of another org', input: 'helpdesk', message: ['Workspace "helpdesk" belongs to organization "globex", not "acme"'], hint: ['--org globex', 'support-bot, sales'], code: ACCESS },
+    { label: 'hex of a workspace of another org', input: toHexSlug('helpdesk'), message: ['belongs to organization "globex"', 'hex form of "helpdesk"'], hint: ['--workspace helpdesk'], code: ACCESS },
+    { label: 'unknown workspace lists those of the org', input: 'nope', message: ['"nope" is not in organization "acme"', 'support-bot, sales'], hint: ['support-bot, sales'], code: ACCESS },
     { label: 'case difference', input: 'Sales', message: ['"sales"', 'case-sensitive'], hint: ['--workspace sales'] },
   ];
-  for (const { label, input, message, hint } of failures) it(label, () => rejectsWith(resolveWorkspaces(directory, org('acme'), [input]), message, hint));
+  for (const { label, input, message, hint, code } of failures) it(label, () => rejectsWith(resolveWorkspaces(directory, org('acme'), [input]), message, hint, code));
 
   it('listing other orgs failing still gives the plain message', () =>
     rejectsWith(
       resolveWorkspaces({ ...directory, listOrganizations: async () => Promise.reject(new Error('down')) }, org('acme'), ['helpdesk']),
       ['"helpdesk" is not in organization "acme"'],
       [],
+      ACCESS,
     ));
 });

@@ -26,3 +26,15 @@ test('entry: --version matches package.json and the full parser', () => {
 test('entry: anything else reaches the full parser (sync --help lists sync options)', () => {
   assert.match(run(entry, ['sync', '--help']), /--max-delete/);
 });
+
+test('entry: a scalar flag given twice takes its last value; array flags collect', () => {
+  let output = '';
+  try {
+    execFileSync(process.execPath, [entry, 'sync', '/nonexistent-root', '--org', 'a', '--folder', 'x/y', '--folder', 'ok', '--concurrency', '0', '--concurrency', '2'], { encoding: 'utf8', env: { PATH: process.env.PATH }, stdio: 'pipe' });
+  } catch (error) {
+    output = String((error as { stderr?: string }).stderr);
+  }
+  // Only the connection is missing: neither the first --folder nor the first --concurrency was kept.
+  assert.match(output, /incomplete connection settings/);
+  assert.doesNotMatch(output, /--folder|--concurrency|trim is not a function/);
+});

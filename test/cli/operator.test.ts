@@ -93,7 +93,7 @@ describe('lumensync CLI: config, doctor, init, help', () => {
       await runCli(['doctor', path.join(dir, 'handbook'), '--org', 'acme', '--folder', 'leak', '--probe', '--json'], { env }),
     ];
     assert.equal(runs[0]!.code, 0, runs[0]!.stderr);
-    assert.equal(runs[1]!.code, 2);
+    assert.equal(runs[1]!.code, 3, 'an org the account does not see is an access error');
     const log = await readFile(logFile);
     assert.ok(log.length > 0, 'trace logging wrote something');
     for (const bytes of [...runs.flatMap((run) => [Buffer.from(run.stdout), Buffer.from(run.stderr)]), log]) assert.equal(bytes.indexOf(DEV_KEY), -1);

@@ -107,7 +107,7 @@ test('security: `lumensync init` writes its config file mode 0600', async () => 
   }
 });
 
-test('security: TLS is verified; a custom CA is trusted through NODE_EXTRA_CA_CERTS; no lumensync switch disables verification', { timeout: 60_000 }, async () => {
+test('security: TLS is verified; a custom CA is trusted through --ca-file or NODE_EXTRA_CA_CERTS; nothing disables verification', { timeout: 60_000 }, async () => {
   const { emu, env } = await emulatorFixture();
   const root = await tempDir('lumensync-sec-root-');
   const scratch = await tempDir('lumensync-sec-scratch-');
@@ -127,6 +127,16 @@ test('security: TLS is verified; a custom CA is trusted through NODE_EXTRA_CA_CE
     const trusted = await runCli(args, { env: { ...tlsEnv, NODE_EXTRA_CA_CERTS: caFile } });
     assert.equal(trusted.code, 0, trusted.stdout + trusted.stderr);
     assert.deepEqual([...documentsByTitle(emu, 'tls').keys()], ['a.md']);
+
+    // The same CA given to lumensync itself (--ca-file), while the environment tries to turn verification off.
+    await writeTree(root, { 'b.md': 'b' });
+    const viaFlag = await runCli([...args, '--ca-file', caFile], { env: tlsEnv });
+    assert.equal(viaFlag.code, 0, viaFlag.stdout + viaFlag.stderr);
+    assert.deepEqual([...documentsByTitle(emu, 'tls').keys()].sort(), ['a.md', 'b.md']);
+    await writeTree(root, { 'c.md': 'c' });
+    const envOff = await runCli(args, { env: { ...tlsEnv, NODE_TLS_REJECT_UNAUTHORIZED: '0' } });
+    assert.notEqual(envOff.code, 0, 'NODE_TLS_REJECT_UNAUTHORIZED=0 must not silently disable verification');
+    assert.ok(!documentsByTitle(emu, 'tls').has('c.md'));
 
     for (const flag of ['--insecure', '--no-verify', '--ignore-certificate-errors', '--tls-reject-unauthorized=false']) {
       const attempt = await runCli([...args, flag], { env: tlsEnv });

@@ -12,7 +12,7 @@ import { configObject, writePrivateFile, type NewConfig } from '../../config/wri
 import { doctorExitCode, renderReport, runDoctor } from '../../doctor/doctor.js';
 import { LumenSyncError } from '../../errors.js';
 import { MIRROR_DEFAULTS } from '../../sync/mirror.js';
-import { resolveConnection, type Connection } from '../connection.js';
+import { clientOptionsFor, resolveConnection, type Connection } from '../connection.js';
 import type { ExitCode } from '../exit-codes.js';
 import { connectionOptions, type MirrorArgs } from '../mirror-options.js';
 import { parseMaxDelete } from '../../core/guards.js';
@@ -56,7 +56,7 @@ async function askMissing(args: InitArgs, env: NodeJS.ProcessEnv): Promise<{ con
     let apiKeyFile = args['api-key-file'];
     if (apiKeyFile === undefined && !env.LUMENONE_API_KEY) apiKeyFile = await ask(rl, 'API key file (mode 0600; or Ctrl+C and export LUMENONE_API_KEY)');
     const connection = await resolveConnection({ host, account, apiKeyFile }, env);
-    const client = new LumenOneClient({ host: connection.host, apiKey: connection.apiKey, accountId: connection.accountId });
+    const client = new LumenOneClient(clientOptionsFor(connection));
     try {
       const orgs = (await client.listOrganizations()).map((org) => org.orgSlug);
       if (orgs.length === 0) throw new LumenSyncError('LUMENSYNC_CONFIG_INVALID', `account ${connection.accountId} has no organizations`, { hint: 'check the account id' });

@@ -1,0 +1,71 @@
+/** Row 1: no-op re-sync of the big tree (journal warm, remote listed) vs find, rsync -an, rclone --dry-run. */
+import path from 'node:path';
+import { cliEnv, hasCommand, interleave, runProcess, runSync, series, type Series } from '../lib.js';
+import { ms, msSeries, type RowRunner } from '../row.js';
+
+const PHASES_MAIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../phases.js');
+
+export const noopResync: RowRunner = async (ctx) => {
+  const target = '≤ 2× find; faster than rsync -an and rclone sync --dry-run';
+  const tree = await ctx.bigMirror();
+  const copy = path.join(ctx.scratch, 'row1-copy');
+  await runProcess('cp', ['-a', tree.root + '/.', copy + '/'], { check: true }).catch(async () => {
+    await runProcess('mkdir', ['-p', copy], { check: true });
+    await runProcess('cp', ['-a', tree.root + '/.', copy + '/'], { check: true });
+  });
+  const emulator = { url: tree.url };
+  {
+    const run = { dir: tree.root, folder: tree.folder, stateDir: tree.stateDir };
+    const haveRsync = await hasCommand('rsync');
+    const haveRclone = await hasCommand('rclone');
+    const rcloneConfig = path.join(ctx.scratch, 'rclone.conf');
+    const cases: Record<string, () => Promise<number>> = {
+      find: async () => (await runProcess('find', [tree.root, '-type', 'f', '-printf', '%s %T@\\n'], { check: true })).wallMs,
+      lumensync: async () => {
+        const result = await runSync(emulator.url, run);
+        if (result.summary.uploaded !== 0 || result.summary.unchanged !== tree.files) throw new Error(`no-op sync was not a no-op: ${JSON.stringify(result.summary)}`);
+        return result.wallMs;
+      },
+    };
+    if (haveRsync) cases.rsync = async () => (await runProcess('rsync', ['-an', `${tree.root}/`, `${copy}/`], { check: true })).wallMs;
+    if (haveRclone) cases.rclone = async () => (await runProcess('rclone', ['sync', '--dry-run', '--config', rcloneConfig, tree.root, copy], { check: true })).wallMs;
+    const phaseSamples: Record<string, number>[] = [];
+    cases.phases = async () => {
+      const result = await runProcess(process.execPath, [PHASES_MAIN, tree.root, run.folder, run.stateDir], { env: cliEnv(emulator.url), check: true });
+      phaseSamples.push(JSON.parse(result.stdout) as Record<string, number>);
+      return result.wallMs;
+    };
+    ctx.note('row 1: warm-up round');
+    for (const runCase of Object.values(cases)) await runCase();
+    phaseSamples.length = 0;
+    ctx.note(`row 1: ${ctx.rounds} interleaved rounds`);
+    const samples = await interleave(ctx.rounds, cases);
+    const figures: Record<string, Series | number | string | boolean> = { files: tree.files, folders: tree.folders, firstSyncMs: tree.firstSyncMs };
+    for (const [name, values] of Object.entries(samples)) figures[name] = series(values);
+    for (const part of ['startupMs', 'openMs', 'scanMs', 'listMs', 'planMs']) {
+      figures[`part.${part}`] = series(phaseSamples.map((sample) => sample[part] ?? NaN));
+    }
+    const lumensync = figures.lumensync as Series;
+    const find = figures.find as Series;
+    const ratioFind = lumensync.median / find.median;
+    figures.ratioVsFind = ratioFind;
+    const checks = [ratioFind <= 2];
+    let measured = `${msSeries(lumensync)}; find ${ms(find.median)} → ${ratioFind.toFixed(2)}×`;
+    if (haveRsync) {
+      const ratio = lumensync.median / (figures.rsync as Series).median;
+      figures.ratioVsRsync = ratio;
+      checks.push(ratio < 1);
+      measured += `; rsync ${ms((figures.rsync as Series).median)} → ${ratio.toFixed(2)}×`;
+    }
+    if (haveRclone) {
+      const ratio = lumensync.median / (figures.rclone as Series).median;
+      figures.ratioVsRclone = ratio;
+      checks.push(ratio < 1);
+      measured += `; rclone ${ms((figures.rclone as Series).median)} → ${ratio.toFixed(2)}×`;
+    }
+    const part = (name: string): string => ms((figures[`part.${name}`] as Series).median);
+    const note = `parts (median): node start ${part('startupMs')}, open session+journal ${part('openMs')}, scan ${part('scanMs')}, list ${part('listMs')}, plan ${part('planMs')}`
+      + `${haveRsync ? '' : '; rsync missing'}${haveRclone ? '' : '; rclone missing'}`;
+    return { row: 1, name: `no-op re-sync, ${tree.files} × 1 KiB in ${tree.folders} folders`, target, verdict: checks.every(Boolean) ? 'met' : 'missed', measured, figures, note };
+  }
+};
