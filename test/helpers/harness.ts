@@ -279,6 +279,14 @@ export class MirrorTree {
   private counter = 0;
   constructor(readonly root: string) {}
 
+  /** Write the initial tree: `count` files `d<i % 20>/f<i>.md`. */
+  async seed(count: number): Promise<void> {
+    const initial: Record<string, string> = {};
+    for (let index = 0; index < count; index += 1) initial[`d${index % 20}/f${index}.md`] = `# document ${index}\n`;
+    await writeTree(this.root, initial);
+    for (const [relativePath, content] of Object.entries(initial)) this.files.set(relativePath, content);
+  }
+
   /** Add `count` new files spread over 20 directories. */
   async add(count: number): Promise<void> {
     const added: Record<string, string> = {};

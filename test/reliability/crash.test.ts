@@ -12,7 +12,7 @@ import type { ChildProcess } from 'node:child_process';
 import { Journal } from '../../src/journal/journal.js';
 import type { RequestLogEntry } from '../../src/emulator/server.js';
 import {
-  DEV_KEY, MirrorTree, assertNoSecret, auditMirrorByJournal, emulatorFixture, isRemove, isUpload, mirrorArgs, readAllBytes, removeAll, runCli, tempDir, writeTree,
+  DEV_KEY, MirrorTree, assertNoSecret, auditMirrorByJournal, emulatorFixture, isRemove, isUpload, mirrorArgs, readAllBytes, removeAll, runCli, tempDir,
 } from '../helpers/harness.js';
 
 const FOLDER = 'crash';
@@ -74,10 +74,7 @@ test(`crash suite: ${KILL_POINTS.length} SIGKILLs during a ${FILE_COUNT}-file mi
   const figures = { kills: 0, byPhase: {} as Record<string, number>, tornTails: 0, openIntents: 0, duplicates: 0, missing: 0, extra: 0 };
   const captured: string[] = [];
   try {
-    const initial: Record<string, string> = {};
-    for (let index = 0; index < FILE_COUNT; index += 1) initial[`d${index % 20}/f${index}.md`] = `# document ${index}\n`;
-    await writeTree(root, initial);
-    for (const [relativePath, content] of Object.entries(initial)) tree.files.set(relativePath, content);
+    await tree.seed(FILE_COUNT);
 
     for (const point of KILL_POINTS) {
       await point.mutate(tree);

@@ -12,25 +12,7 @@ import {
   DEV_KEY, assertNoSecret, documentsByTitle, emulatorFixture, fileModes, hashTree, mirrorArgs, readAllBytes, removeAll, runCli, startStubProxy, tempDir, writeTree,
 } from '../helpers/harness.js';
 
-// Throwaway self-signed certificate for 127.0.0.1 (the one of test/api/tls.test.ts); not a secret.
-const CERT = `-----BEGIN CERTIFICATE-----
-MIIBjzCCATagAwIBAgIUUG9Md8y/fdcNw6d8LQFY31CsWDkwCgYIKoZIzj0EAwIw
-FDESMBAGA1UEAwwJMTI3LjAuMC4xMCAXDTI2MTEyNTAzMTU0M1oYDzIxMjYxMTAx
-MDMxNTQzWjAUMRIwEAYDVQQDDAkxMjcuMC4wLjEwWTATBgcqhkjOPQIBBggqhkjO
-PQMBBwNCAATbFjK0l2LPuuj/0c22xqG+wQTLVnDN3q5y3w3OvJACn+QuILJoUhwu
-K/wwrcA7b4Hfu1qHT5fhMoFN2xivKjABo2QwYjAdBgNVHQ4EFgQU6v7u/BUPRlLR
-lOy2mydvd+MGXugwHwYDVR0jBBgwFoAU6v7u/BUPRlLRlOy2mydvd+MGXugwDwYD
-VR0TAQH/BAUwAwEB/zAPBgNVHREECDAGhwR/AAABMAoGCCqGSM49BAMCA0cAMEQC
-IAL/fNpS+qGcvvkKHXao148x7/e0TBsiBAK3gltsMV0xAiA8JRUyANmU7T1sx+cN
-Lzn2tXF8iajVVuLQnG00Hpp9FQ==
------END CERTIFICATE-----
-`;
-const KEY = `-----BEGIN PRIVATE KEY-----
-MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgvkeOab+cFpNWfMEV
-Zn0Y6V/iQoufQcAVqmNkWSyju0yhRANCAATbFjK0l2LPuuj/0c22xqG+wQTLVnDN
-3q5y3w3OvJACn+QuILJoUhwuK/wwrcA7b4Hfu1qHT5fhMoFN2xivKjAB
------END PRIVATE KEY-----
-`;
+import { CERT, KEY } from '../helpers/tls-fixture.js';
 
 test('security: the API key appears in no captured byte (stdout, stderr, trace log file, state dir, crash and error output)', { timeout: 60_000 }, async () => {
   const { emu, env } = await emulatorFixture({ errorRate: 0.3, faultSeed: 5 });

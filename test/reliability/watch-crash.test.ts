@@ -12,7 +12,7 @@ import type { ChildProcess } from 'node:child_process';
 import { Journal } from '../../src/journal/journal.js';
 import type { EmulatorHandle, RequestLogEntry } from '../../src/emulator/server.js';
 import {
-  DEV_KEY, MirrorTree, assertNoSecret, auditMirrorByJournal, emulatorFixture, isRemove, isUpload, mirrorArgs, readAllBytes, removeAll, runCli, tempDir, waitFor, writeTree,
+  DEV_KEY, MirrorTree, assertNoSecret, auditMirrorByJournal, emulatorFixture, isRemove, isUpload, mirrorArgs, readAllBytes, removeAll, runCli, tempDir, waitFor,
   type CliResult,
 } from '../helpers/harness.js';
 
@@ -87,10 +87,7 @@ test(`watch crash suite: ${KILLS.length} SIGKILLs of the daemon while files chan
   const figures = { kills: 0, tornTails: 0, openIntents: 0 };
   const captured: string[] = [];
   try {
-    const initial: Record<string, string> = {};
-    for (let index = 0; index < FILE_COUNT; index += 1) initial[`d${index % 20}/f${index}.md`] = `# document ${index}\n`;
-    await writeTree(root, initial);
-    for (const [relativePath, content] of Object.entries(initial)) tree.files.set(relativePath, content);
+    await tree.seed(FILE_COUNT);
     let daemon: Daemon | undefined;
 
     for (const kill of KILLS) {
