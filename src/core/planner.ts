@@ -8,6 +8,7 @@ import { maxDeleteGuard, rootGuards, type MaxDelete } from './guards.js';
 import { parseMarker } from './marker.js';
 import { planEmbeddings } from './embedding-plan.js';
 import { summarise } from './summary.js';
+import { CandidateIndex } from './candidates.js';
 
 /** One remote document as the planner needs it. */
 export interface RemoteDocumentView {
@@ -80,12 +81,17 @@ export function plan(input: PlanInput): Plan {
   let unchanged = 0;
 
   // Our documents that no journal entry owns: candidates for adoption (lost upload response, lost state).
-  const orphans: Candidate[] = [];
+  // By title + hash (exact) and by hash alone, the latter only when the title is not a local file of its own.
+  const orphansExact = new CandidateIndex<Candidate>(claimed);
+  const orphansByContent = new CandidateIndex<Candidate>(claimed);
   for (const doc of remote?.documents ?? []) {
     const sha256 = parseMarker(doc.docSource);
-    if (sha256 !== undefined && !journalByDocpath.has(doc.docpath)) orphans.push({ docpath: doc.docpath, title: doc.title, sha256 });
+    if (sha256 === undefined || journalByDocpath.has(doc.docpath)) continue;
+    const candidate = { docpath: doc.docpath, title: doc.title, sha256 };
+    if (doc.title !== undefined) orphansExact.add(`${doc.title}\u0000${sha256}`, candidate);
+    if (doc.title === undefined || !localPaths.has(doc.title)) orphansByContent.add(sha256, candidate);
   }
-  // Documents of journal entries whose file is gone (in scope): candidates for a rename.
+  // Documents of journal entries whose file is gone (in scope): candidates for a rename, by hash, in path order.
   const vanished: (Candidate & { relativePath: string })[] = [];
   for (const entry of journal.values()) {
     if (inScope(entry.relativePath, scope) && !localPaths.has(entry.relativePath) && !erroredPaths.has(entry.relativePath) && exists(entry.docpath)) {
@@ -93,12 +99,8 @@ export function plan(input: PlanInput): Plan {
     }
   }
   vanished.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
-
-  const take = <T extends Candidate>(pool: T[], match: (candidate: T) => boolean): T | undefined => {
-    const found = pool.find((candidate) => !claimed.has(candidate.docpath) && match(candidate));
-    if (found) claimed.add(found.docpath);
-    return found;
-  };
+  const vanishedByContent = new CandidateIndex<Candidate & { relativePath: string }>(claimed);
+  for (const candidate of vanished) vanishedByContent.add(candidate.sha256, candidate);
 
   // Pass 1: unchanged files and exact adoptions (same title and content) win their documents first.
   const pending: LocalEntry[] = [];
@@ -113,7 +115,7 @@ export function plan(input: PlanInput): Plan {
       } else unchanged += 1;
       continue;
     }
-    const adopted = take(orphans, (candidate) => candidate.title === entry.relativePath && candidate.sha256 === entry.sha256);
+    const adopted = orphansExact.take(`${entry.relativePath}\u0000${entry.sha256}`);
     if (adopted) {
       keptDocpaths.add(adopted.docpath);
       actions.push({ kind: 'adopt', relativePath: entry.relativePath, docpath: adopted.docpath, sha256: entry.sha256, size: entry.size, mtimeMs: entry.mtimeMs });
@@ -124,13 +126,13 @@ export function plan(input: PlanInput): Plan {
 
   // Pass 2: renames (content that vanished elsewhere), adoptions by content, then uploads.
   for (const entry of pending) {
-    const moved = take(vanished, (candidate) => candidate.sha256 === entry.sha256);
+    const moved = vanishedByContent.take(entry.sha256);
     if (moved) {
       keptDocpaths.add(moved.docpath);
       actions.push({ kind: 'rename', fromRelativePath: moved.relativePath, relativePath: entry.relativePath, docpath: moved.docpath, size: entry.size, mtimeMs: entry.mtimeMs });
       continue;
     }
-    const adopted = take(orphans, (candidate) => candidate.sha256 === entry.sha256 && (candidate.title === undefined || !localPaths.has(candidate.title)));
+    const adopted = orphansByContent.take(entry.sha256);
     if (adopted) {
       keptDocpaths.add(adopted.docpath);
       actions.push({ kind: 'adopt', relativePath: entry.relativePath, docpath: adopted.docpath, sha256: entry.sha256, size: entry.size, mtimeMs: entry.mtimeMs });

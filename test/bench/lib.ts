@@ -8,7 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** dist/src/cli/main.js, found from this compiled file (dist/test/bench/lib.js). */
-export const CLI_MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
+/** The executable users run (`npx lumensync` → bin/lumensync.js → dist/src/cli/entry.js). */
+export const CLI_MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/lumensync.js');
 /** The dev key and account of the emulator's default seed (loopback only, not a secret). */
 export const DEV_API_KEY = 'lumensync-dev-key';
 /** The dev account of the default seed. */

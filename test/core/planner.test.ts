@@ -156,3 +156,22 @@ test('plan is pure: same input, same output, input untouched', () => {
   assert.deepEqual(plan(planInput), plan(planInput));
   assert.equal(JSON.stringify(planInput), before);
 });
+
+test('plan: a lost journal against 20,000 of our documents adopts every file and uploads nothing', () => {
+  const count = 20_000;
+  const hex = (index: number): string => index.toString(16).padStart(64, '0');
+  const entries: LocalEntry[] = [];
+  const documents: RemoteView['documents'] = [];
+  for (let index = 0; index < count; index += 1) {
+    const relativePath = `d${index % 100}/f${String(index).padStart(5, '0')}.md`;
+    entries.push({ relativePath, sha256: hex(index), size: 1, mtimeMs: 1 });
+    // Half keep their title (lost response / lost state), half were renamed while the state was lost.
+    documents.push({ docpath: `acme/docs/${index}.json`, ...uploadMetadataFor(index % 2 === 0 ? relativePath : `old/${index}.md`, hex(index)) });
+  }
+  entries.sort((a, b) => (a.relativePath < b.relativePath ? -1 : 1));
+  const result = plan(input({ local: listing(entries), remote: remote(documents, { ws: documents.map((doc) => doc.docpath) }) }));
+  assert.equal(result.summary.adoptions, count);
+  assert.equal(result.summary.uploads + result.summary.removes, 0);
+  const adoptedBy = new Map(result.actions.flatMap((action) => (action.kind === 'adopt' ? [[action.relativePath, action.docpath] as const] : [])));
+  assert.equal(adoptedBy.get('d7/f00007.md'), 'acme/docs/7.json', 'each file adopts the document holding its content');
+});
