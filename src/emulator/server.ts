@@ -128,6 +128,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const server = createServer({ requestTimeout: 0 }, (req, res) => {
     void handle(req, res);
   });
+  // Node's default 5 s keep-alive races clients reusing an idle socket ("connection lost before
+  // an answer"); 65 s is what load balancers in front of real deployments typically allow.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
