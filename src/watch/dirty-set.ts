@@ -83,16 +83,21 @@ export class DirtySet {
     return oldest === Infinity ? 0 : Math.max(0, now - oldest);
   }
 
-  /** Record one event. */
-  mark(relativePath: string, kind: 'change' | 'delete', now: number): void {
+  /**
+   * Record one event. `seen` is the file's size and mtime when the event arrived (the first of
+   * the two checks): if they still hold after the settle time the path is ripe at once, without
+   * waiting another `recheckMs`. Without it the first check happens after the settle time.
+   */
+  mark(relativePath: string, kind: 'change' | 'delete', now: number, seen?: Fingerprint): void {
     this.lastEventAt = now;
     if (this.overflowAt !== undefined) return;
+    const firstCheck = kind === 'change' && seen !== undefined ? seen : 'unchecked';
     const existing = this.paths.get(relativePath);
     if (existing) {
       existing.kind = kind;
       existing.lastEventAt = now;
       existing.notBefore = now;
-      existing.seen = 'unchecked';
+      existing.seen = firstCheck;
       return;
     }
     if (this.paths.size >= this.maxDirty) {
@@ -101,7 +106,7 @@ export class DirtySet {
       this.paths.clear();
       return;
     }
-    this.paths.set(relativePath, { kind, firstEventAt: now, lastEventAt: now, notBefore: now, seen: 'unchecked' });
+    this.paths.set(relativePath, { kind, firstEventAt: now, lastEventAt: now, notBefore: now, seen: firstCheck });
   }
 
   /** Up to `limit` waiting paths, for `status` (sorted). */

@@ -159,7 +159,7 @@ export class MirrorDaemon {
     for (const event of events) {
       // New ignore rules can include or exclude any file: only a full pass applies them.
       if (isIgnoreFileEvent(event)) this.reconcileRequested = true;
-      else this.dirty.mark(event.relativePath, event.kind, now);
+      else this.dirty.mark(event.relativePath, event.kind, now, event.kind === 'change' ? this.probe(event.relativePath) : undefined);
     }
     this.wakeUp?.();
   }

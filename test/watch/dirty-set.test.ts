@@ -139,3 +139,20 @@ test('lag is the age of the oldest waiting event; takeOverflow clears the overfl
   assert.equal(dirty.overflowed, false);
   assert.equal(dirty.lagMs(1200), 0);
 });
+
+test('a change whose size+mtime at event time still hold after the settle time is taken at once', () => {
+  const dirty = new DirtySet({ settleMs: 1000, recheckMs: 250 });
+  const fingerprint = { size: 10, mtimeMs: 5 };
+  dirty.mark('a', 'change', 0, fingerprint);
+  assert.deepEqual(dirty.take(999, () => fingerprint).relativePaths, []);
+  assert.deepEqual(dirty.take(1000, () => fingerprint).relativePaths, ['a'], 'no extra recheck when the first check was at event time');
+});
+
+test('a change that moved since its event-time check waits for another recheck', () => {
+  const dirty = new DirtySet({ settleMs: 1000, recheckMs: 250 });
+  dirty.mark('a', 'change', 0, { size: 10, mtimeMs: 5 });
+  const grown = { size: 20, mtimeMs: 6 };
+  assert.deepEqual(dirty.take(1000, () => grown).relativePaths, [], 'still being written');
+  assert.equal(dirty.nextDueAt(1000), 1250);
+  assert.deepEqual(dirty.take(1250, () => grown).relativePaths, ['a']);
+});
