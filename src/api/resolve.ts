@@ -25,6 +25,31 @@ function findByHex<T>(items: T[], input: string, original: (item: T) => string, 
   return items.find((item) => hex(item) === input || (decoded !== undefined && original(item) === decoded));
 }
 
+/** How one kind of slug is named and read, for the shared wrong-form check. */
+interface SlugKind<T> {
+  what: 'organization' | 'workspace';
+  flag: '--org' | '--workspace';
+  original: (item: T) => string;
+  hex: (item: T) => string;
+  /** "is not visible under this account" / "is not in organization …". */
+  notFoundPhrase: string;
+}
+
+/** The error for `input` when it names one of `items` in the wrong form (hex, or another letter case). */
+function wrongForm<T>(items: T[], input: string, kind: SlugKind<T>): LumenSyncError | undefined {
+  const hexOf = findByHex(items, input, kind.original, kind.hex);
+  if (hexOf !== undefined) {
+    return configError(
+      `"${input}" is the hex form of the ${kind.what} slug "${kind.original(hexOf)}"; lumensync expects the original slug and hex-encodes it for URLs itself.`,
+      `use ${kind.flag} ${kind.original(hexOf)}`,
+    );
+  }
+  const caseless = items.find((item) => kind.original(item).toLowerCase() === input.toLowerCase());
+  if (caseless === undefined) return undefined;
+  const label = kind.what === 'organization' ? 'Organization' : 'Workspace';
+  return configError(`${label} "${input}" ${kind.notFoundPhrase}, but "${kind.original(caseless)}" is (slugs are case-sensitive).`, `use ${kind.flag} ${kind.original(caseless)}`);
+}
+
 /** Resolve `--org` against the organizations the account sees. */
 export async function resolveOrganization(client: SlugDirectory, orgSlugInput: string): Promise<Organization> {
   const input = orgSlugInput.trim();
@@ -32,17 +57,8 @@ export async function resolveOrganization(client: SlugDirectory, orgSlugInput: s
   const exact = organizations.find((org) => org.orgSlug === input);
   if (exact !== undefined) return exact;
   const visible = organizations.map((org) => org.orgSlug);
-  const hexOf = findByHex(organizations, input, (org) => org.orgSlug, (org) => org.orgSlugHex);
-  if (hexOf !== undefined) {
-    throw configError(
-      `"${input}" is the hex form of the organization slug "${hexOf.orgSlug}"; lumensync expects the original slug and hex-encodes it for URLs itself.`,
-      `use --org ${hexOf.orgSlug}`,
-    );
-  }
-  const caseless = organizations.find((org) => org.orgSlug.toLowerCase() === input.toLowerCase());
-  if (caseless !== undefined) {
-    throw configError(`Organization "${input}" is not visible under this account, but "${caseless.orgSlug}" is (slugs are case-sensitive).`, `use --org ${caseless.orgSlug}`);
-  }
+  const mistake = wrongForm(organizations, input, { what: 'organization', flag: '--org', original: (org) => org.orgSlug, hex: (org) => org.orgSlugHex, notFoundPhrase: 'is not visible under this account' });
+  if (mistake !== undefined) throw mistake;
   throw accessError(
     `Organization "${input}" is not visible under this account; the account sees: ${listOf(visible)}.`,
     visible.length === 0
@@ -80,17 +96,11 @@ async function resolveWorkspace(client: SlugDirectory, org: Organization, worksp
   const exact = workspaces.find((workspace) => workspace.workspaceSlug === input);
   if (exact !== undefined) return exact;
   const available = workspaces.map((workspace) => workspace.workspaceSlug);
-  const hexOf = findByHex(workspaces, input, (workspace) => workspace.workspaceSlug, (workspace) => workspace.workspaceSlugHex);
-  if (hexOf !== undefined) {
-    throw configError(
-      `"${input}" is the hex form of the workspace slug "${hexOf.workspaceSlug}"; lumensync expects the original slug and hex-encodes it for URLs itself.`,
-      `use --workspace ${hexOf.workspaceSlug}`,
-    );
-  }
-  const caseless = workspaces.find((workspace) => workspace.workspaceSlug.toLowerCase() === input.toLowerCase());
-  if (caseless !== undefined) {
-    throw configError(`Workspace "${input}" is not in organization "${org.orgSlug}", but "${caseless.workspaceSlug}" is (slugs are case-sensitive).`, `use --workspace ${caseless.workspaceSlug}`);
-  }
+  const mistake = wrongForm(workspaces, input, {
+    what: 'workspace', flag: '--workspace', original: (workspace) => workspace.workspaceSlug, hex: (workspace) => workspace.workspaceSlugHex,
+    notFoundPhrase: `is not in organization "${org.orgSlug}"`,
+  });
+  if (mistake !== undefined) throw mistake;
   const elsewhere = await findInOtherOrganizations(client, org, input);
   if (elsewhere !== undefined) {
     const slug = elsewhere.workspace.workspaceSlug;
