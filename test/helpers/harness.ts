@@ -4,6 +4,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { appendFile, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +13,8 @@ import { Journal } from '../../src/journal/journal.js';
 import { startEmulator, type EmulatorHandle, type FaultOptions } from '../../src/emulator/server.js';
 
 export const DEV_KEY = 'lumensync-dev-key';
+const SETPRIV = '/usr/bin/setpriv';
+const DROP_DAC = ['--bounding-set=-dac_override,-dac_read_search', '--inh-caps=-dac_override,-dac_read_search'];
 export const ACME_ACCOUNT = '11111111-2222-3333-4444-555555555555';
 export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'main.js');
 
@@ -37,9 +40,12 @@ export async function writeTree(root: string, files: Record<string, string | Buf
 }
 
 /** Spawn the CLI; resolves when it exits. The key is passed through the environment only. */
-export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; onSpawn?: (child: ChildProcess) => void; uid?: number; gid?: number; nodeArgs?: string[] } = {}): Promise<CliResult> {
+export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; onSpawn?: (child: ChildProcess) => void; uid?: number; gid?: number; dropDac?: boolean; nodeArgs?: string[] } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
+    const nodeCommand = [process.execPath, ...(options.nodeArgs ?? []), CLI, ...args];
+    // Root without CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH obeys permission bits like any user.
+    const [command, ...commandArgs] = options.dropDac ? [SETPRIV, ...DROP_DAC, '--', ...nodeCommand] : nodeCommand;
+    const child = spawn(command!, commandArgs, {
       env: { PATH: process.env.PATH, HOME: os.tmpdir(), ...options.env },
       ...(options.uid === undefined ? {} : { uid: options.uid }),
       ...(options.gid === undefined ? {} : { gid: options.gid }),
@@ -269,8 +275,11 @@ export async function startStubProxy(
 }
 
 /** Spawn options that drop root, so permission cases (chmod 000) behave as for a normal user; {} when not root. */
-export function unprivileged(): { uid?: number; gid?: number } {
-  return process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+export function unprivileged(): { uid?: number; gid?: number; dropDac?: boolean } {
+  if (process.getuid?.() !== 0) return {};
+  // Dropping the capabilities keeps root's own access to the checkout (wherever CI cloned it);
+  // another uid needs every folder above the checkout and the node binary to be world-traversable.
+  return existsSync(SETPRIV) ? { dropDac: true } : { uid: 65534, gid: 65534 };
 }
 
 /** A local folder under test and the model of what it holds (relative path → content); the workload of the crash suites. */

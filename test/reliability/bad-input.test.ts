@@ -48,7 +48,7 @@ interface BadInput {
   verify?: (ctx: CaseContext, result: CliResult) => Promise<void> | void;
 }
 
-interface RunSpec { args: string[]; env: NodeJS.ProcessEnv; uid?: number; gid?: number; nodeArgs?: string[]; onSpawn?: (child: ChildProcess) => void }
+interface RunSpec { args: string[]; env: NodeJS.ProcessEnv; uid?: number; gid?: number; dropDac?: boolean; nodeArgs?: string[]; onSpawn?: (child: ChildProcess) => void }
 
 const ACCOUNT_OTHER_COMPANY = '33333333-4444-5555-6666-777777777777';
 const FIX = /fix: \S/;
@@ -92,12 +92,12 @@ const withPendingDelete = async (ctx: CaseContext): Promise<void> => {
 
 /** Make root, state dir and scratch usable by the unprivileged user the permission cases run as. */
 const shareWithUnprivileged = async (ctx: CaseContext): Promise<Partial<RunSpec>> => {
-  const { uid, gid } = unprivileged();
+  const { uid, gid, dropDac } = unprivileged();
   if (uid !== undefined) {
     for (const dir of [ctx.root, ctx.scratch, path.dirname(ctx.stateDir)]) await chmod(dir, 0o777);
     for (const [relativePath] of ctx.files) await chmod(path.join(ctx.root, relativePath), 0o644);
   }
-  return { ...(uid === undefined ? {} : { uid, gid: gid! }) };
+  return { ...(uid === undefined ? {} : { uid, gid: gid! }), ...(dropDac ? { dropDac } : {}) };
 };
 
 
@@ -414,7 +414,7 @@ async function runCase(badInput: BadInput): Promise<void> {
       const spec: RunSpec = { args: ctx.args(), env, ...((await badInput.prepare?.(ctx)) ?? {}) };
       const before = await hashTree(root);
       const mutationsBefore = emu.requestLog.filter(isMutation).length;
-      const result = await runCli(spec.args, { env: spec.env, ...(spec.uid === undefined ? {} : { uid: spec.uid, gid: spec.gid! }), ...(spec.nodeArgs ? { nodeArgs: spec.nodeArgs } : {}), ...(spec.onSpawn ? { onSpawn: spec.onSpawn } : {}) });
+      const result = await runCli(spec.args, { env: spec.env, ...(spec.uid === undefined ? {} : { uid: spec.uid, gid: spec.gid! }), ...(spec.dropDac ? { dropDac: true } : {}), ...(spec.nodeArgs ? { nodeArgs: spec.nodeArgs } : {}), ...(spec.onSpawn ? { onSpawn: spec.onSpawn } : {}) });
       tried += 1;
       const output = result.stdout + result.stderr;
       assert.equal(result.code, badInput.expectCode, `exit code; output:\n${output}`);
