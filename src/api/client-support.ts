@@ -1,8 +1,10 @@
 /** Options, constants and small helpers of the LumenOne client (kept apart to keep client.ts readable). */
-import { openAsBlob, readFileSync } from 'node:fs';
+import { openAsBlob } from 'node:fs';
 import { FormData } from 'undici';
 import { LumenSyncError } from '../errors.js';
-import { isObject, stringField } from './parse.js';
+import { VERSION } from '../version.js';
+import { normaliseApiBaseUrl } from './base-url.js';
+import type { TransportOptions } from './http.js';
 import type { BatchResult, RequestObservation, UploadRequest } from './types.js';
 
 /** Options of a LumenOneClient. */
@@ -36,18 +38,26 @@ export const DEFAULT_FOLDER = 'custom-documents';
 /** Safety bound on D4 pagination: a server that always says hasMore must not loop forever. */
 export const MAX_FOLDER_PAGES = 10_000;
 
-let cachedVersion: string | undefined;
-/** lumensync's version from package.json, for the User-Agent. */
-export function packageVersion(): string {
-  if (cachedVersion === undefined) {
-    try {
-      const manifest: unknown = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
-      cachedVersion = isObject(manifest) ? (stringField(manifest.version) ?? '0.0.0') : '0.0.0';
-    } catch {
-      cachedVersion = '0.0.0';
-    }
+/** Validate the options and apply the documented defaults for the HTTP layer. */
+export function transportOptionsFor(options: ClientOptions): TransportOptions {
+  if (options.apiKey.trim() === '') {
+    throw new LumenSyncError('LUMENSYNC_CONFIG_INVALID', 'No LumenOne API key is configured.', { hint: 'set LUMENONE_API_KEY; keys are issued by your LumenOne superadmin' });
   }
-  return cachedVersion;
+  if (options.accountId.trim() === '') {
+    throw new LumenSyncError('LUMENSYNC_CONFIG_INVALID', 'No LumenOne account id is configured.', { hint: 'set LUMENONE_ACCOUNT_ID to the account UUID' });
+  }
+  return {
+    apiBaseUrl: normaliseApiBaseUrl(options.host),
+    apiKey: options.apiKey.trim(),
+    accountId: options.accountId.trim(),
+    connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    headersTimeoutMs: options.headersTimeoutMs ?? 60_000,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? 60_000,
+    connections: options.connections ?? 8,
+    ...(options.caFile === undefined ? {} : { caFile: options.caFile }),
+    userAgent: options.userAgent ?? `lumensync/${VERSION}`,
+    ...(options.onRequest === undefined ? {} : { onRequest: options.onRequest }),
+  };
 }
 
 /** Folder names are one path segment (contract §4.2); refuse others before the server does. */

@@ -4,36 +4,16 @@
  * the server told us), every failure is a RemoteError, and the API key is never exposed.
  */
 import { inspect } from 'node:util';
-import { LumenSyncError, RemoteError } from '../errors.js';
-import { normaliseApiBaseUrl } from './base-url.js';
-import { DEFAULT_FOLDER, MAX_FOLDER_PAGES, buildUploadForm, checkFolderName, emptyBatch, isOrgNotFound, packageVersion, type ClientOptions } from './client-support.js';
+import { RemoteError } from '../errors.js';
+import { DEFAULT_FOLDER, MAX_FOLDER_PAGES, buildUploadForm, checkFolderName, emptyBatch, isOrgNotFound, transportOptionsFor, type ClientOptions } from './client-support.js';
 import { HttpTransport, type ApiRequest, type ApiResponse } from './http.js';
 import { parseBatchResult } from './multistatus.js';
 import {
-  ResponseShapeError,
-  isObject,
-  parseDocument,
-  parseDocumentTree,
-  parseFolderPage,
-  parseOrganization,
-  parseOrganizations,
-  parseUploadedDocuments,
-  parseWorkspace,
-  parseWorkspaceDetail,
-  parseWorkspaces,
+  ResponseShapeError, isObject, parseDocument, parseDocumentTree, parseFolderPage, parseOrganization, parseOrganizations,
+  parseUploadedDocuments, parseWorkspace, parseWorkspaceDetail, parseWorkspaces,
 } from './parse.js';
 import { toHexSlug } from './slugs.js';
-import type {
-  BatchResult,
-  FolderListing,
-  MoveRequest,
-  Organization,
-  RemoteDocument,
-  UploadRequest,
-  UploadedDocument,
-  Workspace,
-  WorkspaceDetail,
-} from './types.js';
+import type { BatchResult, FolderListing, MoveRequest, Organization, RemoteDocument, UploadRequest, UploadedDocument, Workspace, WorkspaceDetail } from './types.js';
 import { checkEmbeddings, checkMoves } from './verify.js';
 
 export { DEFAULT_FOLDER, type ClientOptions } from './client-support.js';
@@ -52,27 +32,11 @@ export class LumenOneClient {
 
   /** Validates the options and opens a keep-alive pool (no request is sent). */
   constructor(options: ClientOptions) {
-    if (options.apiKey.trim() === '') {
-      throw new LumenSyncError('LUMENSYNC_CONFIG_INVALID', 'No LumenOne API key is configured.', { hint: 'set LUMENONE_API_KEY; keys are issued by your LumenOne superadmin' });
-    }
-    if (options.accountId.trim() === '') {
-      throw new LumenSyncError('LUMENSYNC_CONFIG_INVALID', 'No LumenOne account id is configured.', { hint: 'set LUMENONE_ACCOUNT_ID to the account UUID' });
-    }
-    this.apiBaseUrl = normaliseApiBaseUrl(options.host);
-    this.accountId = options.accountId.trim();
+    const transportOptions = transportOptionsFor(options);
+    this.apiBaseUrl = transportOptions.apiBaseUrl;
+    this.accountId = transportOptions.accountId;
     this.#uploadTimeoutMs = options.uploadTimeoutMs ?? 600_000;
-    this.#transport = new HttpTransport({
-      apiBaseUrl: this.apiBaseUrl,
-      apiKey: options.apiKey.trim(),
-      accountId: this.accountId,
-      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
-      headersTimeoutMs: options.headersTimeoutMs ?? 60_000,
-      bodyTimeoutMs: options.bodyTimeoutMs ?? 60_000,
-      connections: options.connections ?? 8,
-      ...(options.caFile === undefined ? {} : { caFile: options.caFile }),
-      userAgent: options.userAgent ?? `lumensync/${packageVersion()}`,
-      ...(options.onRequest === undefined ? {} : { onRequest: options.onRequest }),
-    });
+    this.#transport = new HttpTransport(transportOptions);
   }
 
   /** A1: resolves when the key is valid; RemoteError kind 'auth' otherwise. */
