@@ -24,12 +24,28 @@ export interface FileMirror {
 }
 
 /** A validated config file (paths already absolute). */
+/** The `watch` section of a config file. */
+export interface FileWatch {
+  settleMs?: number;
+  deleteGraceMs?: number;
+  reconcileIntervalSeconds?: number;
+  maxDirty?: number;
+  watcher?: string;
+  poll?: boolean;
+  pollIntervalMs?: number;
+  healthPort?: number;
+  drainTimeoutMs?: number;
+  statusIntervalMs?: number;
+}
+
 export interface ConfigFile {
   /** Absolute path of the file it came from. */
   file: string;
   connection: { host?: string; account?: string; apiKeyFile?: string; apiKey?: string; caFile?: string };
   pacing: { concurrency?: number; rate?: number; retries?: number; maxBackoffSeconds?: number };
   log: { level?: string; file?: string };
+  /** Tuning of `lumensync watch` (flags win over it). */
+  watch: FileWatch;
   /** Mirrors by name, in file order. */
   mirrors: Array<{ name: string } & FileMirror>;
 }
@@ -76,6 +92,7 @@ export function toConfigFile(raw: unknown, file: string): ConfigFile {
     connection?: ConfigFile['connection'];
     pacing?: ConfigFile['pacing'];
     log?: ConfigFile['log'];
+    watch?: FileWatch & { $comment?: unknown };
     mirrors: Record<string, FileMirror>;
   };
   const base = path.dirname(file);
@@ -89,6 +106,7 @@ export function toConfigFile(raw: unknown, file: string): ConfigFile {
     connection,
     pacing: { ...value.pacing },
     log,
+    watch: Object.fromEntries(Object.entries(value.watch ?? {}).filter(([key]) => key !== '$comment')) as FileWatch,
     // `$comment` is prose for people, not a mirror.
     mirrors: Object.entries(value.mirrors).filter(([name]) => name !== '$comment').map(([name, mirror]) => ({
       name,

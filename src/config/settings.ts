@@ -15,7 +15,7 @@ import { resolveConnection, type Connection } from '../cli/connection.js';
 import { LOG_LEVELS, mirrorSpecFrom, type MirrorArgs } from '../cli/mirror-options.js';
 import { LumenSyncError } from '../errors.js';
 import { MIRROR_DEFAULTS, type MirrorSpec } from '../sync/mirror.js';
-import { configPathFrom, loadConfigFile, type ConfigFile, type FileMirror } from './file.js';
+import { configPathFrom, loadConfigFile, type ConfigFile, type FileMirror, type FileWatch } from './file.js';
 import { didYouMean } from './suggest.js';
 
 /** Request pacing for one host. */
@@ -43,6 +43,8 @@ export interface Settings {
   log: { level: LevelWithSilent; file: string | undefined };
   /** The config file used, if any (absolute). */
   configFile?: string | undefined;
+  /** The config file's `watch` section (empty without a file). */
+  watch: FileWatch;
 }
 
 /** Flags that define which mirror this is; meaningless for "every mirror of the file". */
@@ -126,5 +128,5 @@ export async function resolveSettings(args: MirrorArgs, env: NodeJS.ProcessEnv =
   const file = await loadChosenConfig(args, env);
   const mirrors = resolveMirrors(args, file);
   const connection = await resolveConnection({ host: args.host, account: args.account, apiKeyFile: args['api-key-file'], caFile: args['ca-file'] }, env, file?.connection);
-  return { connection, mirrors, pacing: resolvePacing(args, file), log: resolveLog(args, env, file), configFile: file?.file };
+  return { connection, mirrors, pacing: resolvePacing(args, file), log: resolveLog(args, env, file), configFile: file?.file, watch: file?.watch ?? {} };
 }

@@ -8,6 +8,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { LumenSyncError } from '../../errors.js';
 import { createLogger } from '../../log.js';
 import { resolveSettings } from '../../config/settings.js';
+import type { FileWatch } from '../../config/file.js';
 import { WatchDaemon } from '../../watch/daemon.js';
 import type { WatchTuning } from '../../watch/mirror-daemon.js';
 import type { WatcherBackendName } from '../../local/watcher.js';
@@ -42,6 +43,17 @@ export const WATCH_DEFAULTS = {
   minBackoffMs: 1000,
 } as const;
 
+/** The config file's `watch` section under the flags: a flag given wins, the file fills the rest. */
+export function watchArgsWithFile(args: WatchArgs, file: FileWatch): WatchArgs {
+  const fromFile: WatchArgs = {
+    'settle-ms': file.settleMs, 'delete-grace-ms': file.deleteGraceMs, 'reconcile-interval': file.reconcileIntervalSeconds,
+    'max-dirty': file.maxDirty, watcher: file.watcher, poll: file.poll, 'poll-interval-ms': file.pollIntervalMs,
+    'health-port': file.healthPort, 'drain-timeout-ms': file.drainTimeoutMs, 'status-interval-ms': file.statusIntervalMs,
+  };
+  const given = Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined));
+  return { ...Object.fromEntries(Object.entries(fromFile).filter(([, value]) => value !== undefined)), ...given };
+}
+
 /** Validate the watch flags, reporting every problem at once (exit 2). */
 export function watchTuningFrom(args: WatchArgs, maxBackoffMs: number): WatchTuning & { drainTimeoutMs: number; statusIntervalMs: number; healthPort: number | undefined } {
   const problems: string[] = [];
@@ -75,7 +87,7 @@ export function watchTuningFrom(args: WatchArgs, maxBackoffMs: number): WatchTun
 /** Run the daemon until `signal` aborts, then drain; returns the exit code (main.ts owns process.exit). */
 export async function runWatch(args: WatchArgs, signal: AbortSignal): Promise<ExitCode> {
   const settings = await resolveSettings(args);
-  const tuning = watchTuningFrom(args, settings.pacing.maxBackoffMs);
+  const tuning = watchTuningFrom(watchArgsWithFile(args, settings.watch), settings.pacing.maxBackoffMs);
   const log = createLogger({ level: settings.log.level, ...(settings.log.file ? { file: settings.log.file } : {}) });
   const daemon = await WatchDaemon.open({
     settings, tuning, log, healthPort: tuning.healthPort, drainTimeoutMs: tuning.drainTimeoutMs, statusIntervalMs: tuning.statusIntervalMs,
