@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FolderListing, WorkspaceDetail } from '../api/types.js';
 import { RemoteError } from '../errors.js';
-import { plan, type RemoteView } from '../core/planner.js';
+import { inScope, plan, type RemoteView } from '../core/planner.js';
 import type { Plan } from '../core/plan-types.js';
 import type { Intent, JournalEntry, JournalMeta, LocalListing } from '../core/types.js';
 import { execute } from '../executor/executor.js';
@@ -97,6 +97,23 @@ export function scanLocal(session: SyncSession, scope?: string[]): Promise<Local
   });
 }
 
+/**
+ * Journal paths outside `scope` holding the content of a file the scoped scan found new or
+ * changed: where a moved file may have come from. Empty when every scanned file is known.
+ */
+export function renameSourcesOutside(listing: LocalListing, journal: Pick<EngineJournal, 'get' | 'entries'>, scope: readonly string[]): string[] {
+  const wanted = new Set<string>();
+  for (const entry of listing.entries) {
+    if (journal.get(entry.relativePath)?.sha256 !== entry.sha256) wanted.add(entry.sha256);
+  }
+  if (wanted.size === 0) return [];
+  const sources: string[] = [];
+  for (const entry of journal.entries()) {
+    if (wanted.has(entry.sha256) && !inScope(entry.relativePath, scope)) sources.push(entry.relativePath);
+  }
+  return sources;
+}
+
 /** One pass: scan, list (unless scoped), plan, execute (unless dry-run). */
 export async function runPass(session: SyncSession, options: PassOptions = {}): Promise<PassResult> {
   const { spec, journal, stats, log } = session;
@@ -107,7 +124,11 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
   const remoteListed = options.scope ? undefined : listRemote(session);
   // A scan failure wins; the listing's own failure is then not worth an unhandled rejection.
   remoteListed?.catch(() => undefined);
-  const listing = await scanLocal(session, options.scope);
+  const scoped = await scanLocal(session, options.scope);
+  const renameSources = options.scope ? renameSourcesOutside(scoped, journal, options.scope) : [];
+  // Event order is not guaranteed (a move into a new folder can report the new path first):
+  // look at the old paths too, so a move is still a journal-only rename, never an upload.
+  const listing = renameSources.length > 0 ? await scanLocal(session, [...options.scope!, ...renameSources]) : scoped;
   // A missing or unreadable root is the guards' business (exit 4), not a per-file failure.
   for (const error of listing.rootStatus === 'ok' ? listing.errors : []) {
     stats.fail({ operation: 'scan', relativePath: error.relativePath, message: error.message.startsWith(error.code) ? error.message : `${error.code}: ${error.message}`, retryable: error.code === 'ECHANGED' });
