@@ -50,9 +50,22 @@ export interface PlanInput {
   policy: PlanPolicy;
 }
 
-/** True when `relativePath` is one of `scope` or lies under one of its directories. */
-export const inScope = (relativePath: string, scope: readonly string[] | undefined): boolean =>
-  scope === undefined || scope.some((item) => item === '' || relativePath === item || relativePath.startsWith(`${item}/`));
+/**
+ * A test for "`relativePath` is one of `scope` or lies under one of its directories". Set
+ * lookups of the path and its ancestors: a watch pass checks every journal entry (100,000)
+ * against a dirty set of up to thousands of paths.
+ */
+export const scopeTest = (scope: readonly string[] | undefined): ((relativePath: string) => boolean) => {
+  if (scope === undefined || scope.includes('')) return () => true;
+  const items = new Set(scope);
+  return (relativePath) => {
+    if (items.has(relativePath)) return true;
+    for (let slash = relativePath.indexOf('/'); slash !== -1; slash = relativePath.indexOf('/', slash + 1)) {
+      if (items.has(relativePath.slice(0, slash))) return true;
+    }
+    return false;
+  };
+};
 
 interface Candidate {
   docpath: string;
@@ -64,6 +77,7 @@ interface Candidate {
 export function plan(input: PlanInput): Plan {
   const { local, remote, policy } = input;
   const scope = local.scope;
+  const inScope = scopeTest(scope);
   const journal = new Map<string, JournalEntry>();
   for (const entry of input.journalEntries) journal.set(entry.relativePath, entry);
 
@@ -94,7 +108,7 @@ export function plan(input: PlanInput): Plan {
   // Documents of journal entries whose file is gone (in scope): candidates for a rename, by hash, in path order.
   const vanished: (Candidate & { relativePath: string })[] = [];
   for (const entry of journal.values()) {
-    if (inScope(entry.relativePath, scope) && !localPaths.has(entry.relativePath) && !erroredPaths.has(entry.relativePath) && exists(entry.docpath)) {
+    if (inScope(entry.relativePath) && !localPaths.has(entry.relativePath) && !erroredPaths.has(entry.relativePath) && exists(entry.docpath)) {
       vanished.push({ docpath: entry.docpath, title: entry.relativePath, sha256: entry.sha256, relativePath: entry.relativePath });
     }
   }
@@ -105,7 +119,7 @@ export function plan(input: PlanInput): Plan {
   // Pass 1: unchanged files and exact adoptions (same title and content) win their documents first.
   const pending: LocalEntry[] = [];
   for (const entry of local.entries) {
-    if (!inScope(entry.relativePath, scope)) continue;
+    if (!inScope(entry.relativePath)) continue;
     const known = journal.get(entry.relativePath);
     if (known && known.sha256 === entry.sha256 && exists(known.docpath) && !claimed.has(known.docpath)) {
       claimed.add(known.docpath);
@@ -151,7 +165,7 @@ export function plan(input: PlanInput): Plan {
   const removes: RemoveAction[] = [];
   const movedAway = new Set(actions.flatMap((action) => (action.kind === 'rename' ? [action.fromRelativePath] : [])));
   for (const entry of journal.values()) {
-    if (!inScope(entry.relativePath, scope) || localPaths.has(entry.relativePath) || movedAway.has(entry.relativePath)) continue;
+    if (!inScope(entry.relativePath) || localPaths.has(entry.relativePath) || movedAway.has(entry.relativePath)) continue;
     if (erroredPaths.has(entry.relativePath)) continue;
     if (exists(entry.docpath) && !claimed.has(entry.docpath)) {
       claimed.add(entry.docpath);
@@ -163,10 +177,10 @@ export function plan(input: PlanInput): Plan {
   for (const doc of remote?.documents ?? []) {
     if (claimed.has(doc.docpath)) continue;
     const owner = journalByDocpath.get(doc.docpath);
-    if (owner && (!inScope(owner.relativePath, scope) || erroredPaths.has(owner.relativePath))) continue;
+    if (owner && (!inScope(owner.relativePath) || erroredPaths.has(owner.relativePath))) continue;
     const ours = parseMarker(doc.docSource) !== undefined;
     if (ours) {
-      if (doc.title !== undefined && !inScope(doc.title, scope)) continue;
+      if (doc.title !== undefined && !inScope(doc.title)) continue;
       // In a shared folder a marked document this journal never owned may be another mirror's.
       if (policy.sharedFolder && !owner) continue;
       const duplicate = doc.title !== undefined && localPaths.has(doc.title);

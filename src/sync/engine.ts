@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FolderListing, WorkspaceDetail } from '../api/types.js';
 import { RemoteError } from '../errors.js';
-import { inScope, plan, type RemoteView } from '../core/planner.js';
+import { plan, scopeTest, type RemoteView } from '../core/planner.js';
 import type { Plan } from '../core/plan-types.js';
 import type { Intent, JournalEntry, JournalMeta, LocalListing } from '../core/types.js';
 import { execute } from '../executor/executor.js';
@@ -107,11 +107,25 @@ export function renameSourcesOutside(listing: LocalListing, journal: Pick<Engine
     if (journal.get(entry.relativePath)?.sha256 !== entry.sha256) wanted.add(entry.sha256);
   }
   if (wanted.size === 0) return [];
+  const inScope = scopeTest(scope);
   const sources: string[] = [];
   for (const entry of journal.entries()) {
-    if (wanted.has(entry.sha256) && !inScope(entry.relativePath, scope)) sources.push(entry.relativePath);
+    if (wanted.has(entry.sha256) && !inScope(entry.relativePath)) sources.push(entry.relativePath);
   }
   return sources;
+}
+
+/** Two scans of disjoint scopes as one listing (entries sorted as the scanner sorts them). */
+export function mergeListings(first: LocalListing, second: LocalListing): LocalListing {
+  const entries = [...first.entries, ...second.entries].sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+  const sum = (key: keyof LocalListing['stats']): number => first.stats[key] + second.stats[key];
+  return {
+    rootStatus: first.rootStatus === 'ok' ? second.rootStatus : first.rootStatus,
+    entries,
+    errors: [...first.errors, ...second.errors],
+    ...(first.scope && second.scope ? { scope: [...first.scope, ...second.scope] } : {}),
+    stats: { filesSeen: sum('filesSeen'), filesHashed: sum('filesHashed'), bytesHashed: sum('bytesHashed'), ignored: sum('ignored'), durationMs: sum('durationMs') },
+  };
 }
 
 /** One pass: scan, list (unless scoped), plan, execute (unless dry-run). */
@@ -128,7 +142,8 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
   const renameSources = options.scope ? renameSourcesOutside(scoped, journal, options.scope) : [];
   // Event order is not guaranteed (a move into a new folder can report the new path first):
   // look at the old paths too, so a move is still a journal-only rename, never an upload.
-  const listing = renameSources.length > 0 ? await scanLocal(session, [...options.scope!, ...renameSources]) : scoped;
+  // Only the source paths are scanned again (the scoped files were just hashed).
+  const listing = renameSources.length > 0 ? mergeListings(scoped, await scanLocal(session, renameSources)) : scoped;
   // A missing or unreadable root is the guards' business (exit 4), not a per-file failure.
   for (const error of listing.rootStatus === 'ok' ? listing.errors : []) {
     stats.fail({ operation: 'scan', relativePath: error.relativePath, message: error.message.startsWith(error.code) ? error.message : `${error.code}: ${error.message}`, retryable: error.code === 'ECHANGED' });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { plan, type PlanInput, type RemoteView } from '../../src/core/planner.js';
+import { plan, scopeTest, type PlanInput, type RemoteView } from '../../src/core/planner.js';
 import { uploadMetadataFor } from '../../src/core/marker.js';
 import type { JournalEntry, LocalEntry, LocalListing } from '../../src/core/types.js';
 import type { Action } from '../../src/core/plan-types.js';
@@ -174,4 +174,15 @@ test('plan: a lost journal against 20,000 of our documents adopts every file and
   assert.equal(result.summary.uploads + result.summary.removes, 0);
   const adoptedBy = new Map(result.actions.flatMap((action) => (action.kind === 'adopt' ? [[action.relativePath, action.docpath] as const] : [])));
   assert.equal(adoptedBy.get('d7/f00007.md'), 'acme/docs/7.json', 'each file adopts the document holding its content');
+});
+
+test('scopeTest: a path is in scope when it or one of its ancestor folders is listed', () => {
+  const within = scopeTest(['docs', 'a/b.txt', 'deep/er/dir']);
+  const table: [string, boolean][] = [
+    ['docs', true], ['docs/x.md', true], ['docs/sub/x.md', true], ['docsx/y.md', false], ['a/b.txt', true],
+    ['a/b.txt.bak', false], ['a/c.txt', false], ['deep/er/dir/f', true], ['deep/er/f', false], ['other', false],
+  ];
+  for (const [relativePath, expected] of table) assert.equal(within(relativePath), expected, relativePath);
+  assert.equal(scopeTest(undefined)('anything'), true);
+  assert.equal(scopeTest([''])('anything'), true);
 });

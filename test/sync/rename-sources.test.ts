@@ -54,6 +54,7 @@ test('scoped pass naming only the new folder still renames (events of a move can
     try {
       const pass = await runPass(opened.session, { scope: ['moved'] });
       assert.deepEqual(pass.plan.actions.map((action) => action.kind), ['rename']);
+      assert.equal(pass.listing.stats.filesHashed, 1, 'the moved file is hashed once: only the source paths are scanned again');
       assert.equal(opened.journal.get('moved/b2.txt')?.docpath !== undefined, true);
       assert.equal(opened.journal.get('docs/b.txt'), undefined);
     } finally {
