@@ -5,15 +5,16 @@
  */
 import { inspect } from 'node:util';
 import { RemoteError } from '../errors.js';
-import { DEFAULT_FOLDER, MAX_FOLDER_PAGES, buildUploadForm, checkFolderName, emptyBatch, isOrgNotFound, transportOptionsFor, type ClientOptions } from './client-support.js';
+import { DEFAULT_FOLDER, MAX_FOLDER_PAGES, buildUploadForm, checkFolderName, emptyBatch, isOrgNotFound, listPageSizeOf, transportOptionsFor, type ClientOptions } from './client-support.js';
+import { parseFolderPageStream, type ListingFields, type StreamedPageInfo } from './listing-stream.js';
 import { HttpTransport, type ApiRequest, type ApiResponse } from './http.js';
 import { parseBatchResult } from './multistatus.js';
 import {
-  ResponseShapeError, isObject, parseDocument, parseDocumentTree, parseFolderPage, parseOrganization, parseOrganizations,
+  ResponseShapeError, isObject, parseDocument, parseDocumentTree, parseOrganization, parseOrganizations,
   parseUploadedDocuments, parseWorkspace, parseWorkspaceDetail, parseWorkspaces,
 } from './parse.js';
 import { toHexSlug } from './slugs.js';
-import type { BatchResult, FolderListing, MoveRequest, Organization, RemoteDocument, UploadRequest, UploadedDocument, Workspace, WorkspaceDetail } from './types.js';
+import type { BatchResult, CompactFolderListing, FolderListing, ListedDocument, MoveRequest, Organization, RemoteDocument, UploadRequest, UploadedDocument, Workspace, WorkspaceDetail } from './types.js';
 import { checkEmbeddings, checkMoves } from './verify.js';
 
 export { DEFAULT_FOLDER, type ClientOptions } from './client-support.js';
@@ -26,6 +27,7 @@ export class LumenOneClient {
   readonly accountId: string;
   readonly #transport: HttpTransport;
   readonly #uploadTimeoutMs: number;
+  readonly #listPageSize: number;
   /** Hex forms learned from the server (original → hex), preferred over computing them. */
   readonly #orgSlugHex = new Map<string, string>();
   readonly #workspaceSlugHex = new Map<string, string>();
@@ -36,6 +38,7 @@ export class LumenOneClient {
     this.apiBaseUrl = transportOptions.apiBaseUrl;
     this.accountId = transportOptions.accountId;
     this.#uploadTimeoutMs = options.uploadTimeoutMs ?? 600_000;
+    this.#listPageSize = listPageSizeOf(options);
     this.#transport = new HttpTransport(transportOptions);
   }
 
@@ -147,27 +150,68 @@ export class LumenOneClient {
     return this.#call(apiRequest, (body) => parseDocumentTree(body, orgSlug));
   }
 
-  /** D4: the documents of one folder, following `hasMore`; an unknown folder → `exists: false`. */
+  /** D4: the documents of one folder with every field, paged and streamed; an unknown folder → `exists: false`. */
   async listFolder(orgSlug: string, folder: string): Promise<FolderListing> {
+    const documents: RemoteDocument[] = [];
+    const { exists } = await this.forEachFolderDocument(orgSlug, folder, (document) => documents.push(document), 'full');
+    return { folder, exists, documents: exists ? documents : [] };
+  }
+
+  /** D4 in the planner's compact form: docpath, title and docSource only (what a sync pass keeps). */
+  async listFolderCompact(orgSlug: string, folder: string): Promise<CompactFolderListing> {
+    const documents: ListedDocument[] = [];
+    const { exists } = await this.forEachFolderDocument(orgSlug, folder, (document) => {
+      documents.push({ docpath: document.docpath, title: document.title, docSource: document.docSource });
+    });
+    return { folder, exists, documents: exists ? documents : [] };
+  }
+
+  /**
+   * D4, page by page (contract §13 U2): asks for `limit` documents from `offset`, pages by
+   * `offset += limit` (never by items received: upstream drops items after slicing, so pages can
+   * be short), follows `hasMore`, and parses each answer as a stream, calling `onDocument` once per
+   * docpath. Tolerates a server that ignores paging (answers everything at once, or repeats the
+   * same page) and stops on one that never says `hasMore: false` once a page brings nothing new.
+   * A 404 (unknown folder, also when it vanishes mid-listing) → `exists: false`.
+   */
+  async forEachFolderDocument(
+    orgSlug: string,
+    folder: string,
+    onDocument: (document: RemoteDocument) => void,
+    fields: ListingFields = 'compact',
+  ): Promise<{ exists: boolean; pages: number; documents: number }> {
     checkFolderName(folder);
-    const byDocpath = new Map<string, RemoteDocument>();
-    for (let page = 0; page < MAX_FOLDER_PAGES; page += 1) {
+    const seen = new Set<string>();
+    const limit = this.#listPageSize;
+    let offset = 0;
+    let pages = 0;
+    while (pages < MAX_FOLDER_PAGES) {
       const apiRequest: ApiRequest = {
         method: 'GET',
         path: `/v1/org/${this.#orgHex(orgSlug)}/documents/folder/${encodeURIComponent(folder)}`,
         route: '/v1/org/:orgSlug/documents/folder/:folder',
+        query: { offset: String(offset), limit: String(limit) },
         context: { orgSlug, folder },
         accept: (status, message) => status === 404 && !isOrgNotFound(message),
-        ...(page === 0 ? {} : { query: { offset: String(byDocpath.size) } }),
       };
-      const response = await this.#transport.send(apiRequest);
-      if (response.status === 404) return { folder, exists: false, documents: [] };
-      const parsed = this.#parsed(apiRequest, response, (body) => parseFolderPage(body, orgSlug, folder));
-      const before = byDocpath.size;
-      for (const document of parsed.documents) byDocpath.set(document.docpath, document);
-      if (!parsed.hasMore || byDocpath.size === before) break;
+      let fresh = 0;
+      const response = await this.#transport.send(apiRequest, (body) => parseFolderPageStream(body, orgSlug, folder, fields, (document) => {
+        if (seen.has(document.docpath)) return;
+        seen.add(document.docpath);
+        fresh += 1;
+        onDocument(document);
+      }));
+      pages += 1;
+      if (response.status === 404) return { exists: false, pages, documents: 0 };
+      const page = response.streamed as StreamedPageInfo;
+      offset += limit;
+      if (!page.hasMore) break;
+      // Items but nothing new: the server ignores `offset` and repeats itself.
+      if (page.items > 0 && fresh === 0) break;
+      // An empty page is the end unless the count says more follow (a whole page dropped after slicing).
+      if (page.items === 0 && (page.totalCount === undefined || offset >= page.totalCount)) break;
     }
-    return { folder, exists: true, documents: [...byDocpath.values()] };
+    return { exists: true, pages, documents: seen.size };
   }
 
   /** D5: one document by stored name (not docpath); undefined when the server does not know it. */
