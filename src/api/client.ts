@@ -6,7 +6,7 @@
 import { inspect } from 'node:util';
 import { RemoteError } from '../errors.js';
 import { DEFAULT_FOLDER, MAX_FOLDER_PAGES, buildUploadForm, checkFolderName, emptyBatch, isOrgNotFound, listPageSizeOf, transportOptionsFor, type ClientOptions } from './client-support.js';
-import { parseFolderPageStream, type ListingFields, type StreamedPageInfo } from './listing-stream.js';
+import { parseFolderPageStream, parseWorkspaceDocpathsStream, type ListingFields, type StreamedPageInfo } from './listing-stream.js';
 import { HttpTransport, type ApiRequest, type ApiResponse } from './http.js';
 import { parseBatchResult } from './multistatus.js';
 import {
@@ -98,6 +98,19 @@ export class LumenOneClient {
   async getWorkspace(workspaceSlug: string, orgSlug: string): Promise<WorkspaceDetail> {
     const apiRequest: ApiRequest = { method: 'GET', path: `/v1/workspace/${this.#workspaceHex(workspaceSlug)}`, route: '/v1/workspace/:workspaceSlug', context: { orgSlug, workspaceSlug } };
     const workspace = await this.#call(apiRequest, (body) => parseWorkspaceDetail(body, orgSlug));
+    this.#workspaceSlugHex.set(workspace.workspaceSlug, workspace.workspaceSlugHex);
+    return workspace;
+  }
+
+  /**
+   * W1 parsed as a stream, keeping only the embedded docpaths that start with `docpathPrefix`
+   * (e.g. the mirror's `{org}/{folder}/`): each embedded document carries its whole metadata, so
+   * the full answer is as heavy as the folder listing.
+   */
+  async getWorkspaceDocpaths(workspaceSlug: string, orgSlug: string, docpathPrefix: string): Promise<WorkspaceDetail> {
+    const apiRequest: ApiRequest = { method: 'GET', path: `/v1/workspace/${this.#workspaceHex(workspaceSlug)}`, route: '/v1/workspace/:workspaceSlug', context: { orgSlug, workspaceSlug } };
+    const response = await this.#transport.send(apiRequest, (body) => parseWorkspaceDocpathsStream(body, orgSlug, (docpath) => docpath.startsWith(docpathPrefix)));
+    const workspace = this.#parsed(apiRequest, response, () => parseWorkspaceDetail(response.streamed, orgSlug));
     this.#workspaceSlugHex.set(workspace.workspaceSlug, workspace.workspaceSlugHex);
     return workspace;
   }

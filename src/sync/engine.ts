@@ -21,7 +21,8 @@ import { SHARED_FOLDER, type MirrorSpec } from './mirror.js';
 export interface ListingPort extends RemotePort {
   /** The folder paged and streamed, keeping only what the planner needs. */
   listFolderCompact(orgSlug: string, folder: string): Promise<CompactFolderListing>;
-  getWorkspace(workspaceSlug: string, orgSlug: string): Promise<WorkspaceDetail>;
+  /** W1 streamed, keeping only the docpaths under `docpathPrefix`. */
+  getWorkspaceDocpaths(workspaceSlug: string, orgSlug: string, docpathPrefix: string): Promise<WorkspaceDetail>;
 }
 
 /** What the engine needs from the journal. */
@@ -69,7 +70,7 @@ export async function listRemote(session: SyncSession): Promise<RemoteView> {
   const workspaces = [...new Set([...spec.workspaces, ...journal.meta().workspaces])];
   const workspacesListed = Promise.all(workspaces.map(async (workspaceSlug) => {
     try {
-      const detail = await pacer.run('get-workspace', () => remote.getWorkspace(workspaceSlug, spec.orgSlug));
+      const detail = await pacer.run('get-workspace', () => remote.getWorkspaceDocpaths(workspaceSlug, spec.orgSlug, prefix));
       embeddings[workspaceSlug] = detail.docpaths.filter((docpath) => docpath.startsWith(prefix));
     } catch (error) {
       // A workspace dropped from the mirror and since deleted holds nothing to un-embed.

@@ -1,8 +1,8 @@
 /** The streamed folder-page parser reads what the buffered parser reads, whatever the chunking. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FolderPageParser, parseFolderPageStream, type ListingFields } from '../../src/api/listing-stream.js';
-import { ResponseShapeError, parseFolderPage } from '../../src/api/parse.js';
+import { FolderPageParser, WorkspaceDocpathsParser, parseFolderPageStream, type ListingFields } from '../../src/api/listing-stream.js';
+import { ResponseShapeError, parseFolderPage, parseWorkspaceDetail } from '../../src/api/parse.js';
 import type { RemoteDocument } from '../../src/api/types.js';
 
 const STORED = 'q3-report.pdf-6e8be64c-c162-4b43-9997-b068c0071e8b.json';
@@ -84,4 +84,45 @@ describe('FolderPageParser', () => {
     assert.deepEqual(seen, ['acme/f/a.json', 'acme/f/b.json']);
     assert.deepEqual(info, { items: 2, hasMore: true, totalCount: 5 });
   });
+});
+
+const EMBEDDED = [
+  { id: 1, docId: 'd1', filename: 'a.json', docpath: 'acme/mirror/a.json', metadata: JSON.stringify({ title: 'a', description: 'x'.repeat(300) }), pinned: false },
+  { id: 2, filename: 'b.json', docpath: 'mirror/b.json', metadata: '{}' },
+  { id: 3, location: 'acme/other/c.json' },
+  'acme/mirror/d.json',
+  'other/e.json',
+  { id: 4, metadata: '{"docpath":"acme/mirror/ignored.json"}' },
+];
+const WS = { id: 7, name: 'Support', slug: '737570706f7274', originalSlug: 'support', threads: [{ id: 1 }], documents: EMBEDDED };
+
+describe('WorkspaceDocpathsParser', () => {
+  const bodies: { label: string; body: unknown }[] = [
+    { label: 'workspace object', body: { workspace: WS } },
+    { label: 'one-element workspace array', body: { workspace: [WS] } },
+    { label: 'bare workspace object', body: WS },
+    { label: 'documents before the naming fields', body: { workspace: { documents: EMBEDDED, slug: 'support', id: 'x' } } },
+    { label: 'no documents', body: { workspace: { slug: '737570706f7274' } } },
+    { label: 'wrapper null, bare fields', body: { workspace: null, originalSlug: 'support', documents: ['acme/mirror/z.json'] } },
+  ];
+  const parse = (body: unknown, chunkSize: number): ReturnType<typeof parseWorkspaceDetail> => {
+    const parser = new WorkspaceDocpathsParser('acme', (docpath) => docpath.startsWith('acme/mirror/'));
+    const bytes = Buffer.from(JSON.stringify(body));
+    for (let at = 0; at < bytes.length; at += chunkSize) parser.write(bytes.subarray(at, at + chunkSize));
+    return parseWorkspaceDetail(parser.end(), 'acme');
+  };
+  for (const { label, body } of bodies) {
+    it(`${label}: same workspace and the docpaths under the prefix`, () => {
+      const expected = parseWorkspaceDetail(body, 'acme');
+      for (const chunkSize of [1, 13, 65_536]) {
+        assert.deepEqual(parse(body, chunkSize), { ...expected, docpaths: expected.docpaths.filter((docpath) => docpath.startsWith('acme/mirror/')) }, `chunk ${chunkSize}`);
+      }
+    });
+  }
+  for (const [label, body] of [['empty workspace array (unknown slug, U7)', { workspace: [] }], ['two workspaces', { workspace: [WS, WS] }], ['workspace is a string', { workspace: 'x' }], ['no slug', { workspace: { name: 'x' } }]] as const) {
+    it(`${label} → ResponseShapeError like parseWorkspaceDetail`, () => {
+      assert.throws(() => parseWorkspaceDetail(body, 'acme'), ResponseShapeError);
+      assert.throws(() => parse(body, 5), ResponseShapeError);
+    });
+  }
 });
