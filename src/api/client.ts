@@ -19,6 +19,9 @@ import { checkEmbeddings, checkMoves } from './verify.js';
 
 export { DEFAULT_FOLDER, type ClientOptions } from './client-support.js';
 
+/** Runs one listing page's request (pacing and retries are the caller's). */
+export type PageRunner = <T>(request: () => Promise<T>) => Promise<T>;
+
 /** Client for one LumenOne host, key and account. */
 export class LumenOneClient {
   /** `{host}/api`; request paths start with `/v1`. */
@@ -171,11 +174,11 @@ export class LumenOneClient {
   }
 
   /** D4 in the planner's compact form: docpath, title and docSource only (what a sync pass keeps). */
-  async listFolderCompact(orgSlug: string, folder: string): Promise<CompactFolderListing> {
+  async listFolderCompact(orgSlug: string, folder: string, runPage?: PageRunner): Promise<CompactFolderListing> {
     const documents: ListedDocument[] = [];
     const { exists } = await this.forEachFolderDocument(orgSlug, folder, (document) => {
       documents.push({ docpath: document.docpath, title: document.title, docSource: document.docSource });
-    });
+    }, 'compact', runPage);
     return { folder, exists, documents: exists ? documents : [] };
   }
 
@@ -185,13 +188,15 @@ export class LumenOneClient {
    * be short), follows `hasMore`, and parses each answer as a stream, calling `onDocument` once per
    * docpath. Tolerates a server that ignores paging (answers everything at once, or repeats the
    * same page) and stops on one that never says `hasMore: false` once a page brings nothing new.
-   * A 404 (unknown folder, also when it vanishes mid-listing) → `exists: false`.
+   * A 404 (unknown folder, also when it vanishes mid-listing) → `exists: false`. `runPage` runs
+   * each page's request (the caller's pacing and retries: a failed page is asked again, not the listing).
    */
   async forEachFolderDocument(
     orgSlug: string,
     folder: string,
     onDocument: (document: RemoteDocument) => void,
     fields: ListingFields = 'compact',
+    runPage: PageRunner = (request) => request(),
   ): Promise<{ exists: boolean; pages: number; documents: number }> {
     checkFolderName(folder);
     const seen = new Set<string>();
@@ -207,13 +212,14 @@ export class LumenOneClient {
         context: { orgSlug, folder },
         accept: (status, message) => status === 404 && !isOrgNotFound(message),
       };
+      // Counted across attempts of this page: a retried page re-sends what an attempt already delivered.
       let fresh = 0;
-      const response = await this.#transport.send(apiRequest, (body) => parseFolderPageStream(body, orgSlug, folder, fields, (document) => {
+      const response = await runPage(() => this.#transport.send(apiRequest, (body) => parseFolderPageStream(body, orgSlug, folder, fields, (document) => {
         if (seen.has(document.docpath)) return;
         seen.add(document.docpath);
         fresh += 1;
         onDocument(document);
-      }));
+      })));
       pages += 1;
       if (response.status === 404) return { exists: false, pages, documents: 0 };
       const page = response.streamed as StreamedPageInfo;

@@ -20,7 +20,7 @@ import { SHARED_FOLDER, type MirrorSpec } from './mirror.js';
 /** What the engine needs from the API client beyond the executor's calls. */
 export interface ListingPort extends RemotePort {
   /** The folder paged and streamed, keeping only what the planner needs. */
-  listFolderCompact(orgSlug: string, folder: string): Promise<CompactFolderListing>;
+  listFolderCompact(orgSlug: string, folder: string, runPage?: <T>(request: () => Promise<T>) => Promise<T>): Promise<CompactFolderListing>;
   /** W1 streamed, keeping only the docpaths under `docpathPrefix`. */
   getWorkspaceDocpaths(workspaceSlug: string, orgSlug: string, docpathPrefix: string): Promise<WorkspaceDetail>;
 }
@@ -64,7 +64,8 @@ export async function listRemote(session: SyncSession): Promise<RemoteView> {
   const { remote, pacer, spec, journal } = session;
   // The folder and the workspaces are listed at once: for 100,000 documents each answer is
   // tens of MB the server needs ~0.3–1.3 s to produce (benchmark row 1), so waiting in turn added up.
-  const folderListed = pacer.run('list-folder', () => remote.listFolderCompact(spec.orgSlug, spec.folder));
+  // Each page is one paced, retried request (a 100,000-document folder is 100 of them).
+  const folderListed = remote.listFolderCompact(spec.orgSlug, spec.folder, (request) => pacer.run('list-folder', request));
   const prefix = `${spec.orgSlug}/${spec.folder}/`;
   const embeddings: Record<string, string[]> = {};
   const workspaces = [...new Set([...spec.workspaces, ...journal.meta().workspaces])];

@@ -3,6 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/server.js';
 import { pageOf } from '../../src/emulator/paging.js';
+import { Pacer } from '../../src/executor/pacer.js';
 import type { StoredDocument } from '../../src/emulator/state.js';
 import { clientFor } from './helpers.js';
 
@@ -114,6 +115,22 @@ describe('paged folder listing against the emulator', () => {
     await client.close();
     assert.equal(listing.documents.length, stored.length);
     assert.deepEqual(listingQueries(folder, from), ['offset=0&limit=1000', 'offset=1000&limit=1000', 'offset=2000&limit=1000']);
+  });
+
+  it('each page is its own paced, retried request: a failed page is asked again, not the whole listing', async () => {
+    const folder = `retried-${(folderSeq += 1)}`;
+    const stored = fillFolder(emu, folder, 5000);
+    emu.setFaults({ errorRate: 0.3, faultSeed: 7 });
+    const pacer = new Pacer({ ratePerSecond: 0, minBackoffMs: 1, maxBackoffMs: 5, retries: 20 });
+    const client = clientFor(emu.url);
+    const from = emu.requestLog.length;
+    const listing = await client.listFolderCompact('acme', folder, (request) => pacer.run('list-folder', request));
+    await client.close();
+    assert.deepEqual(sorted(listing.documents.map((doc) => doc.docpath)), sorted(stored.map((doc) => doc.docpath)));
+    const requests = emu.requestLog.slice(from).filter((entry) => entry.path.endsWith(`/documents/folder/${folder}`));
+    const failed = requests.filter((entry) => entry.status === 500);
+    assert.ok(failed.length > 0, 'faults were injected');
+    assert.equal(requests.length - failed.length, 5, 'one successful request per page');
   });
 
   it('listFolder (every field) pages the same way and keeps the metadata', async () => {
