@@ -4,7 +4,7 @@ import { fail, HttpError, readJsonObject } from './http.js';
 import { documentItemJson, documentItemJsonText } from './present.js';
 import { DOCUMENTS_PAGE_DEFAULT, pageOf } from './paging.js';
 import { folderNameProblem } from './seed.js';
-import { DEFAULT_FOLDER, type StoredDocument } from './state.js';
+import { DEFAULT_FOLDER, type EmulatorState, type StoredDocument } from './state.js';
 import type { Reply, Route, RouteContext } from './types.js';
 import { parseDocpath, parseDocpathArray, requireString } from './validation.js';
 
@@ -24,9 +24,20 @@ const listAll = (ctx: RouteContext): Reply => {
   return { status: 200, rawJson: `{"localFiles":{"name":"documents","type":"folder","items":[${folders.join(',')}]}}` };
 };
 
+/** Folder arrays kept while the state is unchanged: paging 100,000 documents copies them once, not per page. */
+const folderArrays = new WeakMap<EmulatorState, { version: number; byFolder: Map<string, StoredDocument[] | undefined> }>();
+
+const folderDocuments = (state: EmulatorState, orgSlug: string, folder: string): StoredDocument[] | undefined => {
+  let cache = folderArrays.get(state);
+  if (cache?.version !== state.version) folderArrays.set(state, (cache = { version: state.version, byFolder: new Map() }));
+  const key = `${orgSlug}/${folder}`;
+  if (!cache.byFolder.has(key)) cache.byFolder.set(key, state.folderDocuments(orgSlug, folder));
+  return cache.byFolder.get(key);
+};
+
 /** D4 (and D3 with `?folder=`): one page of a folder, modelled in paging.ts. */
 const folderPage = (ctx: RouteContext, folder: string, defaultLimit: number | 'all'): Reply => {
-  const docs = ctx.state.folderDocuments(ctx.org!.orgSlug, folder);
+  const docs = folderDocuments(ctx.state, ctx.org!.orgSlug, folder);
   if (docs === undefined) {
     const message = `Folder "${folder}" does not exist.`;
     throw new HttpError(404, message, { success: false, message, folder, documents: [], error: message });

@@ -55,10 +55,10 @@ describe('folder listing against scripted servers', () => {
     assert.deepEqual(result.queries, ['offset=0&limit=2', 'offset=2&limit=2']);
   });
 
-  it('a server ignoring paging that sends everything with hasMore true → every document once, one repeat', async () => {
+  it('a server ignoring paging that sends everything with hasMore true → every document once, no more pages than totalCount announces', async () => {
     const result = await list((_req, res) => json(res, { documents: ['a', 'b', 'c', 'd', 'e'].map(item), hasMore: true, totalCount: 5 }));
     assert.deepEqual(result.docpaths, ['a', 'b', 'c', 'd', 'e'].map((name) => `acme/f/${name}`));
-    assert.equal(result.queries.length, 2);
+    assert.deepEqual([...result.queries].sort(), ['offset=0&limit=2', 'offset=2&limit=2', 'offset=4&limit=2']);
   });
 
   it('hasMore true on an empty page without totalCount → the end', async () => {
