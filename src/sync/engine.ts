@@ -163,6 +163,7 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
   stats.filesTotal = result.summary.uploads + result.summary.replacements + result.summary.removes;
   stats.bytesTotal = result.summary.uploadBytes;
   stats.filesDone = 0;
+  stats.bytesDone = 0;
   stats.unchanged += result.summary.unchanged;
   options.onPlan?.(result, listing);
   log.info({ ...result.summary, guards: result.guards.map((guard) => guard.guard), scoped: options.scope !== undefined }, 'planned');
