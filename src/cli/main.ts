@@ -14,11 +14,21 @@ import { LumenSyncError } from '../errors.js';
 import { explainUnknownOptions, notANumberProblems } from './flag-problems.js';
 
 const controller = new AbortController();
-let interrupted = 0;
+/**
+ * A repeat within this window is the same Ctrl+C delivered twice, not a second press: the
+ * terminal signals the whole process group, and launchers (npm exec/npx, npm run) forward
+ * the signal they got to their child as well.
+ */
+const SAME_SIGNAL_WINDOW_MS = 1000;
+let firstSignalAt: number | undefined;
 const onSignal = (signal: NodeJS.Signals): void => {
-  interrupted += 1;
-  if (interrupted > 1) process.exit(130);
-  printError(`${signal}: stopping — no new requests, saving the journal (press again to quit at once)`);
+  if (firstSignalAt !== undefined) {
+    if (Date.now() - firstSignalAt < SAME_SIGNAL_WINDOW_MS) return;
+    process.exit(130);
+  }
+  firstSignalAt = Date.now();
+  // The hint is for a person at a terminal, not for pm2's log.
+  printError(`${signal}: stopping — no new requests, saving the journal${process.stderr.isTTY ? ' (press again to quit at once)' : ''}`);
   controller.abort(new Error(`interrupted by ${signal}`));
 };
 
