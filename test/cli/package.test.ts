@@ -1,5 +1,6 @@
 /**
- * Issue 14, item 10: lumensync installed the way Node tools are installed. `npm pack`, then
+ * Issue 14, item 10: lumensync installed the way Node tools are installed. `npm pack` of a fresh
+ * checkout (no dist/), then
  * `npm install -g` of the tarball into a temporary prefix (dependencies from the npm cache, the
  * registry when missing), then the installed `lumensync`: --version, the emulator, a sync.
  */
@@ -7,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { cp, mkdir, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { removeAll, tempDir, writeTree } from '../helpers/harness.js';
@@ -18,8 +20,12 @@ test('item 10: the packed tarball installs globally and runs: --version, emulato
   const dir = await tempDir('lumensync-pack-');
   const { NODE_TEST_CONTEXT: _context, ...env } = process.env;
   try {
-    // dist/ is already built (npm test builds first); --ignore-scripts skips prepack's second build.
-    const packed = spawnSync(npm, ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], { cwd: REPO, encoding: 'utf8', env });
+    // A fresh checkout has no dist/: packing must build it (prepack), or the package is empty of code.
+    const checkout = path.join(dir, 'checkout');
+    await mkdir(checkout);
+    for (const entry of ['package.json', 'tsconfig.json', 'README.md', 'bin', 'config', 'src']) await cp(path.join(REPO, entry), path.join(checkout, entry), { recursive: true });
+    await symlink(path.join(REPO, 'node_modules'), path.join(checkout, 'node_modules'));
+    const packed = spawnSync(npm, ['pack', '--silent', '--pack-destination', dir], { cwd: checkout, encoding: 'utf8', env });
     assert.equal(packed.status, 0, packed.stderr);
     const tarball = path.join(dir, readdirSync(dir).find((name) => name.endsWith('.tgz'))!);
     const listing = spawnSync('tar', ['tzf', tarball], { encoding: 'utf8' }).stdout.split('\n');
