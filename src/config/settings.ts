@@ -12,7 +12,7 @@
 import path from 'node:path';
 import type { LevelWithSilent } from 'pino';
 import { resolveConnection, type Connection } from '../cli/connection.js';
-import { LOG_LEVELS, mirrorSpecFrom, type MirrorArgs } from '../cli/mirror-options.js';
+import { LOG_LEVELS, commandOf, mirrorSpecFrom, type MirrorArgs } from '../cli/mirror-options.js';
 import { LumenSyncError } from '../errors.js';
 import { MIRROR_DEFAULTS, type MirrorSpec } from '../sync/mirror.js';
 import { configPathFrom, loadConfigFile, type ConfigFile, type FileMirror, type FileWatch } from './file.js';
@@ -127,6 +127,6 @@ export async function loadChosenConfig(args: Pick<MirrorArgs, 'config'>, env: No
 export async function resolveSettings(args: MirrorArgs, env: NodeJS.ProcessEnv = process.env, defaults: { logLevel?: LevelWithSilent } = {}): Promise<Settings> {
   const file = await loadChosenConfig(args, env);
   const mirrors = resolveMirrors(args, file);
-  const connection = await resolveConnection({ host: args.host, account: args.account, apiKeyFile: args['api-key-file'], caFile: args['ca-file'] }, env, file?.connection);
+  const connection = await resolveConnection({ host: args.host, account: args.account, apiKeyFile: args['api-key-file'], caFile: args['ca-file'], command: commandOf(args) }, env, file?.connection);
   return { connection, mirrors, pacing: resolvePacing(args, file), log: resolveLog(args, env, file, defaults.logLevel), configFile: file?.file, watch: file?.watch ?? {} };
 }

@@ -114,6 +114,9 @@ test('item 9: doctor without mirror arguments points to doctor\'s help, not sync
   assert.match(result.stderr, /lumensync doctor <dir> --org <slug> --folder <name>, or lumensync doctor --config <file>/);
   assert.match(result.stderr, /fix: see lumensync doctor --help/);
   assert.doesNotMatch(result.stderr, /lumensync sync/);
+  const noConnection = await runCli(['doctor', '/tmp', '--org', 'acme', '--folder', 'f']);
+  assert.equal(noConnection.code, 2);
+  assert.match(noConnection.stderr, /incomplete connection settings[\s\S]*fix: see `lumensync doctor --help`/);
 });
 
 test('item 9: the emulator banner shows the /api/v1 prefix the README uses, and what LUMENONE_HOST is', () => {
