@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { LumenSyncError, RemoteError } from '../errors.js';
 import type { Action, EmbedAction, Plan, UnembedAction, UploadAction } from '../core/plan-types.js';
-import { uploadMetadataFor } from '../core/marker.js';
+import { uploadFileNameFor, uploadMetadataFor } from '../core/marker.js';
 import type { Stats } from '../stats/stats.js';
 import type { Pacer } from './pacer.js';
 import type { JournalPort, RemotePort } from './ports.js';
@@ -123,7 +123,7 @@ async function upload(action: UploadAction, context: ExecutorContext): Promise<'
       orgSlug: context.orgSlug,
       ...(context.folder === 'custom-documents' ? {} : { folder: context.folder }),
       filePath: absolutePath,
-      fileName: path.posix.basename(action.relativePath),
+      fileName: uploadFileNameFor(action.relativePath, action.sha256),
       addToWorkspaces: context.workspaces,
       metadata: uploadMetadataFor(action.relativePath, action.sha256),
       ...(context.signal ? { signal: context.signal } : {}),
