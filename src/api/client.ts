@@ -94,7 +94,16 @@ export class LumenOneClient {
   /** W1: a workspace with its embedded docpaths, normalised to `{org}/{folder}/{storedName}`. */
   async getWorkspace(workspaceSlug: string, orgSlug: string): Promise<WorkspaceDetail> {
     const apiRequest: ApiRequest = { method: 'GET', path: `/v1/workspace/${this.#workspaceHex(workspaceSlug)}`, route: '/v1/workspace/:workspaceSlug', context: { orgSlug, workspaceSlug } };
-    const workspace = await this.#call(apiRequest, (body) => parseWorkspaceDetail(body, orgSlug));
+    const response = await this.#transport.send(apiRequest);
+    // U7: upstream answers an unknown workspace with 200 { workspace: [] }: "no such workspace", never "no documents".
+    if (isObject(response.body) && Array.isArray(response.body.workspace) && response.body.workspace.length === 0) {
+      throw this.#transport.remoteError(apiRequest, this.#transport.urlOf(apiRequest), { kind: 'not-found', cause: 'workspace-not-found', retryable: false }, {
+        status: response.status,
+        serverMessage: 'workspace: [] (the server knows no such workspace)',
+        mayHaveApplied: false,
+      });
+    }
+    const workspace = this.#parsed(apiRequest, response, (body) => parseWorkspaceDetail(body, orgSlug));
     this.#workspaceSlugHex.set(workspace.workspaceSlug, workspace.workspaceSlugHex);
     return workspace;
   }

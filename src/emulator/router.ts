@@ -123,7 +123,7 @@ export const runPipeline = async (
       const workspaceSlug = decodePathSlug(params.workspaceSlugHex, 'workspace');
       const workspace = workspaceSlug === undefined ? undefined : state.workspace(workspaceSlug);
       if (workspace === undefined || state.org(workspace.orgSlug)?.accountId !== accountId) {
-        const quirk = upstream.on('U7') ? unknownWorkspaceReply(route) : undefined;
+        const quirk = workspace === undefined && upstream.on('U7') ? unknownWorkspaceReply(route) : undefined;
         if (quirk !== undefined) return quirk;
         throw fail(404, 'Workspace not found');
       }
