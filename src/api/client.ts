@@ -5,7 +5,7 @@
  */
 import { inspect } from 'node:util';
 import { RemoteError } from '../errors.js';
-import { DEFAULT_FOLDER, MAX_FOLDER_PAGES, buildUploadForm, checkFolderName, emptyBatch, isOrgNotFound, transportOptionsFor, type ClientOptions } from './client-support.js';
+import { DEFAULT_FOLDER, MAX_FOLDER_PAGES, buildUploadForm, carriesFailedList, checkFolderName, emptyBatch, isOrgNotFound, transportOptionsFor, type ClientOptions } from './client-support.js';
 import { HttpTransport, type ApiRequest, type ApiResponse } from './http.js';
 import { parseBatchResult } from './multistatus.js';
 import {
@@ -124,6 +124,7 @@ export class LumenOneClient {
       json: { adds, deletes },
       headersTimeoutMs: this.#uploadTimeoutMs,
       context: { orgSlug, workspaceSlug },
+      accept: carriesFailedList,
     };
     const response = await this.#transport.send(apiRequest);
     const result = parseBatchResult(response.status, response.body, orgSlug, [...deletes, ...adds]);
@@ -234,6 +235,7 @@ export class LumenOneClient {
       route: '/v1/org/:orgSlug/document/move-files',
       json: { files: moves },
       context: { orgSlug },
+      accept: carriesFailedList,
     });
     const result = parseBatchResult(response.status, response.body, orgSlug, moves.map((move) => move.from));
     return checkMoves(result, orgSlug, moves, (folder) => this.listFolder(orgSlug, folder));
@@ -248,6 +250,7 @@ export class LumenOneClient {
       route: '/v1/org/:orgSlug/document/remove-files',
       json: { files: docpaths },
       context: { orgSlug },
+      accept: carriesFailedList,
     });
     return parseBatchResult(response.status, response.body, orgSlug, docpaths);
   }

@@ -26,7 +26,7 @@ export const FAULT_FLAGS = {
   'drop-after-apply-rate': { key: 'dropAfterApplyRate', describe: 'fraction of mutations applied, then the connection destroyed (0..1)' },
   'remove-fail-rate': { key: 'removeFailRate', describe: 'fraction of remove-files entries that fail with a storage error → 207 (0..1)' },
   'orphan-upload-rate': { key: 'orphanUploadRate', describe: 'U3: fraction of uploads into a folder left in custom-documents with a bare 500 (0..1)' },
-  'embed-fail-rate': { key: 'embedFailRate', describe: 'U5: fraction of embeddings that fail silently, the answer still 200 (0..1)' },
+  'embed-fail-rate': { key: 'embedFailRate', describe: 'U5: fraction of uploads whose addToWorkspaces embedding fails silently, the upload still 200 (0..1)' },
   'all-failed-status': { key: 'allFailedStatus', describe: 'U11: status of a remove-files answer where every entry failed (default 207)' },
   'max-upload-bytes': { key: 'maxUploadBytes', describe: 'uploads larger than this answer 413 (0 = unlimited)' },
   'fault-seed': { key: 'faultSeed', describe: 'PRNG seed: same seed + same request order → same faults' },

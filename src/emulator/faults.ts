@@ -28,7 +28,7 @@ export interface FaultOptions {
   removeFailRate?: number;
   /** U3: fraction of uploads into a folder stored in custom-documents, then answered a bare 500. */
   orphanUploadRate?: number;
-  /** U5/U6: fraction of embeddings (addToWorkspaces, update-embeddings adds) that fail silently (answer still 200). */
+  /** U5: fraction of uploads whose `addToWorkspaces` embedding fails silently (the upload still answers 200). */
   embedFailRate?: number;
   /** U11: status of a remove-files answer where every entry failed (default 207; e.g. 500 or 422, body still lists `failed`). */
   allFailedStatus?: number;
@@ -136,7 +136,7 @@ export class FaultEngine {
     return rate > 0 && this.random() < rate;
   }
 
-  /** U5/U6: draw for one embedding (no draw when the rate is 0). */
+  /** U5: draw for one upload's embedding (no draw when the rate is 0). */
   embedFails(): boolean {
     const rate = this.faults.embedFailRate ?? 0;
     return rate > 0 && this.random() < rate;
