@@ -157,6 +157,7 @@ async function upload(action: UploadAction, context: ExecutorContext, suspects: 
     else stats.uploaded += 1;
     stats.bytesUploaded += action.size;
     stats.filesDone += 1;
+    stats.bytesDone += action.size;
     context.log.debug({ path: action.relativePath, bytes: action.size, docpath: document.docpath }, 'uploaded');
     return { docpath: document.docpath };
   } catch (error) {
