@@ -54,8 +54,8 @@ export function classifyStatus(input: StatusInput): Classification {
     return { kind: 'auth', cause: foreign ? 'foreign-account' : 'bad-key', retryable: false };
   }
   if (status === 404) return { kind: 'not-found', cause: notFoundCause(route, serverMessage), retryable: false };
-  // Upstream answers an empty-bodied 400 for an unknown workspace (contract §6.6).
-  if (status === 400 && input.bodyEmpty && route.startsWith('/v1/workspace/:workspaceSlug') && input.method === 'GET') {
+  // Upstream answers an empty-bodied 400 for an unknown workspace (contract §6.6; update-embeddings too, §13 U7).
+  if (status === 400 && input.bodyEmpty && (route === '/v1/workspace/:workspaceSlug' || route === '/v1/workspace/:workspaceSlug/update-embeddings')) {
     return { kind: 'not-found', cause: 'workspace-not-found', retryable: false };
   }
   if (status === 408) return { kind: 'server', cause: 'response-timeout', retryable: true };

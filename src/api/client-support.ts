@@ -110,3 +110,10 @@ export async function buildUploadForm(upload: UploadRequest): Promise<FormData> 
   if (upload.metadata !== undefined && Object.keys(upload.metadata).length > 0) form.append('metadata', JSON.stringify(upload.metadata));
   return form;
 }
+
+/**
+ * U11: a batch answer in the 4xx/5xx range that still lists `failed` entries is a per-entry result,
+ * not a failure of the whole request (429 stays a pacing signal).
+ */
+export const carriesFailedList = (status: number, _message: string, body: unknown): boolean =>
+  status >= 400 && status !== 429 && typeof body === 'object' && body !== null && Array.isArray((body as { failed?: unknown }).failed);

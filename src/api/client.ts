@@ -5,8 +5,8 @@
  */
 import { inspect } from 'node:util';
 import { RemoteError } from '../errors.js';
-import { DEFAULT_FOLDER, MAX_FOLDER_PAGES, buildUploadForm, checkFolderName, emptyBatch, isOrgNotFound, listPageSizeOf, transportOptionsFor, type ClientOptions } from './client-support.js';
-import { parseFolderPageStream, parseWorkspaceDocpathsStream, type ListingFields, type StreamedPageInfo } from './listing-stream.js';
+import { DEFAULT_FOLDER, MAX_FOLDER_PAGES, buildUploadForm, carriesFailedList, checkFolderName, emptyBatch, isOrgNotFound, listPageSizeOf, transportOptionsFor, type ClientOptions } from './client-support.js';
+import { NO_SUCH_WORKSPACE, parseFolderPageStream, parseWorkspaceDocpathsStream, type ListingFields, type StreamedPageInfo } from './listing-stream.js';
 import { HttpTransport, type ApiRequest, type ApiResponse } from './http.js';
 import { parseBatchResult } from './multistatus.js';
 import {
@@ -114,7 +114,10 @@ export class LumenOneClient {
   /** W1: a workspace with its embedded docpaths, normalised to `{org}/{folder}/{storedName}`. */
   async getWorkspace(workspaceSlug: string, orgSlug: string): Promise<WorkspaceDetail> {
     const apiRequest: ApiRequest = { method: 'GET', path: `/v1/workspace/${this.#workspaceHex(workspaceSlug)}`, route: '/v1/workspace/:workspaceSlug', context: { orgSlug, workspaceSlug } };
-    const workspace = await this.#call(apiRequest, (body) => parseWorkspaceDetail(body, orgSlug));
+    const response = await this.#transport.send(apiRequest);
+    // U7: upstream answers an unknown workspace with 200 { workspace: [] }: "no such workspace", never "no documents".
+    if (isObject(response.body) && Array.isArray(response.body.workspace) && response.body.workspace.length === 0) throw this.#noSuchWorkspace(apiRequest, response);
+    const workspace = this.#parsed(apiRequest, response, (body) => parseWorkspaceDetail(body, orgSlug));
     this.#workspaceSlugHex.set(workspace.workspaceSlug, workspace.workspaceSlugHex);
     return workspace;
   }
@@ -127,9 +130,19 @@ export class LumenOneClient {
   async getWorkspaceDocpaths(workspaceSlug: string, orgSlug: string, docpathPrefix: string): Promise<WorkspaceDetail> {
     const apiRequest: ApiRequest = { method: 'GET', path: `/v1/workspace/${this.#workspaceHex(workspaceSlug)}`, route: '/v1/workspace/:workspaceSlug', context: { orgSlug, workspaceSlug } };
     const response = await this.#transport.send(apiRequest, (body) => parseWorkspaceDocpathsStream(body, orgSlug, (docpath) => docpath.startsWith(docpathPrefix)));
+    if (isObject(response.streamed) && response.streamed[NO_SUCH_WORKSPACE] === true) throw this.#noSuchWorkspace(apiRequest, response);
     const workspace = this.#parsed(apiRequest, response, () => parseWorkspaceDetail(response.streamed, orgSlug));
     this.#workspaceSlugHex.set(workspace.workspaceSlug, workspace.workspaceSlugHex);
     return workspace;
+  }
+
+  /** The error for U7's `200 { workspace: [] }`: the workspace does not exist (exit 3), never "no documents". */
+  #noSuchWorkspace(apiRequest: ApiRequest, response: ApiResponse): RemoteError {
+    return this.#transport.remoteError(apiRequest, this.#transport.urlOf(apiRequest), { kind: 'not-found', cause: 'workspace-not-found', retryable: false }, {
+      status: response.status,
+      serverMessage: 'workspace: [] (the server knows no such workspace)',
+      mayHaveApplied: false,
+    });
   }
 
   /**
@@ -148,6 +161,7 @@ export class LumenOneClient {
       json: { adds, deletes },
       headersTimeoutMs: this.#uploadTimeoutMs,
       context: { orgSlug, workspaceSlug },
+      accept: carriesFailedList,
     };
     const response = await this.#transport.send(apiRequest);
     const result = parseBatchResult(response.status, response.body, orgSlug, [...deletes, ...adds]);
@@ -320,6 +334,7 @@ export class LumenOneClient {
       route: '/v1/org/:orgSlug/document/move-files',
       json: { files: moves },
       context: { orgSlug },
+      accept: carriesFailedList,
     });
     const result = parseBatchResult(response.status, response.body, orgSlug, moves.map((move) => move.from));
     return checkMoves(result, orgSlug, moves, (folder) => this.listFolder(orgSlug, folder));
@@ -334,6 +349,7 @@ export class LumenOneClient {
       route: '/v1/org/:orgSlug/document/remove-files',
       json: { files: docpaths },
       context: { orgSlug },
+      accept: carriesFailedList,
     });
     return parseBatchResult(response.status, response.body, orgSlug, docpaths);
   }

@@ -51,8 +51,8 @@ export interface ApiRequest {
   headersTimeoutMs?: number;
   signal?: AbortSignal;
   context?: RequestContext;
-  /** Non-2xx answers returned to the caller instead of thrown (404 folder, "already exists"). */
-  accept?: (status: number, serverMessage: string) => boolean;
+  /** Non-2xx answers returned to the caller instead of thrown (404 folder, "already exists", a batch's `failed` list). */
+  accept?: (status: number, serverMessage: string, body: unknown) => boolean;
 }
 
 /** An answer: status, decoded body (undefined when empty) and the server's message. */
@@ -193,7 +193,7 @@ export class HttpTransport {
       if (!json) throw this.shapeFailure(apiRequest, url, statusCode, new ResponseShapeError('the answer is not JSON'));
       return { status: statusCode, body, serverMessage };
     }
-    if (apiRequest.accept?.(statusCode, serverMessage) === true) return { status: statusCode, body, serverMessage };
+    if (apiRequest.accept?.(statusCode, serverMessage, body) === true) return { status: statusCode, body, serverMessage };
     const classification = classifyStatus({ status: statusCode, method, route: apiRequest.route, serverMessage, bodyEmpty: body === undefined });
     const retryAfterMs = parseRetryAfter(headerValue(response.headers['retry-after']), dateOf(response.headers.date));
     const location = headerValue(response.headers.location);

@@ -213,6 +213,9 @@ interface WorkspaceFrame {
  * keeps the workspace's naming fields and only the `documents` docpaths that `keep` accepts
  * (a workspace's documents carry their whole metadata as a JSON string: the heavy part of W1).
  */
+/** Key of the streamed result when the answer was `{ workspace: [] }` (U7: no such workspace). */
+export const NO_SUCH_WORKSPACE = 'lumensync:no-such-workspace';
+
 export class WorkspaceDocpathsParser {
   readonly #tokenizer = new Tokenizer({ stringBufferSize: 64 * 1024 });
   readonly #stack: WorkspaceFrame[] = [];
@@ -241,6 +244,8 @@ export class WorkspaceDocpathsParser {
     if (this.#error === undefined && !this.#tokenizer.isEnded) this.#tokenizer.end();
     this.#check();
     if (!this.#sawRoot || this.#stack.length > 0) throw new ResponseShapeError('the answer is not JSON (it ended early)');
+    // U7: `{ workspace: [] }` is upstream's answer for an unknown workspace; the client says so.
+    if (this.#wrappedShape === 'array' && this.#wrappedCount === 0) return { [NO_SUCH_WORKSPACE]: true };
     if (this.#wrappedShape === 'array' && this.#wrappedCount !== 1) throw new ResponseShapeError(`workspace array with ${this.#wrappedCount} elements`);
     if (this.#wrappedShape === 'other') throw new ResponseShapeError('no workspace object');
     const chosen = this.#wrapped ?? this.#bare;

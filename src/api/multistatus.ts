@@ -80,6 +80,8 @@ function arrayUnder(body: unknown, keys: string[]): unknown[] | undefined {
  * "not reported as purged". Partial = status 207 or a non-empty `failed`.
  */
 export function parseBatchResult(status: number, body: unknown, orgSlug: string, requested: readonly string[] = []): BatchResult {
+  // U11: a 4xx/5xx that carries a `failed` list ("all failed" has no documented status) reads like a 207.
+  const multi = status === 207 || status >= 400;
   const message = isObject(body) ? (stringField(body.message) ?? stringField(body.error)) : undefined;
   const requestedDocpaths = requested.map((docpath) => normaliseDocpath(docpath, orgSlug));
   const purgedRaw = arrayUnder(body, ['purged', 'removed', 'deleted', 'moved', 'succeeded']);
@@ -95,13 +97,14 @@ export function parseBatchResult(status: number, body: unknown, orgSlug: string,
     purged = purgedRaw.map((entry) => parsePurged(entry, orgSlug)).filter((docpath): docpath is string => docpath !== undefined);
   } else {
     const failedSet = new Set(failed.map((failure) => failure.docpath));
-    purged = status === 207 && failedRaw === undefined ? [] : requestedDocpaths.filter((docpath) => !failedSet.has(docpath));
+    purged = (status === 207 && failedRaw === undefined) || status >= 400 ? [] : requestedDocpaths.filter((docpath) => !failedSet.has(docpath));
   }
-  if (status === 207 && failedRaw === undefined) {
-    const purgedSet = new Set(purged);
+  // A partial answer vouches only for what it lists: an entry neither purged nor failed is not known to be done.
+  if (multi && (failedRaw === undefined || purgedRaw !== undefined || status >= 400)) {
+    const accounted = new Set([...purged, ...failed.map((failure) => failure.docpath)]);
     for (const docpath of requestedDocpaths) {
-      if (!purgedSet.has(docpath)) failed.push({ docpath, reason: NOT_REPORTED_REASON, ...classifyFailureReason(NOT_REPORTED_REASON) });
+      if (!accounted.has(docpath)) failed.push({ docpath, reason: NOT_REPORTED_REASON, ...classifyFailureReason(NOT_REPORTED_REASON) });
     }
   }
-  return { status, partial: status === 207 || failed.length > 0, purged, failed, message };
+  return { status, partial: multi || failed.length > 0, purged, failed, message };
 }

@@ -19,3 +19,22 @@ export const parseMarker = (docSource: string | undefined): string | undefined =
   if (docSource === undefined) return undefined;
   return MARKER_PATTERN.exec(docSource)?.[1];
 };
+
+/** Hex digits of the content hash put into the part file name (48 bits). */
+const NAME_HASH_DIGITS = 12;
+
+/**
+ * The multipart file name of an upload (U1): upstream processes each upload from a temporary file
+ * named after it, so two same-named uploads in flight can swap contents. The name is made unique
+ * per content, keeping the extension (the server picks the parser by it) and the base name (the
+ * stored document stays recognisable): `docs/README.md` → `README-3fa9c2d1e0b4.md`. Two uploads
+ * can then share a name only when they carry the same bytes, where a swap changes nothing.
+ */
+export const uploadFileNameFor = (relativePath: string, sha256: string): string => {
+  const base = relativePath.slice(relativePath.lastIndexOf('/') + 1);
+  const tag = sha256.slice(0, NAME_HASH_DIGITS);
+  const dot = base.lastIndexOf('.');
+  // No extension, or a dotfile such as ".env": the tag goes at the end, still without an extension.
+  if (dot <= 0) return `${base}-${tag}`;
+  return `${base.slice(0, dot)}-${tag}${base.slice(dot)}`;
+};

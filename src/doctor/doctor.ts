@@ -7,6 +7,7 @@ import { defaultStateDir, mirrorIdFor } from '../journal/state-dir.js';
 import { checkInotify, checkRoot, checkStateDir, clockVerdict } from './local.js';
 import { runReadProbes } from './probe.js';
 import { runWriteProbes } from './probe-write.js';
+import { runUpstreamReadProbes, runUpstreamWriteProbes } from './probe-upstream.js';
 import { rawRequest } from './raw.js';
 import { runRemoteChecks } from './remote.js';
 import type { DoctorReport, DoctorStep } from './types.js';
@@ -47,8 +48,8 @@ export async function runDoctor(connection: Connection, mirrors: MirrorSettings[
     const target = remote.resolved.find((candidate) => candidate.org !== undefined);
     if ((options.probe || options.probeWrite) && keyWorks && target?.org !== undefined) {
       const probeTarget = { apiBaseUrl: client.apiBaseUrl, connection, orgSlug: target.org.orgSlug, workspaceSlug: target.workspaces[0]?.workspaceSlug };
-      probes.push(...(await runReadProbes(probeTarget)));
-      if (options.probeWrite) probes.push(...(await runWriteProbes(probeTarget)));
+      probes.push(...(await runReadProbes(probeTarget)), ...(await runUpstreamReadProbes(probeTarget)));
+      if (options.probeWrite) probes.push(...(await runWriteProbes(probeTarget)), ...(await runUpstreamWriteProbes(probeTarget)));
     } else if (options.probe || options.probeWrite) {
       steps.push({ id: 'probe', area: 'remote', title: 'contract probes', status: 'skip', detail: 'skipped: they need a working key and a visible organization (fix the ✗ steps first)' });
     }

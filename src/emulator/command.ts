@@ -6,6 +6,7 @@ import { LumenSyncError } from '../errors.js';
 import { describeFaults, validateFaults, type FaultOptions } from './faults.js';
 import { loadSeedFile } from './seed.js';
 import { startEmulator, type EmulatorHandle } from './server.js';
+import { parseUpstreamOff, type UpstreamOptions } from './upstream.js';
 import { DESCRIPTIONS } from '../cli/command-list.js';
 
 /** Prefix of the environment variables that give defaults to the options. */
@@ -24,6 +25,9 @@ export const FAULT_FLAGS = {
   'drop-rate': { key: 'dropRate', describe: 'fraction of connections destroyed before doing anything (0..1)' },
   'drop-after-apply-rate': { key: 'dropAfterApplyRate', describe: 'fraction of mutations applied, then the connection destroyed (0..1)' },
   'remove-fail-rate': { key: 'removeFailRate', describe: 'fraction of remove-files entries that fail with a storage error → 207 (0..1)' },
+  'orphan-upload-rate': { key: 'orphanUploadRate', describe: 'U3: fraction of uploads into a folder left in custom-documents with a bare 500 (0..1)' },
+  'embed-fail-rate': { key: 'embedFailRate', describe: 'U5: fraction of uploads whose addToWorkspaces embedding fails silently, the upload still 200 (0..1)' },
+  'all-failed-status': { key: 'allFailedStatus', describe: 'U11: status of a remove-files answer where every entry failed (default 207)' },
   'max-upload-bytes': { key: 'maxUploadBytes', describe: 'uploads larger than this answer 413 (0 = unlimited)' },
   'fault-seed': { key: 'faultSeed', describe: 'PRNG seed: same seed + same request order → same faults' },
   'list-page-default': { key: 'listPageDefault', describe: 'default limit of a folder listing page when none is asked (0 = all, the default)' },
@@ -42,7 +46,7 @@ export const FAULT_SWITCHES = {
 type FaultSwitch = keyof typeof FAULT_SWITCHES;
 
 /** Parsed options of the command. */
-export type EmulatorArgs = { port: number; host: string; seed?: string; data?: string } & { [flag in FaultFlag]?: number } & { [flag in FaultSwitch]?: boolean };
+export type EmulatorArgs = { port: number; host: string; seed?: string; data?: string; 'upstream-off'?: string; 'processing-ms'?: number } & { [flag in FaultFlag]?: number } & { [flag in FaultSwitch]?: boolean };
 
 /** Environment variable of an option: `error-rate` → `LUMENSYNC_EMULATOR_ERROR_RATE`. */
 export const envName = (flag: string): string => `${ENV_PREFIX}${flag.toUpperCase().replace(/-/g, '_')}`;
@@ -71,8 +75,14 @@ export const faultsFromArgs = (args: Partial<Record<FaultFlag, number | undefine
   return validateFaults(faults);
 };
 
+/** UpstreamOptions from parsed flags (validated). */
+export const upstreamFromArgs = (args: Pick<EmulatorArgs, 'upstream-off' | 'processing-ms'>): UpstreamOptions => ({
+  ...(args['upstream-off'] === undefined ? {} : { off: parseUpstreamOff(args['upstream-off']) }),
+  ...(args['processing-ms'] === undefined ? {} : { processingMs: args['processing-ms'] }),
+});
+
 /** The start-up banner: where it listens, what was seeded, active faults, a ready-to-paste export line. */
-export const formatBanner = (emulator: Pick<EmulatorHandle, 'url' | 'port' | 'state'>, faults: FaultOptions): string => {
+export const formatBanner = (emulator: Pick<EmulatorHandle, 'url' | 'port' | 'state'> & Partial<Pick<EmulatorHandle, 'upstream'>>, faults: FaultOptions): string => {
   const { state } = emulator;
   const lines = [`LumenOne emulator listening on ${emulator.url} (port ${emulator.port})`, `API base URL: ${emulator.url}/api (every route is under ${emulator.url}/api/v1/…, as in the README's curl examples)`, `LUMENONE_HOST is the server address itself (${emulator.url}): lumensync adds /api/v1`, '', 'Seeded:'];
   let first: { apiKey: string; accountId: string } | undefined;
@@ -89,7 +99,9 @@ export const formatBanner = (emulator: Pick<EmulatorHandle, 'url' | 'port' | 'st
     }
   }
   const active = describeFaults(faults);
-  lines.push('', `Faults: ${active === '' ? 'none' : active}`, '');
+  lines.push('', `Faults: ${active === '' ? 'none' : active}`);
+  if (emulator.upstream !== undefined) lines.push(`Upstream behaviours (contract §13): ${emulator.upstream.describe()}`);
+  lines.push('');
   if (first !== undefined) {
     lines.push('Try it:', `export LUMENONE_HOST=${emulator.url} LUMENONE_API_KEY=${first.apiKey} LUMENONE_ACCOUNT_ID=${first.accountId}`, '');
   }
@@ -110,7 +122,9 @@ const waitForStopSignal = (): Promise<NodeJS.Signals> => new Promise((resolve) =
 /** Start the emulator from parsed args, print the banner, run until a stop signal. */
 export const runEmulatorCommand = async (args: EmulatorArgs): Promise<void> => {
   const faults = faultsFromArgs(args);
+  const upstream = upstreamFromArgs(args);
   const emulator = await startEmulator({
+    upstream,
     port: args.port,
     host: args.host,
     ...(args.seed === undefined ? {} : { seed: loadSeedFile(args.seed) }),
@@ -144,7 +158,9 @@ export const emulatorCommand: CommandModule<object, EmulatorArgs> = {
       .option('port', { type: 'number', default: envNumber('port') ?? 8787, describe: 'port to listen on (0 = any free port)' })
       .option('host', { type: 'string', default: envString('host') ?? '127.0.0.1', describe: 'address to listen on' })
       .option('seed', { type: 'string', default: envString('seed'), describe: 'seed file (companies → keys, accounts → orgs → workspaces); default config/emulator-seed.json' })
-      .option('data', { type: 'string', default: envString('data'), describe: 'directory to persist the state in (loaded at start, saved after changes)' });
+      .option('data', { type: 'string', default: envString('data'), describe: 'directory to persist the state in (loaded at start, saved after changes)' })
+      .option('upstream-off', { type: 'string', default: envString('upstream-off'), describe: `upstream behaviours NOT to model, e.g. U1,U7 or all (default: model U1, U3, U4, U6, U7) [env ${envName('upstream-off')}]` })
+      .option('processing-ms', { type: 'number', default: envNumber('processing-ms'), describe: `U1: time an upload is processed from its temporary file (ms, default 5) [env ${envName('processing-ms')}]` });
     for (const [flag, { describe }] of Object.entries(FAULT_FLAGS)) {
       built = built.option(flag, { type: 'number', default: envNumber(flag), describe: `${describe} [env ${envName(flag)}]`, group: 'Faults:' });
     }
@@ -159,6 +175,7 @@ export const emulatorCommand: CommandModule<object, EmulatorArgs> = {
       .example('$0 emulator --max-upload-bytes 1048576', 'refuse uploads over 1 MiB with 413')
       .example('$0 emulator --list-page-default 100 --unlisted-rate 0.1', 'page folder listings by 100 by default; 10% of documents missing from them (short pages)')
       .example('LUMENSYNC_EMULATOR_DROP_RATE=0.05 $0 emulator', 'drop 5% of connections (every fault flag has an env twin)')
+      .example('$0 emulator --upstream-off U1,U7', 'do not model the same-name upload race and the unknown-workspace answer')
       .example('$0 emulator --seed ./my-seed.json', 'your own keys, accounts, orgs and workspaces') as unknown as Argv<EmulatorArgs>;
   },
   handler: (args) => runEmulatorCommand(args),

@@ -26,6 +26,12 @@ export interface FaultOptions {
   dropAfterApplyRate?: number;
   /** Fraction of remove-files entries that fail with reason "storage error (injected)" → 207. */
   removeFailRate?: number;
+  /** U3: fraction of uploads into a folder stored in custom-documents, then answered a bare 500. */
+  orphanUploadRate?: number;
+  /** U5: fraction of uploads whose `addToWorkspaces` embedding fails silently (the upload still answers 200). */
+  embedFailRate?: number;
+  /** U11: status of a remove-files answer where every entry failed (default 207; e.g. 500 or 422, body still lists `failed`). */
+  allFailedStatus?: number;
   /** > 0: uploads larger answer 413 {success:false,message}. */
   maxUploadBytes?: number;
   /** Every request's connection is destroyed (server "unreachable"). */
@@ -60,7 +66,7 @@ export interface FaultDecision {
   dropAfterApply: boolean;
 }
 
-const RATE_KEYS = ['spikeRate', 'rateLimitFraction', 'errorRate', 'dropRate', 'dropAfterApplyRate', 'removeFailRate', 'unlistedRate'] as const;
+const RATE_KEYS = ['spikeRate', 'rateLimitFraction', 'errorRate', 'dropRate', 'dropAfterApplyRate', 'removeFailRate', 'unlistedRate', 'orphanUploadRate', 'embedFailRate'] as const;
 const NON_NEGATIVE_KEYS = ['latencyMs', 'latencyJitterMs', 'spikeMs', 'rateLimitPerSec', 'retryAfterSeconds', 'maxUploadBytes', 'listPageDefault'] as const;
 
 /** Check fault settings; throws LUMENSYNC_USAGE naming every bad value. */
@@ -76,6 +82,8 @@ export const validateFaults = (faults: FaultOptions): FaultOptions => {
   }
   if (faults.listPageMax !== undefined && !(Number.isInteger(faults.listPageMax) && faults.listPageMax >= 1)) problems.push(`listPageMax must be a whole number >= 1 (got ${faults.listPageMax})`);
   if (faults.listPageDefault !== undefined && !Number.isInteger(faults.listPageDefault)) problems.push(`listPageDefault must be a whole number (got ${faults.listPageDefault})`);
+  const allFailed = faults.allFailedStatus;
+  if (allFailed !== undefined && !(Number.isInteger(allFailed) && (allFailed === 207 || (allFailed >= 400 && allFailed <= 599)))) problems.push(`allFailedStatus must be 207 or a status from 400 to 599 (got ${allFailed})`);
   if (faults.faultSeed !== undefined && !Number.isInteger(faults.faultSeed)) problems.push(`faultSeed must be an integer (got ${faults.faultSeed})`);
   if (problems.length > 0) {
     throw new LumenSyncError('LUMENSYNC_USAGE', `invalid emulator fault settings: ${problems.join('; ')}`, {
@@ -132,6 +140,18 @@ export class FaultEngine {
   removeFails(): boolean {
     const draw = this.random();
     return draw < (this.faults.removeFailRate ?? 0);
+  }
+
+  /** U3: draw for one upload into a folder (no draw when the rate is 0, so seeds replay as before). */
+  orphanUpload(): boolean {
+    const rate = this.faults.orphanUploadRate ?? 0;
+    return rate > 0 && this.random() < rate;
+  }
+
+  /** U5: draw for one upload's embedding (no draw when the rate is 0). */
+  embedFails(): boolean {
+    const rate = this.faults.embedFailRate ?? 0;
+    return rate > 0 && this.random() < rate;
   }
 
   /** Decide the request-level faults for the request arriving at `now` (ms). */

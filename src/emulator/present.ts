@@ -28,7 +28,7 @@ export const workspaceJson = (ws: WorkspaceRecord): Record<string, unknown> => (
 /** W1/W4 workspace object with its embedded documents. */
 export const workspaceDetailJson = (ws: WorkspaceRecord, state: EmulatorState): Record<string, unknown> => ({
   ...workspaceJson(ws),
-  documents: state.workspaceEmbeddings(ws.workspaceSlug).map((embedding) => {
+  documents: state.workspaceEmbeddingRecords(ws.workspaceSlug).map((embedding) => {
     const doc = state.document(embedding.docpath);
     return {
       id: embedding.id,

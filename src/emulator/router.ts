@@ -14,6 +14,7 @@ import { workspaceRoutes } from './routes-workspace.js';
 import { isUuidShape } from './seed.js';
 import type { EmulatorState } from './state.js';
 import type { LogDetails, Reply, Route, RouteContext } from './types.js';
+import { Upstream } from './upstream.js';
 
 /** Prefix every route is mounted under (no bare /v1 alias, like the contract says). */
 export const API_PREFIX = '/api/v1/';
@@ -85,6 +86,13 @@ const decodePathSlug = (value: string, what: 'organization' | 'workspace'): stri
   }
 };
 
+/** U7: upstream answers an unknown workspace with 200 { workspace: [] } on GET and a bare 400 on update-embeddings. */
+const unknownWorkspaceReply = (route: Route): Reply | undefined => {
+  if (route.method === 'GET' && route.pattern === 'workspace/:workspaceSlugHex') return { status: 200, body: { workspace: [] } };
+  if (route.pattern === 'workspace/:workspaceSlugHex/update-embeddings') return { status: 400 };
+  return undefined;
+};
+
 /** Run one request through the pipeline; errors thrown by any stage become their reply. */
 export const runPipeline = async (
   req: IncomingMessage,
@@ -92,6 +100,7 @@ export const runPipeline = async (
   state: EmulatorState,
   faults: FaultEngine,
   log: LogDetails & { mutation?: boolean },
+  upstream: Upstream = new Upstream(),
 ): Promise<Reply> => {
   try {
     const segments = pathSegments(url.pathname);
@@ -103,7 +112,7 @@ export const runPipeline = async (
     const companyId = key === undefined ? undefined : state.companyForKey(key);
     if (companyId === undefined) throw fail(403, 'Invalid API Key');
     const accountId = route.scope === 'key' ? undefined : checkAccount(req, state, companyId, route.scope === 'account');
-    const ctx: RouteContext = { req, state, faults, params, query: url.searchParams, companyId, accountId, org: undefined, workspace: undefined, log };
+    const ctx: RouteContext = { req, state, faults, upstream, params, query: url.searchParams, companyId, accountId, org: undefined, workspace: undefined, log };
     if (params.orgSlugHex !== undefined) {
       const orgSlug = decodePathSlug(params.orgSlugHex, 'organization');
       const org = orgSlug === undefined ? undefined : state.org(orgSlug);
@@ -113,7 +122,11 @@ export const runPipeline = async (
     if (params.workspaceSlugHex !== undefined) {
       const workspaceSlug = decodePathSlug(params.workspaceSlugHex, 'workspace');
       const workspace = workspaceSlug === undefined ? undefined : state.workspace(workspaceSlug);
-      if (workspace === undefined || state.org(workspace.orgSlug)?.accountId !== accountId) throw fail(404, 'Workspace not found');
+      if (workspace === undefined || state.org(workspace.orgSlug)?.accountId !== accountId) {
+        const quirk = workspace === undefined && upstream.on('U7') ? unknownWorkspaceReply(route) : undefined;
+        if (quirk !== undefined) return quirk;
+        throw fail(404, 'Workspace not found');
+      }
       ctx.workspace = workspace;
     }
     return await route.handler(ctx);

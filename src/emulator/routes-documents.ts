@@ -123,7 +123,9 @@ const removeFiles = async (ctx: RouteContext): Promise<Reply> => {
   }
   if (failed.length === 0) return { status: 200, body: { success: true, message: null, purged, failed } };
   const message = `${failed.length} of ${docpaths.length} documents could not be removed`;
-  return { status: 207, body: { success: false, message, purged, failed } };
+  // U11: the status for "all failed" is undocumented upstream; a fault picks another one.
+  const status = purged.length === 0 ? ctx.faults.settings.allFailedStatus ?? 207 : 207;
+  return { status, body: { success: false, message, purged, failed } };
 };
 
 /** D3–D9. */

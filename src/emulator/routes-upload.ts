@@ -104,8 +104,10 @@ const upload = async (ctx: RouteContext): Promise<Reply> => {
     ctx.log.fault = '413';
     throw fail(413, `File too large: the upload limit is ${maxUploadBytes} bytes`);
   }
-  const folder = ctx.params.folderName ?? DEFAULT_FOLDER;
-  const folderProblem = folderNameProblem(folder);
+  const requestedFolder = ctx.params.folderName ?? DEFAULT_FOLDER;
+  // U3: the folder is checked only after processing, and a failure there leaves the document in custom-documents.
+  const slashFolder = ctx.upstream.on('U3') && requestedFolder.includes('/');
+  const folderProblem = slashFolder ? undefined : folderNameProblem(requestedFolder);
   if (folderProblem !== undefined) throw fail(400, folderProblem);
   if (parsed.problem !== undefined) throw fail(400, parsed.problem);
   const file = parsed.file;
@@ -113,6 +115,16 @@ const upload = async (ctx: RouteContext): Promise<Reply> => {
   if (file.fileName === '') throw fail(400, 'the file part needs a filename');
   const metadata = readMetadata(parsed.fields.get('metadata'));
   const workspaceSlugs = resolveAddToWorkspaces(parsed.fields.get('addToWorkspaces'), org, ctx.state);
+  const orphaned = ctx.params.folderName !== undefined && (slashFolder || ctx.faults.orphanUpload());
+  const folder = orphaned ? DEFAULT_FOLDER : requestedFolder;
+  if (ctx.upstream.on('U4')) {
+    delete metadata.url;
+    delete metadata.published;
+  }
+  // U1: processed from the shared temporary file, which a same-named upload may have overwritten.
+  const content = ctx.upstream.on('U1')
+    ? await ctx.upstream.slots.process(file.fileName, { sha256: file.sha256, bytes: file.bytes }, ctx.upstream.processingMs)
+    : { sha256: file.sha256, bytes: file.bytes };
 
   const id = randomUUID();
   const storedName = storedNameFor(file.fileName, id);
@@ -131,17 +143,22 @@ const upload = async (ctx: RouteContext): Promise<Reply> => {
     url: `file:///app/collector/hotdir/${file.fileName}`,
     published: now.toLocaleString('en-US'),
     ...metadata,
-    sha256: file.sha256,
-    bytes: file.bytes,
+    sha256: content.sha256,
+    bytes: content.bytes,
     createdAt: now.toISOString(),
     // Estimates: the content itself is never kept, so counts derive from the size.
-    wordCount: Math.ceil(file.bytes / 6),
-    tokenCountEstimate: Math.ceil(file.bytes / 4),
+    wordCount: Math.ceil(content.bytes / 6),
+    tokenCountEstimate: Math.ceil(content.bytes / 4),
   };
   ctx.state.addDocument(doc);
-  for (const workspaceSlug of workspaceSlugs) ctx.state.embed(workspaceSlug, doc.docpath);
+  if (orphaned) {
+    ctx.log.fault = '500';
+    return { status: 500 };
+  }
+  // U5: an embedding failure is only logged upstream; the upload still answers 200.
+  for (const workspaceSlug of workspaceSlugs) if (!ctx.faults.embedFails()) ctx.state.embed(workspaceSlug, doc.docpath);
   ctx.log.upload = {
-    fileName: file.fileName, title: doc.title, docSource: doc.docSource, sha256: file.sha256, bytes: file.bytes, docpaths: [doc.docpath],
+    fileName: file.fileName, title: doc.title, docSource: doc.docSource, sha256: content.sha256, bytes: content.bytes, docpaths: [doc.docpath],
   };
   return { status: 200, body: { success: true, error: null, documents: [uploadedDocumentJson(doc)] } };
 };

@@ -25,7 +25,11 @@ const updateEmbeddings = async (ctx: RouteContext) => {
   ctx.log.embeddings = { workspaceSlug: workspace.workspaceSlug, adds: adds.map((d) => d.docpath), deletes: deletes.map((d) => d.docpath) };
   // Upstream order: deletes first, then adds; unknown docpaths in adds are skipped silently.
   for (const { docpath } of deletes) ctx.state.unembed(workspace.workspaceSlug, docpath);
-  for (const { docpath } of adds) if (ctx.state.document(docpath) !== undefined) ctx.state.embed(workspace.workspaceSlug, docpath);
+  // U6: an embedded docpath added again gets a second record.
+  for (const { docpath } of adds) {
+    if (ctx.state.document(docpath) === undefined) continue;
+    if (!ctx.state.embed(workspace.workspaceSlug, docpath) && ctx.upstream.on('U6')) ctx.state.embedAgain(workspace.workspaceSlug, docpath);
+  }
   return { status: 200, body: { workspace: workspaceDetailJson(workspace, ctx.state), message: null } };
 };
 

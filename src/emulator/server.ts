@@ -13,10 +13,12 @@ import { runPipeline } from './router.js';
 import { loadDefaultSeed, type EmulatorSeed } from './seed.js';
 import { EmulatorState } from './state.js';
 import type { LogDetails, Reply, RequestLogEntry } from './types.js';
+import { Upstream, type UpstreamOptions } from './upstream.js';
 
 export type { FaultOptions } from './faults.js';
 export type { EmulatorSeed } from './seed.js';
 export type { RequestLogEntry } from './types.js';
+export type { UpstreamId, UpstreamOptions } from './upstream.js';
 export { EmulatorState } from './state.js';
 
 /** Options of startEmulator. */
@@ -32,6 +34,8 @@ export interface EmulatorOptions {
   faults?: FaultOptions;
   /** Reuse a previous instance's state (restart on the same state). */
   state?: EmulatorState;
+  /** Upstream behaviours (contract §13): all modelled unless switched off here. */
+  upstream?: UpstreamOptions;
 }
 
 /** A running emulator. */
@@ -40,6 +44,8 @@ export interface EmulatorHandle {
   url: string;
   port: number;
   state: EmulatorState;
+  /** Upstream behaviours in force (U1's temporary files count `slots.swaps`). */
+  upstream: Upstream;
   /** Every request, oldest first (the newest MAX_REQUEST_LOG entries are kept). */
   requestLog: RequestLogEntry[];
   /** Replaces the fault settings at runtime. */
@@ -63,6 +69,7 @@ const INJECTED_500 = { success: false, message: 'Internal Server Error (injected
 /** Start an emulator; resolves once it listens. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
   const faults = new FaultEngine(options.faults ?? {});
+  const upstream = new Upstream(options.upstream);
   const state = options.state
     ?? (options.dataDir === undefined ? undefined : loadStateFile(options.dataDir))
     ?? EmulatorState.fromSeed(options.seed ?? loadDefaultSeed());
@@ -107,7 +114,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       reply = { status: 500, body: INJECTED_500 };
     } else {
       try {
-        reply = await runPipeline(req, url, state, faults, details);
+        reply = await runPipeline(req, url, state, faults, details, upstream);
       } catch (error) {
         reply = { status: 500, body: { success: false, message: `Internal Server Error (emulator bug: ${(error as Error).message})` } };
       }
@@ -150,6 +157,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     url: `http://${urlHost}:${port}`,
     port,
     state,
+    upstream,
     requestLog,
     setFaults: (next) => faults.set(next),
     close: () => {

@@ -32,6 +32,8 @@ export class EmulatorState {
   private readonly embeddings = new Map<string, Map<string, EmbeddingRecord>>();
   /** docpath → workspaces it is embedded in (for "un-embed everywhere" and move refusals). */
   private readonly embeddedIn = new Map<string, Set<string>>();
+  /** U6: second (third…) embedding records of a docpath added again, per workspace. */
+  private readonly duplicates = new Map<string, EmbeddingRecord[]>();
   private nextIds = { org: 1, workspace: 1, embedding: 1 };
 
   /** Build a fresh state from a validated seed. */
@@ -85,7 +87,7 @@ export class EmulatorState {
       folders: [...this.tree].flatMap(([orgSlug, folders]) => [...folders.keys()].map((folder) => ({ orgSlug, folder }))),
       workspaces: [...this.workspaceRecords.values()],
       documents: [...this.docs.values()],
-      embeddings: [...this.embeddings].flatMap(([workspaceSlug, byDocpath]) => [...byDocpath.values()].map((e) => ({ workspaceSlug, ...e }))),
+      embeddings: [...this.embeddings.keys()].flatMap((workspaceSlug) => this.workspaceEmbeddingRecords(workspaceSlug).map((e) => ({ workspaceSlug, ...e }))),
       nextIds: { ...this.nextIds },
     };
   }
@@ -140,6 +142,17 @@ export class EmulatorState {
   workspaceDocpaths(workspaceSlug: string): string[] { return [...(this.embeddings.get(workspaceSlug)?.keys() ?? [])]; }
   /** Embedding records of a workspace. */
   workspaceEmbeddings(workspaceSlug: string): EmbeddingRecord[] { return [...(this.embeddings.get(workspaceSlug)?.values() ?? [])]; }
+  /** U6: embedding records beyond the first, in one workspace or in all. */
+  duplicateEmbeddingCount(workspaceSlug?: string): number {
+    if (workspaceSlug !== undefined) return this.duplicates.get(workspaceSlug)?.length ?? 0;
+    let count = 0;
+    for (const records of this.duplicates.values()) count += records.length;
+    return count;
+  }
+  /** Every embedding record of a workspace, duplicates included (what upstream lists). */
+  workspaceEmbeddingRecords(workspaceSlug: string): EmbeddingRecord[] {
+    return [...this.workspaceEmbeddings(workspaceSlug), ...(this.duplicates.get(workspaceSlug) ?? [])];
+  }
   /** True when a document is embedded in at least one workspace. */
   isEmbedded(docpath: string): boolean { return this.embeddedIn.has(docpath); }
   /** Workspaces a document is embedded in. */
@@ -203,8 +216,20 @@ export class EmulatorState {
     return true;
   }
 
-  /** Remove a document from a workspace; false when it was not embedded. */
+  /** U6: add an already embedded docpath again, keeping a second record; false when not embedded yet. */
+  embedAgain(workspaceSlug: string, docpath: string, now = new Date().toISOString()): boolean {
+    if (!(this.embeddings.get(workspaceSlug)?.has(docpath) ?? false)) return false;
+    let records = this.duplicates.get(workspaceSlug);
+    if (records === undefined) this.duplicates.set(workspaceSlug, (records = []));
+    records.push({ id: this.nextIds.embedding++, docpath, createdAt: now });
+    this.version += 1;
+    return true;
+  }
+
+  /** Remove a document from a workspace (every record of it); false when it was not embedded. */
   unembed(workspaceSlug: string, docpath: string): boolean {
+    const records = this.duplicates.get(workspaceSlug);
+    if (records !== undefined) this.duplicates.set(workspaceSlug, records.filter((record) => record.docpath !== docpath));
     if (!(this.embeddings.get(workspaceSlug)?.delete(docpath) ?? false)) return false;
     const workspaces = this.embeddedIn.get(docpath);
     workspaces?.delete(workspaceSlug);
@@ -239,6 +264,7 @@ export class EmulatorState {
     for (const docpath of this.workspaceDocpaths(workspaceSlug)) this.unembed(workspaceSlug, docpath);
     this.workspaceRecords.delete(workspaceSlug);
     this.embeddings.delete(workspaceSlug);
+    this.duplicates.delete(workspaceSlug);
     this.version += 1;
     return true;
   }
@@ -249,6 +275,11 @@ export class EmulatorState {
   }
 
   private recordEmbedding(workspaceSlug: string, embedding: EmbeddingRecord): void {
+    if (this.embeddings.get(workspaceSlug)?.has(embedding.docpath) === true) {
+      // A snapshot lists U6 duplicates as further records of the same docpath.
+      this.duplicates.set(workspaceSlug, [...(this.duplicates.get(workspaceSlug) ?? []), embedding]);
+      return;
+    }
     this.embeddings.get(workspaceSlug)?.set(embedding.docpath, embedding);
     let workspaces = this.embeddedIn.get(embedding.docpath);
     if (workspaces === undefined) this.embeddedIn.set(embedding.docpath, (workspaces = new Set()));

@@ -3,6 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { FaultEngine } from './faults.js';
 import type { EmulatorState, OrgRecord, WorkspaceRecord } from './state.js';
+import type { Upstream } from './upstream.js';
 
 /** One request as the emulator saw it (tests assert on these). */
 export interface RequestLogEntry {
@@ -45,6 +46,8 @@ export interface RouteContext {
   req: IncomingMessage;
   state: EmulatorState;
   faults: FaultEngine;
+  /** Upstream behaviours in force (contract §13). */
+  upstream: Upstream;
   params: Record<string, string>;
   query: URLSearchParams;
   companyId: string;

@@ -8,11 +8,12 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { LumenSyncError, RemoteError } from '../errors.js';
 import type { Action, EmbedAction, Plan, UnembedAction, UploadAction } from '../core/plan-types.js';
-import { uploadMetadataFor } from '../core/marker.js';
+import { uploadFileNameFor, uploadMetadataFor } from '../core/marker.js';
 import type { Stats } from '../stats/stats.js';
 import type { Pacer } from './pacer.js';
 import type { JournalPort, RemotePort } from './ports.js';
 import { removeDocuments, type RemovalItem } from './removals.js';
+import { embedMissingUploads, mayLeaveOrphan, removeOrphans, type OrphanSuspect } from './upstream-checks.js';
 
 export interface ExecutorContext {
   remote: RemotePort;
@@ -27,6 +28,8 @@ export interface ExecutorContext {
   /** Original workspace slugs every upload is embedded into. */
   workspaces: string[];
   deleteBatchSize: number;
+  /** U5: after uploads, list the workspaces and embed what the 200s did not (full passes; default false). */
+  verifyEmbeddings?: boolean;
   signal?: AbortSignal;
 }
 
@@ -69,11 +72,18 @@ export async function execute(plan: Plan, context: ExecutorContext): Promise<Exe
     }
   }
 
+  const suspects: OrphanSuspect[] = [];
+  const uploaded: string[] = [];
   await Promise.all(uploads.map(async (action) => {
-    const outcome = await upload(action, context);
+    const outcome = await upload(action, context, suspects);
     if (outcome === 'relist') relistNeeded = true;
-    if (outcome === 'ok' && action.replacesDocpath !== undefined) removals.push({ docpath: action.replacesDocpath, replaced: true });
+    if (typeof outcome === 'object') {
+      uploaded.push(outcome.docpath);
+      if (action.replacesDocpath !== undefined) removals.push({ docpath: action.replacesDocpath, replaced: true });
+    }
   }));
+  await removeOrphans(context, suspects);
+  if (context.verifyEmbeddings === true && context.workspaces.length > 0) stats.embedded += await embedMissingUploads(context, uploaded);
 
   await Promise.all(embeddings.map((action) => embed(action, context)));
 
@@ -113,20 +123,28 @@ function applyJournalOnly(action: Action, context: ExecutorContext, uploads: Upl
   }
 }
 
-async function upload(action: UploadAction, context: ExecutorContext): Promise<'ok' | 'failed' | 'relist'> {
+async function upload(action: UploadAction, context: ExecutorContext, suspects: OrphanSuspect[]): Promise<{ docpath: string } | 'failed' | 'relist'> {
   const { journal, stats } = context;
   const absolutePath = path.join(context.root, ...action.relativePath.split('/'));
   const intent = journal.beginIntent({ op: 'upload', relativePaths: [action.relativePath], docpaths: action.replacesDocpath ? [action.replacesDocpath] : [] });
   stats.inFlight.add(action.relativePath);
   try {
+    let suspect = false;
     const documents = await context.pacer.run('upload', () => context.remote.uploadDocument({
       orgSlug: context.orgSlug,
       ...(context.folder === 'custom-documents' ? {} : { folder: context.folder }),
       filePath: absolutePath,
-      fileName: path.posix.basename(action.relativePath),
+      fileName: uploadFileNameFor(action.relativePath, action.sha256),
       addToWorkspaces: context.workspaces,
       metadata: uploadMetadataFor(action.relativePath, action.sha256),
       ...(context.signal ? { signal: context.signal } : {}),
+    }).catch((error: unknown) => {
+      // U3: noted once per file, whether or not a retry then succeeds.
+      if (!suspect && mayLeaveOrphan(error, context.folder)) {
+        suspect = true;
+        suspects.push({ relativePath: action.relativePath, sha256: action.sha256 });
+      }
+      throw error;
     }), { idempotent: false });
     const document = documents[0];
     if (!document) throw new RemoteError('the server accepted the upload but returned no document', { kind: 'protocol', method: 'POST', url: 'document/upload', retryable: true, mayHaveApplied: true });
@@ -141,7 +159,7 @@ async function upload(action: UploadAction, context: ExecutorContext): Promise<'
     stats.filesDone += 1;
     stats.bytesDone += action.size;
     context.log.debug({ path: action.relativePath, bytes: action.size, docpath: document.docpath }, 'uploaded');
-    return 'ok';
+    return { docpath: document.docpath };
   } catch (error) {
     if (context.signal?.aborted) {
       // Interrupted, not failed: the next run settles it (adopting the document if it was stored).
@@ -164,7 +182,9 @@ async function embed(action: EmbedAction | UnembedAction, context: ExecutorConte
   const intent = journal.beginIntent({ op, relativePaths: [], docpaths: action.docpaths });
   try {
     const change = op === 'embed' ? { adds: action.docpaths } : { deletes: action.docpaths };
-    const result = await context.pacer.run(op, () => context.remote.updateEmbeddings(action.workspaceSlug, context.orgSlug, change));
+    // U6: an add applied without an answer must not be re-sent blindly (a second embedding record);
+    // it fails retryable and the next pass adds only what a fresh listing lacks.
+    const result = await context.pacer.run(op, () => context.remote.updateEmbeddings(action.workspaceSlug, context.orgSlug, change), { idempotent: op !== 'embed' });
     journal.endIntent(intent.id, 'done');
     const failed = new Set(result.failed.map((failure) => failure.docpath));
     for (const failure of result.failed) stats.fail({ operation: op, docpath: failure.docpath, message: `${op} in ${action.workspaceSlug} failed: ${failure.reason}`, retryable: failure.retryable });

@@ -2,7 +2,7 @@
  * The narrow views of the API client and the journal the executor needs. Structural, so
  * the executor is tested with fakes and does not depend on the concrete classes.
  */
-import type { BatchResult, UploadRequest, UploadedDocument } from '../api/types.js';
+import type { BatchResult, FolderListing, UploadRequest, UploadedDocument, WorkspaceDetail } from '../api/types.js';
 import type { Intent, JournalEntry } from '../core/types.js';
 
 export interface RemotePort {
@@ -10,6 +10,10 @@ export interface RemotePort {
   updateEmbeddings(workspaceSlug: string, orgSlug: string, change: { adds?: string[]; deletes?: string[] }): Promise<BatchResult>;
   removeFiles(orgSlug: string, docpaths: string[]): Promise<BatchResult>;
   createFolder(orgSlug: string, folder: string): Promise<{ created: boolean }>;
+  /** For the U3 orphan search after a failed upload into a folder (skipped when absent). */
+  listFolder?(orgSlug: string, folder: string): Promise<FolderListing>;
+  /** For the U5 check that new uploads are embedded (skipped when absent). */
+  getWorkspace?(workspaceSlug: string, orgSlug: string): Promise<WorkspaceDetail>;
 }
 
 export interface JournalPort {

@@ -175,6 +175,7 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
   const execution = await execute(result, {
     remote: session.remote, journal, pacer: session.pacer, stats, log, root: spec.root, orgSlug: spec.orgSlug,
     folder: spec.folder, workspaces: spec.workspaces, deleteBatchSize: spec.deleteBatchSize,
+    verifyEmbeddings: !options.scope,
     ...(session.signal ? { signal: session.signal } : {}),
   });
   // A folder that could not be read was not reconciled: no "last reconcile" for it.

@@ -117,6 +117,32 @@ describe('parseBatchResult', () => {
       expected: { status: 207, partial: true, purged: [], failed: [{ docpath: A, reason: NOT_REPORTED_REASON, notFound: false, retryable: true }], message: undefined },
     },
     {
+      label: 'U11: 500 with a failed list, no purged → per-entry result, the rest not reported',
+      status: 500,
+      body: { success: false, message: 'all failed', failed: [{ docpath: A, reason: 'Document not found' }] },
+      requested: [A, B],
+      expected: {
+        status: 500,
+        partial: true,
+        purged: [],
+        failed: [{ docpath: A, reason: 'Document not found', notFound: true, retryable: false }, { docpath: B, reason: NOT_REPORTED_REASON, notFound: false, retryable: true }],
+        message: 'all failed',
+      },
+    },
+    {
+      label: '207 with both lists: an entry in neither is not known to be purged',
+      status: 207,
+      body: { purged: [A], failed: [{ docpath: B, reason: 'Document not found' }] },
+      requested: [A, B, C],
+      expected: {
+        status: 207,
+        partial: true,
+        purged: [A],
+        failed: [{ docpath: B, reason: 'Document not found', notFound: true, retryable: false }, { docpath: C, reason: NOT_REPORTED_REASON, notFound: false, retryable: true }],
+        message: undefined,
+      },
+    },
+    {
       label: 'error key used as message',
       status: 200,
       body: { purged: [A], failed: [], error: 'note' },

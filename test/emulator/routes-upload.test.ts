@@ -45,9 +45,12 @@ test('D2 upload into a folder creates it; metadata is kept and ignored keys drop
   assert.ok(em.state.folders('acme').includes('reports__2024'));
   const stored = em.state.document(docpath);
   assert.deepEqual(
-    { title: stored?.title, docSource: stored?.docSource, docAuthor: stored?.docAuthor, description: stored?.description, chunkSource: stored?.chunkSource, url: stored?.url, published: stored?.published },
-    { title: 'docs/a b.md', docSource: 'sync:abc', docAuthor: 'me', description: 'd', chunkSource: 'c', url: 'u', published: 'p' },
+    { title: stored?.title, docSource: stored?.docSource, docAuthor: stored?.docAuthor, description: stored?.description, chunkSource: stored?.chunkSource },
+    { title: 'docs/a b.md', docSource: 'sync:abc', docAuthor: 'me', description: 'd', chunkSource: 'c' },
   );
+  // U4: url and published are the server's (test/emulator/upstream.test.ts covers the switch).
+  assert.notEqual(stored?.url, 'u');
+  assert.notEqual(stored?.published, 'p');
   assert.deepEqual(em.state.embeddedWorkspaces(docpath).sort(), ['sales', 'support-bot']);
 });
 
@@ -65,7 +68,6 @@ test('upload errors', async (t) => {
     ['invalid metadata JSON → 400', { metadata: '{oops' }, 400, /metadata .*not valid JSON/],
     ['metadata not an object → 400', { metadata: '[1]' }, 400, /metadata must be a JSON object/],
     ['metadata value not a string → 400', { metadata: { title: 5 } }, 400, /metadata\.title must be a string/],
-    ['folder with a separator → 400', { folder: 'a/b' }, 400, /path separators/],
     ['file under another field name → 400', { fileField: 'document' }, 400, /unexpected file field "document"/],
     ['globex org with the globex account works', { orgHex: GLOBEX_HEX, account: GLOBEX_ACCOUNT, addToWorkspaces: 'helpdesk' }, 200, /.*/],
   ];
