@@ -36,6 +36,7 @@ export interface FileWatch {
   healthPort?: number;
   drainTimeoutMs?: number;
   statusIntervalMs?: number;
+  rootCheckMs?: number;
 }
 
 export interface ConfigFile {

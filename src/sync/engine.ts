@@ -124,6 +124,7 @@ export function mergeListings(first: LocalListing, second: LocalListing): LocalL
     entries,
     errors: [...first.errors, ...second.errors],
     ...(first.scope && second.scope ? { scope: [...first.scope, ...second.scope] } : {}),
+    ...(first.rootEmpty === true || second.rootEmpty === true ? { rootEmpty: true } : {}),
     stats: { filesSeen: sum('filesSeen'), filesHashed: sum('filesHashed'), bytesHashed: sum('bytesHashed'), ignored: sum('ignored'), durationMs: sum('durationMs') },
   };
 }
