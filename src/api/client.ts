@@ -197,6 +197,10 @@ export class LumenOneClient {
       json: { name: folder },
       context: { orgSlug, folder },
       accept: (status, message) => (status === 400 || status === 409 || status === 500) && /already exists/i.test(message),
+    }).catch((error: unknown) => {
+      // A 2xx says the folder was made; its body is not needed, so an unreadable one changes nothing.
+      if (error instanceof RemoteError && error.kind === 'protocol' && error.status !== undefined && error.status >= 200 && error.status < 300) return { status: error.status };
+      throw error;
     });
     return { created: response.status >= 200 && response.status < 300 };
   }

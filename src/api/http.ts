@@ -185,7 +185,7 @@ export class HttpTransport {
     throw this.remoteError(apiRequest, url, classification, {
       status: statusCode,
       serverMessage,
-      mayHaveApplied: false,
+      mayHaveApplied: answerMayHaveApplied(method, statusCode, classification),
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       ...(location === undefined ? {} : { location }),
     });
@@ -260,6 +260,14 @@ export class HttpTransport {
     }
   }
 }
+
+/**
+ * An error answer to a mutation proves nothing was applied only when the server refused it
+ * (4xx, 429, a 5xx naming why). A bare 5xx, a 502 from a proxy or a 408 may come after the
+ * server stored the upload (issue 15): such a call must be looked up before it is sent again.
+ */
+export const answerMayHaveApplied = (method: string, status: number, classification: Classification): boolean =>
+  method !== 'GET' && (status === 408 || (status >= 500 && classification.cause === 'server'));
 
 const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 

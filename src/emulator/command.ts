@@ -23,6 +23,8 @@ export const FAULT_FLAGS = {
   'error-rate': { key: 'errorRate', describe: 'fraction of requests answered 500 before doing anything (0..1)' },
   'drop-rate': { key: 'dropRate', describe: 'fraction of connections destroyed before doing anything (0..1)' },
   'drop-after-apply-rate': { key: 'dropAfterApplyRate', describe: 'fraction of mutations applied, then the connection destroyed (0..1)' },
+  'error-after-apply-rate': { key: 'errorAfterApplyRate', describe: 'fraction of mutations applied, then answered with an error status (0..1)' },
+  'error-after-apply-status': { key: 'errorAfterApplyStatus', describe: 'status of that answer (default 502; 200 = a garbled non-JSON 200)' },
   'remove-fail-rate': { key: 'removeFailRate', describe: 'fraction of remove-files entries that fail with a storage error → 207 (0..1)' },
   'max-upload-bytes': { key: 'maxUploadBytes', describe: 'uploads larger than this answer 413 (0 = unlimited)' },
   'fault-seed': { key: 'faultSeed', describe: 'PRNG seed: same seed + same request order → same faults' },

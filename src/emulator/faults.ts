@@ -24,6 +24,10 @@ export interface FaultOptions {
   dropRate?: number;
   /** Fraction of mutations applied, then the connection is destroyed (response lost). */
   dropAfterApplyRate?: number;
+  /** Fraction of mutations applied, then answered with an error (`errorAfterApplyStatus`): the answer lies. */
+  errorAfterApplyRate?: number;
+  /** Status of that answer (default 502; 500, 408…; 200 = a garbled, non-JSON 200 body). */
+  errorAfterApplyStatus?: number;
   /** Fraction of remove-files entries that fail with reason "storage error (injected)" → 207. */
   removeFailRate?: number;
   /** > 0: uploads larger answer 413 {success:false,message}. */
@@ -48,10 +52,12 @@ export interface FaultDecision {
   delayKind?: 'latency' | 'spike';
   /** If the request mutates and succeeds, destroy the connection instead of answering. */
   dropAfterApply: boolean;
+  /** If the request mutates and succeeds, answer `errorAfterApplyStatus` instead of the real answer. */
+  errorAfterApply: boolean;
 }
 
-const RATE_KEYS = ['spikeRate', 'rateLimitFraction', 'errorRate', 'dropRate', 'dropAfterApplyRate', 'removeFailRate'] as const;
-const NON_NEGATIVE_KEYS = ['latencyMs', 'latencyJitterMs', 'spikeMs', 'rateLimitPerSec', 'retryAfterSeconds', 'maxUploadBytes'] as const;
+const RATE_KEYS = ['spikeRate', 'rateLimitFraction', 'errorRate', 'dropRate', 'dropAfterApplyRate', 'errorAfterApplyRate', 'removeFailRate'] as const;
+const NON_NEGATIVE_KEYS = ['latencyMs', 'latencyJitterMs', 'spikeMs', 'rateLimitPerSec', 'retryAfterSeconds', 'maxUploadBytes', 'errorAfterApplyStatus'] as const;
 
 /** Check fault settings; throws LUMENSYNC_USAGE naming every bad value. */
 export const validateFaults = (faults: FaultOptions): FaultOptions => {
@@ -131,6 +137,8 @@ export class FaultEngine {
     const decision: FaultDecision = {
       delayMs,
       dropAfterApply: afterApplyDraw < (f.dropAfterApplyRate ?? 0),
+      // The same draw as the drop (no extra PRNG value: existing seeds replay unchanged).
+      errorAfterApply: afterApplyDraw >= (f.dropAfterApplyRate ?? 0) && afterApplyDraw < (f.dropAfterApplyRate ?? 0) + (f.errorAfterApplyRate ?? 0),
     };
     if (spike) decision.delayKind = 'spike';
     else if (delayMs > 0) decision.delayKind = 'latency';

@@ -100,6 +100,16 @@ const cases: { label: string; input: PlanInput; expect: (result: ReturnType<type
     expect: (r) => { assert.deepEqual(r.actions, []); assert.equal(r.guards[0]?.guard, 'root-empty'); },
   },
   {
+    label: 'a scoped pass over a swapped-in empty root (issue 15) deletes nothing',
+    input: input({ local: listing([], { scope: ['a.txt'], rootEmpty: true }), journalEntries: [journalEntry('a.txt', 'a', 'A'), journalEntry('b.txt', 'b', 'B')], remote: undefined, policy: { ...input({}).policy, maxDelete: { kind: 'percent', value: 100 } } }),
+    expect: (r) => { assert.deepEqual(r.actions, []); assert.equal(r.blockedRemoves.length, 1); assert.equal(r.guards[0]?.guard, 'root-empty'); },
+  },
+  {
+    label: 'a scoped pass in a root that still has entries deletes the scoped file',
+    input: input({ local: listing([], { scope: ['a.txt'] }), journalEntries: [journalEntry('a.txt', 'a', 'A'), journalEntry('b.txt', 'b', 'B')], remote: undefined, policy: { ...input({}).policy, maxDelete: { kind: 'percent', value: 100 } } }),
+    expect: (r) => { assert.deepEqual(kinds(r.actions), ['remove']); assert.equal(r.guards.length, 0); },
+  },
+  {
     label: 'missing root blocks every delete',
     input: input({ local: listing([], { rootStatus: 'missing' }), journalEntries: [journalEntry('a.txt', 'a', 'A')], remote: remote([ours('A', 'a.txt', 'a')], { ws: [dp('A')] }), policy: { ...input({}).policy, maxDelete: { kind: 'percent', value: 100 } } }),
     expect: (r) => { assert.deepEqual(r.actions, []); assert.deepEqual(r.guards.map((g) => g.guard), ['root-missing']); },
