@@ -52,6 +52,7 @@ export async function openSession(input: SessionInput): Promise<OpenSession> {
     const workspaces = await pacer.run('resolve-workspaces', () => resolveWorkspaces(client, org, input.spec.workspaces));
     const spec: MirrorSpec = { ...input.spec, orgSlug: org.orgSlug, workspaces: workspaces.map((workspace) => workspace.workspaceSlug) };
     const mirrorId = mirrorIdFor({ apiBaseUrl: client.apiBaseUrl, accountId: connection.accountId, orgSlug: spec.orgSlug, folder: spec.folder, root: spec.root });
+    spec.ownerMark ??= mirrorId.slice(mirrorId.lastIndexOf('-') + 1);
     const stateDir = input.stateDir ?? defaultStateDir(mirrorId);
     await assertStateDirOutsideRoot(stateDir, spec.root);
     // LUMENSYNC_JOURNAL_COMPACT_EVERY tunes how many records trigger a compaction (default in journal.ts).

@@ -28,6 +28,8 @@ export interface ExecutorContext {
   /** Original workspace slugs every upload is embedded into. */
   workspaces: string[];
   deleteBatchSize: number;
+  /** This mirror's owner mark, stamped on every upload (see core/marker.ts). */
+  ownerMark?: string;
   signal?: AbortSignal;
 }
 
@@ -172,7 +174,7 @@ async function upload(action: UploadAction, context: ExecutorContext): Promise<'
       filePath: absolutePath,
       fileName: path.posix.basename(action.relativePath),
       addToWorkspaces: context.workspaces,
-      metadata: uploadMetadataFor(action.relativePath, action.sha256),
+      metadata: uploadMetadataFor(action.relativePath, action.sha256, context.ownerMark),
       ...(context.signal ? { signal: context.signal } : {}),
     }), { idempotent: false });
     const document = documents[0];

@@ -79,7 +79,7 @@ export async function listRemote(session: SyncSession): Promise<RemoteView> {
   const [folderListing] = await Promise.all([folderListed, workspacesListed]);
   return {
     folderExists: folderListing.exists,
-    documents: folderListing.documents.map((doc) => ({ docpath: doc.docpath, title: doc.title, docSource: doc.docSource })),
+    documents: folderListing.documents.map((doc) => ({ docpath: doc.docpath, title: doc.title, docSource: doc.docSource, docAuthor: doc.docAuthor })),
     embeddings,
   };
 }
@@ -159,6 +159,7 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
       folder: spec.folder, workspaces: spec.workspaces, keepUnknown: spec.keepUnknown,
       sharedFolder: spec.folder === SHARED_FOLDER, maxDelete: spec.maxDelete,
       allowEmptyRoot: spec.allowEmptyRoot, embedBatchSize: spec.embedBatchSize,
+      ...(spec.ownerMark === undefined ? {} : { ownerMark: spec.ownerMark }),
     },
   });
   stats.filesTotal = result.summary.uploads + result.summary.replacements + result.summary.removes;
@@ -172,6 +173,7 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
   const execution = await execute(result, {
     remote: session.remote, journal, pacer: session.pacer, stats, log, root: spec.root, orgSlug: spec.orgSlug,
     folder: spec.folder, workspaces: spec.workspaces, deleteBatchSize: spec.deleteBatchSize,
+    ...(spec.ownerMark === undefined ? {} : { ownerMark: spec.ownerMark }),
     ...(session.signal ? { signal: session.signal } : {}),
   });
   if (!options.scope && stats.failures.length === 0) {

@@ -24,6 +24,8 @@ export interface MirrorSpec {
   deleteBatchSize: number;
   /** Docpaths per update-embeddings request (default 100). */
   embedBatchSize: number;
+  /** Owner mark stamped on uploads (the hash of the mirror id); documents marked by another mirror are never deleted. */
+  ownerMark?: string;
 }
 
 /** The catch-all folder: lumensync never deletes documents there that it did not upload. */

@@ -52,7 +52,7 @@ async function syncMirror(args: SyncArgs, settings: Settings, mirror: MirrorSett
     });
     progress.stop();
     const snapshot = session.stats.snapshot();
-    const rootGuarded = result.lastPlan.guards.some((guard) => guard.guard.startsWith('root-'));
+    const rootGuarded = result.lastPlan.guards.some((guard) => guard.guard.startsWith('root-') || guard.guard === 'foreign-mirror');
     const guardsBlocked = result.lastPlan.blockedRemoves.length > 0 || rootGuarded;
     const exitCode = exitCodeForOutcome(snapshot.failures, guardsBlocked);
     if (args.json) {
