@@ -13,6 +13,7 @@ import type { SyncSession } from '../sync/engine.js';
 import type { MirrorSpec } from '../sync/mirror.js';
 import { clientOptionsFor, isCleartextRemote, type Connection } from './connection.js';
 import type { PacingSettings } from '../config/settings.js';
+import { printError } from './output.js';
 
 export interface SessionInput {
   connection: Connection;
@@ -35,7 +36,8 @@ export interface OpenSession {
 /** Resolve and open everything a pass needs; throws typed errors (exit codes 2/3/5). */
 export async function openSession(input: SessionInput): Promise<OpenSession> {
   const connection = input.connection;
-  if (isCleartextRemote(connection.host)) input.log.warn({ host: new URL(connection.host).host }, 'plain http:// to a non-loopback host sends the API key unencrypted; use https://');
+  // A security warning is for the user: printed whatever --log-level says (issue 15), not a log line.
+  if (isCleartextRemote(connection.host)) printError(`warning: plain http:// to a non-loopback host (${new URL(connection.host).host}) sends the API key unencrypted; use https://`);
   const client = new LumenOneClient(clientOptionsFor(connection));
   const stats = new Stats();
   const pacer = new Pacer({
