@@ -13,7 +13,7 @@ import type { Stats } from '../stats/stats.js';
 import type { Pacer } from './pacer.js';
 import type { JournalPort, RemotePort } from './ports.js';
 import { removeDocuments, type RemovalItem } from './removals.js';
-import { findApplied, type FolderLister, type UncertainUpload } from './uncertain-uploads.js';
+import { findApplied, listerOf, type UncertainUpload } from './uncertain-uploads.js';
 
 export interface ExecutorContext {
   remote: RemotePort;
@@ -144,10 +144,6 @@ function applyJournalOnly(action: Action, context: ExecutorContext, uploads: Upl
       break;
   }
 }
-
-/** The folder lister of the remote, when it has one (the engine's does; unit-test fakes may not). */
-const listerOf = (remote: RemotePort): FolderLister | undefined =>
-  typeof (remote as Partial<FolderLister>).listFolder === 'function' ? remote as RemotePort & FolderLister : undefined;
 
 /** Journal and count a document that now holds `action`'s file (uploaded, or found after an uncertain answer). */
 async function recordUploaded(action: UploadAction, docpath: string, context: ExecutorContext): Promise<void> {

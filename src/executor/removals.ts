@@ -8,6 +8,7 @@ import { RemoteError } from '../errors.js';
 import type { Pacer } from './pacer.js';
 import type { JournalPort, RemotePort } from './ports.js';
 import type { Stats } from '../stats/stats.js';
+import { listerOf } from './uncertain-uploads.js';
 
 export interface RemovalContext {
   remote: RemotePort;
@@ -16,6 +17,8 @@ export interface RemovalContext {
   stats: Stats;
   log: Logger;
   orgSlug: string;
+  /** The mirror's folder: listed to settle a remove-files whose answer was unreadable. */
+  folder?: string;
   batchSize: number;
   /** Rounds for entries a 207 reported as retryable (default 5). */
   partialRetries?: number;
@@ -37,6 +40,20 @@ const chunk = <T>(items: T[], size: number): T[][] => {
   for (let index = 0; index < items.length; index += size) chunks.push(items.slice(index, index + size));
   return chunks;
 };
+
+/** Which of `docpaths` the folder still lists; undefined when it cannot be listed. */
+async function listedAmong(context: RemovalContext, docpaths: string[]): Promise<Set<string> | undefined> {
+  const lister = listerOf(context.remote);
+  const folder = context.folder;
+  if (lister === undefined || folder === undefined) return undefined;
+  try {
+    const listing = await context.pacer.run('list-folder', () => lister.listFolder(context.orgSlug, folder));
+    const listed = new Set(listing.documents.map((document) => document.docpath));
+    return new Set(docpaths.filter((docpath) => listed.has(docpath)));
+  } catch {
+    return undefined;
+  }
+}
 
 /** Remove `items` in batches; returns how many documents are now gone. */
 export async function removeDocuments(context: RemovalContext, items: RemovalItem[]): Promise<number> {
@@ -62,6 +79,15 @@ export async function removeDocuments(context: RemovalContext, items: RemovalIte
         result = await context.pacer.run('remove-files', () => context.remote.removeFiles(context.orgSlug, remaining));
       } catch (error) {
         context.journal.endIntent(intent.id, 'failed');
+        // An answer that does not say what happened (a garbled 200, a 5xx after the purge) is "unknown":
+        // the listing settles it — what is gone is gone, the rest is sent again (issue 15).
+        const stillListed = error instanceof RemoteError && error.mayHaveApplied ? await listedAmong(context, remaining) : undefined;
+        if (stillListed !== undefined) {
+          for (const docpath of remaining) if (!stillListed.has(docpath)) settle(docpath);
+          remaining = remaining.filter((docpath) => stillListed.has(docpath));
+          if (remaining.length === 0) return;
+          if (round < rounds) continue;
+        }
         for (const docpath of remaining) {
           context.stats.fail({
             operation: 'remove', docpath, relativePath: byDocpath.get(docpath)?.relativePath,

@@ -14,6 +14,10 @@ export interface FolderLister {
   listFolder(orgSlug: string, folder: string): Promise<FolderListing>;
 }
 
+/** The folder lister of a remote, when it has one (the engine's does; unit-test fakes may not). */
+export const listerOf = (remote: object): FolderLister | undefined =>
+  typeof (remote as Partial<FolderLister>).listFolder === 'function' ? remote as FolderLister : undefined;
+
 /** One uncertain upload and the error that made it uncertain. */
 export interface UncertainUpload {
   action: UploadAction;

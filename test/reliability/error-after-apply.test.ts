@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { auditMirror, emulatorFixture, isUpload, mirrorArgs, removeAll, runCli, tempDir, writeTree } from '../helpers/harness.js';
 
@@ -30,6 +31,38 @@ for (const status of [502, 500, 408, 200]) {
       const again = await runCli(mirrorArgs('sync', root, path.join(stateParent, 'state'), folder), { env });
       assert.equal(again.code, 0, again.stdout + again.stderr);
       assert.equal(emu.requestLog.filter((entry) => isUpload(entry) && entry.upload !== undefined).length, FILES);
+    } finally {
+      await emu.close();
+      await removeAll(root, stateParent);
+    }
+  });
+}
+
+for (const status of [200, 502]) {
+  const label = status === 200 ? 'a garbled 200' : `a ${status}`;
+  test(`error after apply: remove-files applied, then answered with ${label} — settled by listing, exit 0`, { timeout: 60_000 }, async () => {
+    const { emu, env } = await emulatorFixture();
+    const root = await tempDir('lumensync-eaa-root-');
+    const stateParent = await tempDir('lumensync-eaa-state-');
+    const folder = `eaarm${status}`;
+    const args = mirrorArgs('sync', root, path.join(stateParent, 'state'), folder, ['--max-backoff', '0.1', '--retries', '1']);
+    try {
+      const files = Object.fromEntries(Array.from({ length: 6 }, (_, index) => [`f${index}.md`, `content ${index}\n`]));
+      await writeTree(root, files);
+      assert.equal((await runCli(args, { env })).code, 0);
+      await rm(path.join(root, 'f0.md'));
+      await rm(path.join(root, 'f1.md'));
+      emu.setFaults({ errorAfterApplyRate: 1, errorAfterApplyStatus: status });
+      const run = await runCli(args, { env });
+      assert.ok(emu.requestLog.some((entry) => entry.fault === `${status}-after-apply` && entry.removeFiles !== undefined), 'the fault was injected');
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      const audit = auditMirror(emu, folder, Object.keys(files).slice(2));
+      assert.deepEqual({ duplicates: audit.duplicates, missing: audit.missing, extra: audit.extra }, { duplicates: [], missing: [], extra: [] });
+      emu.setFaults({});
+      // The journal forgot the deleted files: the next run sends nothing.
+      const from = emu.requestLog.length;
+      assert.equal((await runCli(args, { env })).code, 0);
+      assert.equal(emu.requestLog.slice(from).filter((entry) => entry.method !== 'GET').length, 0);
     } finally {
       await emu.close();
       await removeAll(root, stateParent);
