@@ -151,6 +151,7 @@ export class LumenOneClient {
   async listFolder(orgSlug: string, folder: string): Promise<FolderListing> {
     checkFolderName(folder);
     const byDocpath = new Map<string, RemoteDocument>();
+    const rejected: string[] = [];
     for (let page = 0; page < MAX_FOLDER_PAGES; page += 1) {
       const apiRequest: ApiRequest = {
         method: 'GET',
@@ -165,9 +166,10 @@ export class LumenOneClient {
       const parsed = this.#parsed(apiRequest, response, (body) => parseFolderPage(body, orgSlug, folder));
       const before = byDocpath.size;
       for (const document of parsed.documents) byDocpath.set(document.docpath, document);
+      rejected.push(...parsed.rejected);
       if (!parsed.hasMore || byDocpath.size === before) break;
     }
-    return { folder, exists: true, documents: [...byDocpath.values()] };
+    return { folder, exists: true, documents: [...byDocpath.values()], ...(rejected.length > 0 ? { rejected } : {}) };
   }
 
   /** D5: one document by stored name (not docpath); undefined when the server does not know it. */

@@ -43,6 +43,8 @@ export interface FolderListing {
   folder: string;
   exists: boolean;
   documents: RemoteDocument[];
+  /** Listed items skipped because their name or docpath is unsafe (issue 15), with why. */
+  rejected?: string[];
 }
 
 /** Metadata keys lumensync may attach to an upload (contract §6.10). */

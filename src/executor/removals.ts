@@ -69,7 +69,7 @@ export async function removeDocuments(context: RemovalContext, items: RemovalIte
     gone += 1;
   };
   const batches = chunk(items.map((item) => item.docpath), Math.max(1, context.batchSize));
-  await Promise.all(batches.map(async (batch) => {
+  const removeBatch = async (batch: string[]): Promise<void> => {
     let remaining = batch;
     const rounds = context.partialRetries ?? 5;
     for (let round = 0; remaining.length > 0; round += 1) {
@@ -87,6 +87,15 @@ export async function removeDocuments(context: RemovalContext, items: RemovalIte
           remaining = remaining.filter((docpath) => stillListed.has(docpath));
           if (remaining.length === 0) return;
           if (round < rounds) continue;
+        }
+        // A batch refused as a whole (one entry the server will not take): halves are sent on
+        // their own, so one bad entry fails alone and never holds back the others (issue 15).
+        if (error instanceof RemoteError && error.kind === 'validation' && remaining.length > 1) {
+          const half = Math.ceil(remaining.length / 2);
+          context.log.warn({ count: remaining.length, err: error.message }, 'remove-files refused the whole batch; sending it in halves');
+          await removeBatch(remaining.slice(0, half));
+          await removeBatch(remaining.slice(half));
+          return;
         }
         for (const docpath of remaining) {
           context.stats.fail({
@@ -116,6 +125,7 @@ export async function removeDocuments(context: RemovalContext, items: RemovalIte
       }
       remaining = retry;
     }
-  }));
+  };
+  await Promise.all(batches.map(removeBatch));
   return gone;
 }

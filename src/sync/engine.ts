@@ -77,6 +77,9 @@ export async function listRemote(session: SyncSession): Promise<RemoteView> {
     }
   }));
   const [folderListing] = await Promise.all([folderListed, workspacesListed]);
+  if (folderListing.rejected !== undefined) {
+    session.log.warn({ count: folderListing.rejected.length, items: folderListing.rejected.slice(0, 10) }, 'the server listed documents whose names are not plain stored names; they are skipped and never sent back');
+  }
   return {
     folderExists: folderListing.exists,
     documents: folderListing.documents.map((doc) => ({ docpath: doc.docpath, title: doc.title, docSource: doc.docSource, docAuthor: doc.docAuthor })),
