@@ -26,6 +26,7 @@ export class LumenOneClient {
   readonly accountId: string;
   readonly #transport: HttpTransport;
   readonly #uploadTimeoutMs: number;
+  readonly #uploadIdleTimeoutMs: number;
   /** Hex forms learned from the server (original → hex), preferred over computing them. */
   readonly #orgSlugHex = new Map<string, string>();
   readonly #workspaceSlugHex = new Map<string, string>();
@@ -36,6 +37,7 @@ export class LumenOneClient {
     this.apiBaseUrl = transportOptions.apiBaseUrl;
     this.accountId = transportOptions.accountId;
     this.#uploadTimeoutMs = options.uploadTimeoutMs ?? 600_000;
+    this.#uploadIdleTimeoutMs = options.uploadIdleTimeoutMs ?? 60_000;
     this.#transport = new HttpTransport(transportOptions);
   }
 
@@ -135,6 +137,7 @@ export class LumenOneClient {
       route: intoFolder ? '/v1/org/:orgSlug/document/upload/:folder' : '/v1/org/:orgSlug/document/upload',
       form,
       headersTimeoutMs: this.#uploadTimeoutMs,
+      sendIdleTimeoutMs: this.#uploadIdleTimeoutMs,
       context: { orgSlug: upload.orgSlug, folder },
       ...(upload.signal === undefined ? {} : { signal: upload.signal }),
     };

@@ -38,7 +38,12 @@ export async function openSession(input: SessionInput): Promise<OpenSession> {
   const connection = input.connection;
   // A security warning is for the user: printed whatever --log-level says (issue 15), not a log line.
   if (isCleartextRemote(connection.host)) printError(`warning: plain http:// to a non-loopback host (${new URL(connection.host).host}) sends the API key unencrypted; use https://`);
-  const client = new LumenOneClient(clientOptionsFor(connection));
+  const client = new LumenOneClient({
+    ...clientOptionsFor(connection),
+    ...(input.pacing.requestTimeoutMs === undefined ? {} : { headersTimeoutMs: input.pacing.requestTimeoutMs, bodyTimeoutMs: input.pacing.requestTimeoutMs }),
+    ...(input.pacing.uploadTimeoutMs === undefined ? {} : { uploadTimeoutMs: input.pacing.uploadTimeoutMs }),
+    ...(input.pacing.uploadIdleTimeoutMs === undefined ? {} : { uploadIdleTimeoutMs: input.pacing.uploadIdleTimeoutMs }),
+  });
   const stats = new Stats();
   const pacer = new Pacer({
     ...input.pacing,

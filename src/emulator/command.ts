@@ -25,6 +25,7 @@ export const FAULT_FLAGS = {
   'drop-after-apply-rate': { key: 'dropAfterApplyRate', describe: 'fraction of mutations applied, then the connection destroyed (0..1)' },
   'error-after-apply-rate': { key: 'errorAfterApplyRate', describe: 'fraction of mutations applied, then answered with an error status (0..1)' },
   'error-after-apply-status': { key: 'errorAfterApplyStatus', describe: 'status of that answer (default 502; 200 = a garbled non-JSON 200)' },
+  'stall-upload-count': { key: 'stallUploadCount', describe: 'the next N uploads hang mid-body: nothing more read, no answer' },
   'remove-fail-rate': { key: 'removeFailRate', describe: 'fraction of remove-files entries that fail with a storage error → 207 (0..1)' },
   'max-upload-bytes': { key: 'maxUploadBytes', describe: 'uploads larger than this answer 413 (0 = unlimited)' },
   'fault-seed': { key: 'faultSeed', describe: 'PRNG seed: same seed + same request order → same faults' },

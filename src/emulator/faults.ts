@@ -28,6 +28,8 @@ export interface FaultOptions {
   errorAfterApplyRate?: number;
   /** Status of that answer (default 502; 500, 408…; 200 = a garbled, non-JSON 200 body). */
   errorAfterApplyStatus?: number;
+  /** The next N uploads hang mid-body: the server stops reading and never answers (issue 15). */
+  stallUploadCount?: number;
   /** Fraction of remove-files entries that fail with reason "storage error (injected)" → 207. */
   removeFailRate?: number;
   /** > 0: uploads larger answer 413 {success:false,message}. */
@@ -57,7 +59,7 @@ export interface FaultDecision {
 }
 
 const RATE_KEYS = ['spikeRate', 'rateLimitFraction', 'errorRate', 'dropRate', 'dropAfterApplyRate', 'errorAfterApplyRate', 'removeFailRate'] as const;
-const NON_NEGATIVE_KEYS = ['latencyMs', 'latencyJitterMs', 'spikeMs', 'rateLimitPerSec', 'retryAfterSeconds', 'maxUploadBytes', 'errorAfterApplyStatus'] as const;
+const NON_NEGATIVE_KEYS = ['latencyMs', 'latencyJitterMs', 'spikeMs', 'rateLimitPerSec', 'retryAfterSeconds', 'maxUploadBytes', 'errorAfterApplyStatus', 'stallUploadCount'] as const;
 
 /** Check fault settings; throws LUMENSYNC_USAGE naming every bad value. */
 export const validateFaults = (faults: FaultOptions): FaultOptions => {
@@ -108,6 +110,7 @@ export class FaultEngine {
   private random: () => number = Math.random;
   /** Arrival times (ms) of requests the limiter let through in the last second, oldest first. */
   private window: number[] = [];
+  private stallsLeft = 0;
 
   constructor(faults: FaultOptions = {}) {
     this.set(faults);
@@ -116,11 +119,19 @@ export class FaultEngine {
   /** Replace the settings; a given `faultSeed` restarts the PRNG sequence. */
   set(faults: FaultOptions): void {
     this.faults = validateFaults(faults);
+    this.stallsLeft = faults.stallUploadCount ?? 0;
     this.random = createPrng(faults.faultSeed ?? Math.floor(Math.random() * 2 ** 32));
   }
 
   /** Current settings. */
   get settings(): FaultOptions { return { ...this.faults }; }
+
+  /** True for each of the next `stallUploadCount` uploads (no PRNG draw: seeds replay unchanged). */
+  takeUploadStall(): boolean {
+    if (this.stallsLeft <= 0) return false;
+    this.stallsLeft -= 1;
+    return true;
+  }
 
   /** Draw one value for a per-entry fault (remove-files storage errors). */
   removeFails(): boolean {

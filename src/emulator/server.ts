@@ -95,6 +95,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         return;
       }
     }
+    if (req.method === 'POST' && /\/document\/upload(?:\/|$)/.test(url.pathname) && faults.takeUploadStall()) {
+      // Hang mid-upload: read nothing more, answer nothing, until the client gives up or the emulator closes.
+      entry.fault = 'stall';
+      req.pause();
+      await new Promise<void>((resolve) => {
+        req.socket.once('close', () => resolve());
+        stopping.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      req.socket.destroy();
+      return;
+    }
     let reply: Reply;
     const details: LogDetails & { mutation?: boolean } = {};
     if (decision.rateLimitRetryAfter !== undefined) {

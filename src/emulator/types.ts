@@ -14,7 +14,7 @@ export interface RequestLogEntry {
   path: string;
   /** null = connection dropped without an answer. */
   status: number | null;
-  fault?: 'latency' | 'spike' | '429' | '500' | 'drop' | 'drop-after-apply' | '413' | 'down' | `${number}-after-apply`;
+  fault?: 'latency' | 'spike' | '429' | '500' | 'drop' | 'drop-after-apply' | '413' | 'down' | 'stall' | `${number}-after-apply`;
   /** When a 429 was sent. */
   retryAfterSeconds?: number;
   accountId?: string;
