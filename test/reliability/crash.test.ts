@@ -67,7 +67,7 @@ const KILL_POINTS: KillPoint[] = [
   { label: '300 deletes + 100 edits, second compaction', phase: 'compaction', mutate: async (t) => { await t.remove(300); await t.edit(100, 10); }, killWhen: (v) => v.compacting && count(v.requests, isUpload, true) >= 50 },
 ];
 
-test(`crash suite: ${KILL_POINTS.length} SIGKILLs during a ${FILE_COUNT}-file mirror; every next run converges, nothing lost or duplicated`, { timeout: 150_000 }, async () => {
+test(`crash suite: ${KILL_POINTS.length} SIGKILLs during a ${FILE_COUNT}-file mirror; every next run converges, nothing lost or duplicated`, { timeout: 170_000 }, async () => {
   const baseFaults: FaultOptions = { latencyMs: 4, latencyJitterMs: 6 };
   const { emu, env } = await emulatorFixture(baseFaults);
   const root = await tempDir('lumensync-crash-root-');

@@ -93,7 +93,7 @@ async function waitConverged(emu: EmulatorHandle, stateDir: string, tree: Mirror
   }, timeoutMs, `[${label}] the daemon to converge (last audit: ${last})`, 150).catch((error: Error) => { throw new Error(`${error.message}; last audit: ${last}`); });
 }
 
-test(`watch crash suite: ${KILLS.length} SIGKILLs of the daemon while files change; every restart converges`, { timeout: 240_000 }, async () => {
+test(`watch crash suite: ${KILLS.length} SIGKILLs of the daemon while files change; every restart converges`, { timeout: 270_000 }, async () => {
   const baseFaults: FaultOptions = { latencyMs: 3, latencyJitterMs: 5 };
   const { emu, env } = await emulatorFixture(baseFaults);
   const root = await tempDir('lumensync-watch-crash-root-');
