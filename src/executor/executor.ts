@@ -155,6 +155,7 @@ async function recordUploaded(action: UploadAction, docpath: string, context: Ex
   journal.put({ relativePath: action.relativePath, docpath, sha256: action.sha256, size: action.size, mtimeMs: unchangedDuringUpload ? action.mtimeMs : -1 });
   stats.bytesUploaded += action.size;
   stats.filesDone += 1;
+  stats.bytesDone += action.size;
 }
 
 /** 'ok', 'failed', or the upload and its error when the server may have applied it (to be looked up). */
