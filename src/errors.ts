@@ -69,8 +69,9 @@ export interface RemoteErrorInit {
    * The server may have applied the request although no success answer arrived
    * (connection lost after the body was sent, timeout waiting for the answer, a 2xx
    * with an unreadable body). A non-idempotent call (upload) must not be blindly
-   * re-sent: the caller re-lists the remote first. False when the request surely
-   * had no effect (connection refused, 4xx, 429, a 5xx the server answered).
+   * re-sent: the caller re-lists the remote first. A bare 5xx or 408 answer to a
+   * mutation counts as "may have applied" (a proxy's 502 can follow a stored upload).
+   * False when the request surely had no effect (connection refused, 4xx, 429, a GET).
    */
   mayHaveApplied?: boolean;
   hint?: string;

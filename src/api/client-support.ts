@@ -23,6 +23,8 @@ export interface ClientOptions {
   bodyTimeoutMs?: number;
   /** Headers timeout for upload and update-embeddings, which embed synchronously (default 10 min). */
   uploadTimeoutMs?: number;
+  /** An upload that sends no byte for this long is abandoned (retryable, not applied; default 60 s). */
+  uploadIdleTimeoutMs?: number;
   /** Keep-alive pool size per origin (default 8). */
   connections?: number;
   /** Extra CA bundle (PEM) trusted besides the system roots; verification is never disabled. */

@@ -5,6 +5,7 @@
  */
 import { inspect } from 'node:util';
 import { RemoteError } from '../errors.js';
+import { docpathProblem } from './docpath-check.js';
 import { DEFAULT_FOLDER, MAX_FOLDER_PAGES, buildUploadForm, carriesFailedList, checkFolderName, emptyBatch, isOrgNotFound, listPageSizeOf, transportOptionsFor, type ClientOptions } from './client-support.js';
 import { NO_SUCH_WORKSPACE, parseFolderPageStream, parseWorkspaceDocpathsStream, type ListingFields, type StreamedPageInfo } from './listing-stream.js';
 import { HttpTransport, type ApiRequest, type ApiResponse } from './http.js';
@@ -21,6 +22,8 @@ export { DEFAULT_FOLDER, type ClientOptions } from './client-support.js';
 
 /** Listing pages requested at once once the folder's size is known. */
 const LIST_PAGES_IN_FLIGHT = 2;
+/** Unsafe names kept for the warning (the count of skipped ones is not bounded by this). */
+const MAX_REJECTED_REPORTED = 100;
 
 /** `run` over every item, at most `width` at a time; results in input order. */
 async function inBatches<T, R>(items: T[], width: number, run: (item: T) => Promise<R>): Promise<R[]> {
@@ -45,6 +48,7 @@ export class LumenOneClient {
   readonly #transport: HttpTransport;
   readonly #uploadTimeoutMs: number;
   readonly #listPageSize: number;
+  readonly #uploadIdleTimeoutMs: number;
   /** Hex forms learned from the server (original → hex), preferred over computing them. */
   readonly #orgSlugHex = new Map<string, string>();
   readonly #workspaceSlugHex = new Map<string, string>();
@@ -56,6 +60,7 @@ export class LumenOneClient {
     this.accountId = transportOptions.accountId;
     this.#uploadTimeoutMs = options.uploadTimeoutMs ?? 600_000;
     this.#listPageSize = listPageSizeOf(options);
+    this.#uploadIdleTimeoutMs = options.uploadIdleTimeoutMs ?? 60_000;
     this.#transport = new HttpTransport(transportOptions);
   }
 
@@ -182,6 +187,7 @@ export class LumenOneClient {
       route: intoFolder ? '/v1/org/:orgSlug/document/upload/:folder' : '/v1/org/:orgSlug/document/upload',
       form,
       headersTimeoutMs: this.#uploadTimeoutMs,
+      sendIdleTimeoutMs: this.#uploadIdleTimeoutMs,
       context: { orgSlug: upload.orgSlug, folder },
       ...(upload.signal === undefined ? {} : { signal: upload.signal }),
     };
@@ -197,17 +203,17 @@ export class LumenOneClient {
   /** D4: the documents of one folder with every field, paged and streamed; an unknown folder → `exists: false`. */
   async listFolder(orgSlug: string, folder: string): Promise<FolderListing> {
     const documents: RemoteDocument[] = [];
-    const { exists } = await this.forEachFolderDocument(orgSlug, folder, (document) => documents.push(document), 'full');
-    return { folder, exists, documents: exists ? documents : [] };
+    const { exists, rejected } = await this.forEachFolderDocument(orgSlug, folder, (document) => documents.push(document), 'full');
+    return { folder, exists, documents: exists ? documents : [], ...(rejected.length > 0 ? { rejected } : {}) };
   }
 
   /** D4 in the planner's compact form: docpath, title and docSource only (what a sync pass keeps). */
   async listFolderCompact(orgSlug: string, folder: string, runPage?: PageRunner): Promise<CompactFolderListing> {
     const documents: ListedDocument[] = [];
-    const { exists } = await this.forEachFolderDocument(orgSlug, folder, (document) => {
-      documents.push({ docpath: document.docpath, title: document.title, docSource: document.docSource });
+    const { exists, rejected } = await this.forEachFolderDocument(orgSlug, folder, (document) => {
+      documents.push({ docpath: document.docpath, title: document.title, docSource: document.docSource, docAuthor: document.docAuthor });
     }, 'compact', runPage);
-    return { folder, exists, documents: exists ? documents : [] };
+    return { folder, exists, documents: exists ? documents : [], ...(rejected.length > 0 ? { rejected } : {}) };
   }
 
   /**
@@ -225,9 +231,11 @@ export class LumenOneClient {
     onDocument: (document: RemoteDocument) => void,
     fields: ListingFields = 'compact',
     runPage: PageRunner = (request) => request(),
-  ): Promise<{ exists: boolean; pages: number; documents: number }> {
+  ): Promise<{ exists: boolean; pages: number; documents: number; rejected: string[] }> {
     checkFolderName(folder);
     const seen = new Set<string>();
+    const rejected: string[] = [];
+    let rejectedCount = 0;
     const limit = this.#listPageSize;
     const fetchPage = async (offset: number): Promise<{ page: StreamedPageInfo | undefined; fresh: number }> => {
       const apiRequest: ApiRequest = {
@@ -243,12 +251,19 @@ export class LumenOneClient {
       const response = await runPage(() => this.#transport.send(apiRequest, (body) => parseFolderPageStream(body, orgSlug, folder, fields, (document) => {
         if (seen.has(document.docpath)) return;
         seen.add(document.docpath);
+        // Issue 15: a name that is not a plain stored name in this folder is input, not truth: skipped, never sent back.
+        const problem = docpathProblem(document.docpath, folder);
+        if (problem !== undefined) {
+          rejectedCount += 1;
+          if (rejected.length < MAX_REJECTED_REPORTED) rejected.push(`${JSON.stringify(document.docpath)} (${problem})`);
+          return;
+        }
         fresh += 1;
         onDocument(document);
       })));
       return { page: response.status === 404 ? undefined : (response.streamed as StreamedPageInfo), fresh };
     };
-    const gone = (pages: number) => ({ exists: false, pages, documents: 0 });
+    const gone = (pages: number) => ({ exists: false, pages, documents: 0, rejected: [] });
     let last = await fetchPage(0);
     let pages = 1;
     let offset = limit;
@@ -276,7 +291,7 @@ export class LumenOneClient {
       last = await fetchPage(offset);
       if (last.page === undefined) return gone(pages + 1);
     }
-    return { exists: true, pages, documents: seen.size };
+    return { exists: true, pages, documents: seen.size - rejectedCount, rejected };
   }
 
   /** D5: one document by stored name (not docpath); undefined when the server does not know it. */
@@ -306,6 +321,10 @@ export class LumenOneClient {
       json: { name: folder },
       context: { orgSlug, folder },
       accept: (status, message) => (status === 400 || status === 409 || status === 500) && /already exists/i.test(message),
+    }).catch((error: unknown) => {
+      // A 2xx says the folder was made; its body is not needed, so an unreadable one changes nothing.
+      if (error instanceof RemoteError && error.kind === 'protocol' && error.status !== undefined && error.status >= 200 && error.status < 300) return { status: error.status };
+      throw error;
     });
     return { created: response.status >= 200 && response.status < 300 };
   }

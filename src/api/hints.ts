@@ -26,6 +26,7 @@ export type RemoteCause =
   | 'dns'
   | 'connect-timeout'
   | 'response-timeout'
+  | 'send-stalled'
   | 'connection-lost'
   | 'tls'
   | 'protocol';
@@ -82,6 +83,7 @@ export function causeSentence(cause: RemoteCause, context: HintContext): string 
     case 'dns': return `The host name of ${origin(context.url)} could not be resolved`;
     case 'connect-timeout': return `Connecting to ${origin(context.url)} timed out`;
     case 'response-timeout': return 'LumenOne did not answer in time';
+    case 'send-stalled': return 'the upload stopped moving (the server read nothing for --upload-idle-timeout)';
     case 'connection-lost': return 'The connection to LumenOne was lost before an answer arrived';
     case 'tls': return `The TLS certificate of ${origin(context.url)} could not be verified`;
     case 'protocol': return 'LumenOne answered with a body lumensync could not understand';
@@ -112,7 +114,8 @@ export function hintFor(cause: RemoteCause, context: HintContext): string {
     case 'connect-refused': return 'check LUMENONE_HOST (scheme, host and port) and that the server is running';
     case 'dns': return 'check the host name in LUMENONE_HOST and your DNS or network connection';
     case 'connect-timeout': return 'check the network path to the host (VPN, firewall, proxy); retried automatically';
-    case 'response-timeout': return 'retried automatically; uploads embed synchronously, so raise the upload timeout if large files time out';
+    case 'response-timeout': return 'retried automatically; uploads embed synchronously, so raise --upload-timeout if large files time out';
+    case 'send-stalled': return 'retried automatically; on a slow link raise --upload-idle-timeout';
     case 'connection-lost': return 'retried automatically; the request may have been applied, so an upload is re-checked against the remote listing before it is sent again';
     case 'tls': return "give the CA bundle (PEM) of the server's certificate with the CA file setting; certificate verification is never disabled";
     case 'protocol': return 'check that LUMENONE_HOST points at the LumenOne API and not at a web page or proxy login; if it does, report the response shape';

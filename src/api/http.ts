@@ -11,6 +11,7 @@ import { classifyNetworkError, classifyStatus, type Classification } from './cla
 import { describeFailure, hintFor, type HintContext, type RemoteCause } from './hints.js';
 import { ResponseShapeError, serverMessageOf } from './parse.js';
 import { parseRetryAfter } from './retry-after.js';
+import { TRANSFER_HEADER, watchSending, type SendWatch } from './send-watchdog.js';
 import type { RequestObservation } from './types.js';
 
 /** Settings of one transport (one per client). */
@@ -49,6 +50,8 @@ export interface ApiRequest {
   withAccount?: boolean;
   /** Overrides the time allowed to the first response byte (uploads, embeddings). */
   headersTimeoutMs?: number;
+  /** Abandon the request when its body stops moving for this long (uploads; see send-watchdog.ts). */
+  sendIdleTimeoutMs?: number;
   signal?: AbortSignal;
   context?: RequestContext;
   /** Non-2xx answers returned to the caller instead of thrown (404 folder, "already exists", a batch's `failed` list). */
@@ -155,18 +158,32 @@ export class HttpTransport {
   async #exchange(apiRequest: ApiRequest, url: string, consume?: BodyConsumer): Promise<ApiResponse> {
     const { method } = apiRequest;
     let response: Awaited<ReturnType<typeof request>>;
+    // An upload whose body stops moving is abandoned (issue 15): its own controller, so a stall is told from a shutdown.
+    const stalled = apiRequest.sendIdleTimeoutMs === undefined ? undefined : new AbortController();
+    let watch: SendWatch | undefined;
+    const onAbort = (): void => stalled?.abort(apiRequest.signal?.reason);
     try {
+      if (stalled !== undefined) {
+        watch = watchSending(apiRequest.sendIdleTimeoutMs!, () => stalled.abort(new Error('upload stalled')));
+        apiRequest.signal?.addEventListener('abort', onAbort, { once: true });
+      }
+      const headers = this.#headers(apiRequest);
+      if (watch !== undefined) headers[TRANSFER_HEADER] = watch.id;
       response = await request(url, {
         dispatcher: this.#agent,
         method,
-        headers: this.#headers(apiRequest),
+        headers,
         body: apiRequest.json !== undefined ? JSON.stringify(apiRequest.json) : apiRequest.form,
         headersTimeout: apiRequest.headersTimeoutMs ?? this.#options.headersTimeoutMs,
         bodyTimeout: this.#options.bodyTimeoutMs,
-        signal: apiRequest.signal,
+        signal: stalled?.signal ?? apiRequest.signal,
       });
     } catch (error) {
+      if (stalled?.signal.aborted === true && apiRequest.signal?.aborted !== true) throw this.#stallFailure(apiRequest, url, error);
       throw this.#networkFailure(apiRequest, url, error);
+    } finally {
+      watch?.stop();
+      apiRequest.signal?.removeEventListener('abort', onAbort);
     }
     if (consume !== undefined && response.statusCode >= 200 && response.statusCode < 300) {
       try {
@@ -200,7 +217,7 @@ export class HttpTransport {
     throw this.remoteError(apiRequest, url, classification, {
       status: statusCode,
       serverMessage,
-      mayHaveApplied: false,
+      mayHaveApplied: answerMayHaveApplied(method, statusCode, classification),
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       ...(location === undefined ? {} : { location }),
     });
@@ -215,6 +232,11 @@ export class HttpTransport {
   /** Full URL of a request, for callers that report shape failures after parsing. */
   urlOf(apiRequest: ApiRequest): string {
     return this.#url(apiRequest);
+  }
+
+  /** The body stopped moving for `sendIdleTimeoutMs`: never fully sent, so never applied; retried at once. */
+  #stallFailure(apiRequest: ApiRequest, url: string, error: unknown): RemoteError {
+    return this.remoteError(apiRequest, url, { kind: 'network', cause: 'send-stalled', retryable: true }, { mayHaveApplied: false, cause: error });
   }
 
   #networkFailure(apiRequest: ApiRequest, url: string, error: unknown): LumenSyncError {
@@ -275,6 +297,14 @@ export class HttpTransport {
     }
   }
 }
+
+/**
+ * An error answer to a mutation proves nothing was applied only when the server refused it
+ * (4xx, 429, a 5xx naming why). A bare 5xx, a 502 from a proxy or a 408 may come after the
+ * server stored the upload (issue 15): such a call must be looked up before it is sent again.
+ */
+export const answerMayHaveApplied = (method: string, status: number, classification: Classification): boolean =>
+  method !== 'GET' && (status === 408 || (status >= 500 && classification.cause === 'server'));
 
 const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 

@@ -7,6 +7,7 @@
  * (object or JSON string), items without a name skipped.
  */
 import { Tokenizer, TokenType, type ParsedTokenInfo } from '@streamparser/json';
+import { docpathProblem } from './docpath-check.js';
 import { ResponseShapeError, normaliseDocpath, parseDocumentItem } from './parse.js';
 import type { RemoteDocument } from './types.js';
 
@@ -19,14 +20,14 @@ export interface StreamedPageInfo {
 }
 
 /**
- * `compact`: what the planner needs (docpath, title, docSource). `full`: every field of
+ * `compact`: what the planner needs (docpath, title, docSource, docAuthor). `full`: every field of
  * RemoteDocument (for callers such as the doctor and the move check).
  */
 export type ListingFields = 'compact' | 'full';
 
 /** Item keys that locate a document or carry what `compact` needs. */
-const COMPACT_KEYS = new Set(['docpath', 'location', 'name', 'filename', 'title', 'docSource']);
-const FULL_KEYS = new Set([...COMPACT_KEYS, 'chunkSource', 'description', 'docAuthor', 'id']);
+const COMPACT_KEYS = new Set(['docpath', 'location', 'name', 'filename', 'title', 'docSource', 'docAuthor']);
+const FULL_KEYS = new Set([...COMPACT_KEYS, 'chunkSource', 'description', 'id']);
 /** Keys of the page object that hold the list, in the order parse.ts prefers them. */
 const LIST_KEYS = ['documents', 'items'];
 
@@ -303,7 +304,8 @@ export class WorkspaceDocpathsParser {
 
   #keepDocpath(candidate: WorkspaceCandidate, raw: string): void {
     const docpath = normaliseDocpath(raw, this.orgSlug);
-    if (this.keep(docpath)) candidate.docpaths!.push(docpath);
+    // An unsafe docpath can never be one of the mirror's documents: skipped, never sent back (issue 15).
+    if (this.keep(docpath) && docpathProblem(docpath) === undefined) candidate.docpaths!.push(docpath);
   }
 
   #scalar(top: WorkspaceFrame | undefined, value: Scalar): void {

@@ -4,6 +4,7 @@
  * `ResponseShapeError` when the body cannot be understood at all (the client turns that into a
  * `RemoteError` of kind 'protocol').
  */
+import { docpathProblem } from './docpath-check.js';
 import { isHexSlugShape, toHexSlug, decodeIfHexSlug } from './slugs.js';
 import type { FolderListing, Organization, RemoteDocument, UploadedDocument, Workspace, WorkspaceDetail } from './types.js';
 
@@ -129,7 +130,9 @@ export function workspaceDocpaths(workspace: Json, orgSlug: string): string[] | 
   const docpaths: string[] = [];
   for (const document of workspace.documents) {
     const raw = typeof document === 'string' ? document : isObject(document) ? (stringField(document.docpath) ?? stringField(document.location)) : undefined;
-    if (raw !== undefined) docpaths.push(normaliseDocpath(raw, orgSlug));
+    const docpath = raw === undefined ? undefined : normaliseDocpath(raw, orgSlug);
+    // An unsafe docpath can never be one of the mirror's documents: skipped, never sent back.
+    if (docpath !== undefined && docpathProblem(docpath) === undefined) docpaths.push(docpath);
   }
   return docpaths;
 }
@@ -206,7 +209,7 @@ export function parseDocumentTree(body: unknown, orgSlug: string): RemoteDocumen
     for (const item of folder.items) {
       if (isObject(item) && item.type === 'folder') continue;
       const document = parseDocumentItem(item, orgSlug, folderName);
-      if (document !== undefined) documents.push(document);
+      if (document !== undefined && docpathProblem(document.docpath) === undefined) documents.push(document);
     }
   }
   return documents;
@@ -214,6 +217,8 @@ export function parseDocumentTree(body: unknown, orgSlug: string): RemoteDocumen
 
 /** One D4 page: its documents and whether the server says more follow. */
 export interface FolderPage extends FolderListing {
+  /** Items whose name or docpath is unsafe (`../x`, NUL, another folder): skipped, with why. */
+  rejected: string[];
   hasMore: boolean;
   totalCount: number | undefined;
 }
@@ -223,13 +228,17 @@ export function parseFolderPage(body: unknown, orgSlug: string, folder: string):
   const list = Array.isArray(body) ? body : unwrap(body, ['documents', 'items'], false);
   if (!Array.isArray(list)) throw new ResponseShapeError('no document list in folder listing (expected documents)');
   const documents: RemoteDocument[] = [];
+  const rejected: string[] = [];
   for (const item of list) {
     const document = parseDocumentItem(item, orgSlug, folder);
-    if (document !== undefined) documents.push(document);
+    if (document === undefined) continue;
+    const problem = docpathProblem(document.docpath, folder);
+    if (problem === undefined) documents.push(document);
+    else rejected.push(`${JSON.stringify(document.docpath)} (${problem})`);
   }
   const hasMore = isObject(body) && body.hasMore === true;
   const totalCount = isObject(body) && typeof body.totalCount === 'number' ? body.totalCount : undefined;
-  return { folder, exists: true, documents, hasMore, totalCount };
+  return { folder, exists: true, documents, rejected, hasMore, totalCount };
 }
 
 /**
@@ -262,6 +271,8 @@ export function parseUploadedDocuments(body: unknown, orgSlug: string, folder: s
     const name = stringField(item.name);
     const docpath = location !== undefined ? normaliseDocpath(location, orgSlug) : name !== undefined ? `${orgSlug}/${folder}/${name}` : undefined;
     if (docpath === undefined) throw new ResponseShapeError('uploaded document without location or name');
+    const problem = docpathProblem(docpath);
+    if (problem !== undefined) throw new ResponseShapeError(`uploaded document with an unsafe docpath ${JSON.stringify(docpath)} (${problem})`);
     return { docpath, storedName: docpath.split('/').pop() ?? docpath, title: stringField(item.title) };
   });
 }

@@ -43,6 +43,8 @@ export interface FolderListing {
   folder: string;
   exists: boolean;
   documents: RemoteDocument[];
+  /** Listed items skipped because their name or docpath is unsafe (issue 15), with why. */
+  rejected?: string[];
 }
 
 /** What the sync keeps of a listed document (the planner's view): no heavy fields. */
@@ -50,6 +52,8 @@ export interface ListedDocument {
   docpath: string;
   title: string | undefined;
   docSource: string | undefined;
+  /** Carries the owning mirror's mark (issue 15: two mirrors on one folder). */
+  docAuthor: string | undefined;
 }
 
 /** A folder listing in the planner's compact form. */
@@ -57,6 +61,8 @@ export interface CompactFolderListing {
   folder: string;
   exists: boolean;
   documents: ListedDocument[];
+  /** Items whose name or docpath is unsafe (`../x`, NUL, another folder): skipped, with why. */
+  rejected?: string[];
 }
 
 /** Metadata keys lumensync may attach to an upload (contract §6.10). */

@@ -29,6 +29,9 @@ export interface MirrorArgs {
   rate?: number;
   retries?: number;
   'max-backoff'?: number;
+  'request-timeout'?: number;
+  'upload-timeout'?: number;
+  'upload-idle-timeout'?: number;
   'log-level'?: string;
   'log-file'?: string;
   json?: boolean;
@@ -82,6 +85,9 @@ export function mirrorOptions<T>(yargs: Argv<T>): Argv<T> {
     .option('rate', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.ratePerSecond), describe: 'requests per second at most (0 = unlimited)' })
     .option('retries', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.retries), describe: 'retries per request (network errors, 408, 429, 5xx)' })
     .option('max-backoff', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.maxBackoffMs / 1000), describe: 'backoff ceiling between retries, seconds' })
+    .option('request-timeout', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.requestTimeoutS), describe: 'seconds to wait for an answer (and between its bytes) before a request is retried' })
+    .option('upload-timeout', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.uploadTimeoutS), describe: 'seconds to wait for the answer once an upload is sent (the server embeds first)' })
+    .option('upload-idle-timeout', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.uploadIdleTimeoutS), describe: 'an upload that sends no byte for this many seconds is abandoned and retried' })
     .option('json', { type: 'boolean', defaultDescription: 'false', describe: 'print the summary as JSON on stdout' });
 }
 
@@ -116,6 +122,10 @@ export function mirrorSpecFrom(args: MirrorArgs): MirrorSpec {
   positiveInteger(args.concurrency, 'concurrency', problems);
   positiveInteger(args.retries, 'retries', problems, 0);
   if (args.rate !== undefined && (!Number.isFinite(args.rate) || args.rate < 0)) problems.push(`--rate must be ≥ 0 requests/s (got ${args.rate})`);
+  for (const flag of ['request-timeout', 'upload-timeout', 'upload-idle-timeout'] as const) {
+    const value = args[flag];
+    if (value !== undefined && (!Number.isFinite(value) || value <= 0)) problems.push(`--${flag} must be a number of seconds > 0 (got ${value})`);
+  }
   if (problems.length > 0) {
     throw new LumenSyncError('LUMENSYNC_USAGE', problems.length === 1 ? problems[0]! : `${problems.length} problems:\n  - ${problems.join('\n  - ')}`, { hint: `see lumensync ${command} --help` });
   }

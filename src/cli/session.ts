@@ -13,6 +13,7 @@ import type { SyncSession } from '../sync/engine.js';
 import type { MirrorSpec } from '../sync/mirror.js';
 import { clientOptionsFor, isCleartextRemote, type Connection } from './connection.js';
 import type { PacingSettings } from '../config/settings.js';
+import { printError } from './output.js';
 
 export interface SessionInput {
   connection: Connection;
@@ -35,8 +36,14 @@ export interface OpenSession {
 /** Resolve and open everything a pass needs; throws typed errors (exit codes 2/3/5). */
 export async function openSession(input: SessionInput): Promise<OpenSession> {
   const connection = input.connection;
-  if (isCleartextRemote(connection.host)) input.log.warn({ host: new URL(connection.host).host }, 'plain http:// to a non-loopback host sends the API key unencrypted; use https://');
-  const client = new LumenOneClient(clientOptionsFor(connection));
+  // A security warning is for the user: printed whatever --log-level says (issue 15), not a log line.
+  if (isCleartextRemote(connection.host)) printError(`warning: plain http:// to a non-loopback host (${new URL(connection.host).host}) sends the API key unencrypted; use https://`);
+  const client = new LumenOneClient({
+    ...clientOptionsFor(connection),
+    ...(input.pacing.requestTimeoutMs === undefined ? {} : { headersTimeoutMs: input.pacing.requestTimeoutMs, bodyTimeoutMs: input.pacing.requestTimeoutMs }),
+    ...(input.pacing.uploadTimeoutMs === undefined ? {} : { uploadTimeoutMs: input.pacing.uploadTimeoutMs }),
+    ...(input.pacing.uploadIdleTimeoutMs === undefined ? {} : { uploadIdleTimeoutMs: input.pacing.uploadIdleTimeoutMs }),
+  });
   const stats = new Stats();
   const pacer = new Pacer({
     ...input.pacing,
@@ -52,6 +59,7 @@ export async function openSession(input: SessionInput): Promise<OpenSession> {
     const workspaces = await pacer.run('resolve-workspaces', () => resolveWorkspaces(client, org, input.spec.workspaces));
     const spec: MirrorSpec = { ...input.spec, orgSlug: org.orgSlug, workspaces: workspaces.map((workspace) => workspace.workspaceSlug) };
     const mirrorId = mirrorIdFor({ apiBaseUrl: client.apiBaseUrl, accountId: connection.accountId, orgSlug: spec.orgSlug, folder: spec.folder, root: spec.root });
+    spec.ownerMark ??= mirrorId.slice(mirrorId.lastIndexOf('-') + 1);
     const stateDir = input.stateDir ?? defaultStateDir(mirrorId);
     await assertStateDirOutsideRoot(stateDir, spec.root);
     // LUMENSYNC_JOURNAL_COMPACT_EVERY tunes how many records trigger a compaction (default in journal.ts).

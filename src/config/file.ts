@@ -36,13 +36,17 @@ export interface FileWatch {
   healthPort?: number;
   drainTimeoutMs?: number;
   statusIntervalMs?: number;
+  rootCheckMs?: number;
 }
 
 export interface ConfigFile {
   /** Absolute path of the file it came from. */
   file: string;
   connection: { host?: string; account?: string; apiKeyFile?: string; apiKey?: string; caFile?: string };
-  pacing: { concurrency?: number; rate?: number; retries?: number; maxBackoffSeconds?: number };
+  pacing: {
+    concurrency?: number; rate?: number; retries?: number; maxBackoffSeconds?: number;
+    requestTimeoutSeconds?: number; uploadTimeoutSeconds?: number; uploadIdleTimeoutSeconds?: number;
+  };
   log: { level?: string; file?: string };
   /** Tuning of `lumensync watch` (flags win over it). */
   watch: FileWatch;

@@ -24,6 +24,10 @@ export interface PacingSettings {
   ratePerSecond: number;
   retries: number;
   maxBackoffMs: number;
+  /** Request timeouts (issue 15); see MIRROR_DEFAULTS. */
+  requestTimeoutMs?: number;
+  uploadTimeoutMs?: number;
+  uploadIdleTimeoutMs?: number;
 }
 
 /** One mirror, fully resolved. */
@@ -105,6 +109,9 @@ export function resolvePacing(args: MirrorArgs, file: ConfigFile | undefined): P
     ratePerSecond: args.rate ?? pacing.rate ?? MIRROR_DEFAULTS.ratePerSecond,
     retries: args.retries ?? pacing.retries ?? MIRROR_DEFAULTS.retries,
     maxBackoffMs: (args['max-backoff'] ?? pacing.maxBackoffSeconds ?? MIRROR_DEFAULTS.maxBackoffMs / 1000) * 1000,
+    requestTimeoutMs: (args['request-timeout'] ?? pacing.requestTimeoutSeconds ?? MIRROR_DEFAULTS.requestTimeoutS) * 1000,
+    uploadTimeoutMs: (args['upload-timeout'] ?? pacing.uploadTimeoutSeconds ?? MIRROR_DEFAULTS.uploadTimeoutS) * 1000,
+    uploadIdleTimeoutMs: (args['upload-idle-timeout'] ?? pacing.uploadIdleTimeoutSeconds ?? MIRROR_DEFAULTS.uploadIdleTimeoutS) * 1000,
   };
 }
 

@@ -98,9 +98,21 @@ function semanticProblems(config: unknown): ConfigProblem[] {
   const mirrors = (config as { mirrors?: unknown }).mirrors;
   if (typeof mirrors !== 'object' || mirrors === null) return problems;
   const roots = new Map<string, string>();
+  const targets = new Map<string, string>();
   for (const [name, mirror] of Object.entries(mirrors as Record<string, unknown>)) {
     if (typeof mirror !== 'object' || mirror === null) continue;
-    const { maxDelete, root } = mirror as { maxDelete?: unknown; root?: unknown };
+    const { maxDelete, root, org, folder } = mirror as { maxDelete?: unknown; root?: unknown; org?: unknown; folder?: unknown };
+    // Two mirrors into one folder delete each other's documents on every run (issue 15); custom-documents is shared by design.
+    if (typeof org === 'string' && typeof folder === 'string' && folder !== 'custom-documents') {
+      const key = JSON.stringify([org, folder]);
+      const other = targets.get(key);
+      if (other !== undefined) {
+        problems.push({
+          path: pointerToPath(`/mirrors/${name}/folder`), expected: 'a remote folder no other mirror of the organization uses', got: describeValue(folder),
+          suggestion: `mirror "${other}" already mirrors into ${org}/${folder}, and each would delete the other's documents: give this mirror its own folder, e.g. ${JSON.stringify(`${folder}-${name}`)}`,
+        });
+      } else targets.set(key, name);
+    }
     if (typeof maxDelete === 'string' && /^\s*[0-9]+(?:(?:\.[0-9]+)?%)?\s*$/.test(maxDelete) && parseMaxDelete(maxDelete) === undefined) {
       problems.push({ path: pointerToPath(`/mirrors/${name}/maxDelete`), expected: 'a percentage up to 100% or a count', got: describeValue(maxDelete) });
     }

@@ -27,7 +27,9 @@ export const rootGuards = (local: LocalListing, journalSize: number): GuardVerdi
   if (local.rootStatus === 'missing') verdicts.push({ guard: 'root-missing', message: 'the mirror root does not exist', hint: rootHint });
   if (local.rootStatus === 'not-directory') verdicts.push({ guard: 'root-not-directory', message: 'the mirror root is not a directory', hint: rootHint });
   if (local.rootStatus === 'unreadable') verdicts.push({ guard: 'root-unreadable', message: 'the mirror root cannot be read', hint: 'fix the folder permissions for the user running lumensync' });
-  if (local.rootStatus === 'ok' && local.scope === undefined && local.entries.length === 0 && local.errors.length === 0 && journalSize > 0) {
+  // A scoped pass cannot see the whole tree: it relies on `rootEmpty`, measured for it (a swapped-in empty root).
+  const empty = local.scope === undefined ? local.entries.length === 0 && local.errors.length === 0 : local.rootEmpty === true;
+  if (local.rootStatus === 'ok' && empty && journalSize > 0) {
     verdicts.push({
       guard: 'root-empty',
       message: `the mirror root is empty while the journal remembers ${journalSize} document(s) (an unmounted drive?)`,

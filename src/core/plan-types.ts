@@ -91,7 +91,7 @@ export type Action =
 
 /** A guard that stopped deletes, with what to do about it. */
 export interface GuardVerdict {
-  guard: 'root-missing' | 'root-not-directory' | 'root-unreadable' | 'root-empty' | 'local-read-errors' | 'max-delete';
+  guard: 'root-missing' | 'root-not-directory' | 'root-unreadable' | 'root-empty' | 'local-read-errors' | 'max-delete' | 'foreign-mirror';
   message: string;
   hint: string;
 }

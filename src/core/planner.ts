@@ -5,7 +5,8 @@
 import type { JournalEntry, JournalMeta, LocalEntry, LocalListing } from './types.js';
 import type { Action, Plan, RemoveAction } from './plan-types.js';
 import { maxDeleteGuard, rootGuards, type MaxDelete } from './guards.js';
-import { parseMarker } from './marker.js';
+import { parseMarker, parseOwner } from './marker.js';
+import { foreignMirrorGuard } from './ownership.js';
 import { planEmbeddings } from './embedding-plan.js';
 import { summarise } from './summary.js';
 import { CandidateIndex } from './candidates.js';
@@ -15,6 +16,8 @@ export interface RemoteDocumentView {
   docpath: string;
   title?: string | undefined;
   docSource?: string | undefined;
+  /** Names the owning mirror on documents uploaded since issue 15 (see marker.ts). */
+  docAuthor?: string | undefined;
 }
 
 /** The remote side of the mirror, as listed at the start of the pass. */
@@ -39,6 +42,8 @@ export interface PlanPolicy {
   allowEmptyRoot?: boolean;
   /** Docpaths per update-embeddings request. */
   embedBatchSize: number;
+  /** This mirror's owner mark: a document marked by another mirror is never adopted nor deleted. */
+  ownerMark?: string;
 }
 
 export interface PlanInput {
@@ -93,6 +98,13 @@ export function plan(input: PlanInput): Plan {
   for (const entry of journal.values()) journalByDocpath.set(entry.docpath, entry);
   const keptDocpaths = new Set<string>();
   let unchanged = 0;
+  // Marked by another mirror and unknown to this journal: that mirror's, whatever this one holds.
+  const foreign = (doc: RemoteDocumentView): boolean => {
+    const owner = parseOwner(doc.docAuthor);
+    return owner !== undefined && policy.ownerMark !== undefined && owner !== policy.ownerMark && !journalByDocpath.has(doc.docpath);
+  };
+  const foreignDocs = (remote?.documents ?? []).filter(foreign);
+  for (const doc of foreignDocs) claimed.add(doc.docpath);
 
   // Our documents that no journal entry owns: candidates for adoption (lost upload response, lost state).
   // By title + hash (exact) and by hash alone, the latter only when the title is not a local file of its own.
@@ -193,6 +205,8 @@ export function plan(input: PlanInput): Plan {
   // Guards: replacements' old documents are not counted (their content lives on in the new one).
   const journalSize = journal.size;
   const guards = rootGuards(local, policy.allowEmptyRoot ? 0 : journalSize);
+  const sharedVerdict = policy.sharedFolder ? undefined : foreignMirrorGuard(foreignDocs.map((doc) => parseOwner(doc.docAuthor) ?? ''), policy.folder);
+  if (sharedVerdict) guards.push(sharedVerdict);
   const mirrorDocuments = remote ? remote.documents.length : journalSize;
   const countVerdict = maxDeleteGuard(removes.length, mirrorDocuments, policy.maxDelete);
   if (countVerdict && guards.length === 0) guards.push(countVerdict);

@@ -27,6 +27,8 @@ export interface LocalListing {
   errors: LocalReadError[];
   /** When set, only these relative paths (and paths under these directories) were scanned. */
   scope?: string[];
+  /** Scoped listings only: the root directory has no entry at all (a swapped or emptied root the scoped scan cannot see). */
+  rootEmpty?: boolean;
   stats: { filesSeen: number; filesHashed: number; bytesHashed: number; ignored: number; durationMs: number };
 }
 

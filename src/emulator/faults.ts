@@ -24,6 +24,12 @@ export interface FaultOptions {
   dropRate?: number;
   /** Fraction of mutations applied, then the connection is destroyed (response lost). */
   dropAfterApplyRate?: number;
+  /** Fraction of mutations applied, then answered with an error (`errorAfterApplyStatus`): the answer lies. */
+  errorAfterApplyRate?: number;
+  /** Status of that answer (default 502; 500, 408…; 200 = a garbled, non-JSON 200 body). */
+  errorAfterApplyStatus?: number;
+  /** The next N uploads hang mid-body: the server stops reading and never answers (issue 15). */
+  stallUploadCount?: number;
   /** Fraction of remove-files entries that fail with reason "storage error (injected)" → 207. */
   removeFailRate?: number;
   /** U3: fraction of uploads into a folder stored in custom-documents, then answered a bare 500. */
@@ -64,10 +70,12 @@ export interface FaultDecision {
   delayKind?: 'latency' | 'spike';
   /** If the request mutates and succeeds, destroy the connection instead of answering. */
   dropAfterApply: boolean;
+  /** If the request mutates and succeeds, answer `errorAfterApplyStatus` instead of the real answer. */
+  errorAfterApply: boolean;
 }
 
-const RATE_KEYS = ['spikeRate', 'rateLimitFraction', 'errorRate', 'dropRate', 'dropAfterApplyRate', 'removeFailRate', 'unlistedRate', 'orphanUploadRate', 'embedFailRate'] as const;
-const NON_NEGATIVE_KEYS = ['latencyMs', 'latencyJitterMs', 'spikeMs', 'rateLimitPerSec', 'retryAfterSeconds', 'maxUploadBytes', 'listPageDefault'] as const;
+const RATE_KEYS = ['spikeRate', 'rateLimitFraction', 'errorRate', 'dropRate', 'dropAfterApplyRate', 'errorAfterApplyRate', 'removeFailRate', 'unlistedRate', 'orphanUploadRate', 'embedFailRate'] as const;
+const NON_NEGATIVE_KEYS = ['latencyMs', 'latencyJitterMs', 'spikeMs', 'rateLimitPerSec', 'retryAfterSeconds', 'maxUploadBytes', 'listPageDefault', 'errorAfterApplyStatus', 'stallUploadCount'] as const;
 
 /** Check fault settings; throws LUMENSYNC_USAGE naming every bad value. */
 export const validateFaults = (faults: FaultOptions): FaultOptions => {
@@ -122,6 +130,7 @@ export class FaultEngine {
   private random: () => number = Math.random;
   /** Arrival times (ms) of requests the limiter let through in the last second, oldest first. */
   private window: number[] = [];
+  private stallsLeft = 0;
 
   constructor(faults: FaultOptions = {}) {
     this.set(faults);
@@ -130,11 +139,19 @@ export class FaultEngine {
   /** Replace the settings; a given `faultSeed` restarts the PRNG sequence. */
   set(faults: FaultOptions): void {
     this.faults = validateFaults(faults);
+    this.stallsLeft = faults.stallUploadCount ?? 0;
     this.random = createPrng(faults.faultSeed ?? Math.floor(Math.random() * 2 ** 32));
   }
 
   /** Current settings. */
   get settings(): FaultOptions { return { ...this.faults }; }
+
+  /** True for each of the next `stallUploadCount` uploads (no PRNG draw: seeds replay unchanged). */
+  takeUploadStall(): boolean {
+    if (this.stallsLeft <= 0) return false;
+    this.stallsLeft -= 1;
+    return true;
+  }
 
   /** Draw one value for a per-entry fault (remove-files storage errors). */
   removeFails(): boolean {
@@ -163,6 +180,8 @@ export class FaultEngine {
     const decision: FaultDecision = {
       delayMs,
       dropAfterApply: afterApplyDraw < (f.dropAfterApplyRate ?? 0),
+      // The same draw as the drop (no extra PRNG value: existing seeds replay unchanged).
+      errorAfterApply: afterApplyDraw >= (f.dropAfterApplyRate ?? 0) && afterApplyDraw < (f.dropAfterApplyRate ?? 0) + (f.errorAfterApplyRate ?? 0),
     };
     if (spike) decision.delayKind = 'spike';
     else if (delayMs > 0) decision.delayKind = 'latency';

@@ -3,7 +3,7 @@
  * benchmarks and `lumensync emulator`; never imported by production sync code.
  */
 
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { STATUS_CODES, createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FaultEngine, type FaultOptions } from './faults.js';
@@ -103,6 +103,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         return;
       }
     }
+    if (req.method === 'POST' && /\/document\/upload(?:\/|$)/.test(url.pathname) && faults.takeUploadStall()) {
+      // Hang mid-upload: read nothing more, answer nothing, until the client gives up or the emulator closes.
+      entry.fault = 'stall';
+      req.pause();
+      await new Promise<void>((resolve) => {
+        req.socket.once('close', () => resolve());
+        stopping.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      req.socket.destroy();
+      return;
+    }
     let reply: Reply;
     const details: LogDetails & { mutation?: boolean } = {};
     if (decision.rateLimitRetryAfter !== undefined) {
@@ -126,6 +137,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       entry.fault = 'drop-after-apply';
       req.socket.destroy();
       return;
+    }
+    if (decision.errorAfterApply && mutation === true && reply.status < 300) {
+      const status = faults.settings.errorAfterApplyStatus ?? 502;
+      entry.fault = `${status}-after-apply`;
+      // 200: a body that is not JSON (a proxy's error page with the wrong status); else an error status.
+      reply = status === 200 ? { status: 200, rawJson: '<html><body>upstream error (injected after apply)</body></html>' }
+        : { status, body: { success: false, message: `${STATUS_CODES[status] ?? 'Error'} (injected after apply)` } };
     }
     // Read any unread body first, so a client still sending never meets a reset connection.
     await drain(req);

@@ -17,7 +17,7 @@ export interface RequestLogEntry {
   query?: string;
   /** null = connection dropped without an answer. */
   status: number | null;
-  fault?: 'latency' | 'spike' | '429' | '500' | 'drop' | 'drop-after-apply' | '413' | 'down';
+  fault?: 'latency' | 'spike' | '429' | '500' | 'drop' | 'drop-after-apply' | '413' | 'down' | 'stall' | `${number}-after-apply`;
   /** When a 429 was sent. */
   retryAfterSeconds?: number;
   accountId?: string;

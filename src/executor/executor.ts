@@ -14,6 +14,7 @@ import type { Pacer } from './pacer.js';
 import type { JournalPort, RemotePort } from './ports.js';
 import { removeDocuments, type RemovalItem } from './removals.js';
 import { embedMissingUploads, mayLeaveOrphan, removeOrphans, type OrphanSuspect } from './upstream-checks.js';
+import { findApplied, listerOf, type UncertainUpload } from './uncertain-uploads.js';
 
 export interface ExecutorContext {
   remote: RemotePort;
@@ -30,6 +31,8 @@ export interface ExecutorContext {
   deleteBatchSize: number;
   /** U5: after uploads, list the workspaces and embed what the 200s did not (full passes; default false). */
   verifyEmbeddings?: boolean;
+  /** This mirror's owner mark, stamped on every upload (see core/marker.ts). */
+  ownerMark?: string;
   signal?: AbortSignal;
 }
 
@@ -74,14 +77,46 @@ export async function execute(plan: Plan, context: ExecutorContext): Promise<Exe
 
   const suspects: OrphanSuspect[] = [];
   const uploaded: string[] = [];
-  await Promise.all(uploads.map(async (action) => {
-    const outcome = await upload(action, context, suspects);
-    if (outcome === 'relist') relistNeeded = true;
-    if (typeof outcome === 'object') {
+  // An upload whose answer may hide an applied upload is looked up before it is sent again (issue 15).
+  let pending = uploads;
+  for (let round = 0; pending.length > 0; round += 1) {
+    const uncertain: UncertainUpload[] = [];
+    await Promise.all(pending.map(async (action) => {
+      const outcome = await upload(action, context, suspects);
+      if (typeof outcome !== 'object') return;
+      if ('action' in outcome) {
+        uncertain.push(outcome);
+        return;
+      }
       uploaded.push(outcome.docpath);
       if (action.replacesDocpath !== undefined) removals.push({ docpath: action.replacesDocpath, replaced: true });
+    }));
+    pending = [];
+    if (uncertain.length === 0) break;
+    const lister = listerOf(context.remote);
+    const listing = lister === undefined || round >= context.pacer.retryLimit || context.signal?.aborted === true
+      ? undefined
+      : await context.pacer.run('list-folder', () => lister.listFolder(context.orgSlug, context.folder)).catch(() => undefined);
+    const findings = listing === undefined ? undefined : findApplied(listing, uncertain, journal);
+    for (const item of uncertain) {
+      const [kept, ...duplicates] = findings?.get(item.action) ?? [];
+      if (kept !== undefined) {
+        await recordUploaded(item.action, kept, context);
+        uploaded.push(kept);
+        if (item.action.replacesDocpath !== undefined) stats.replaced += 1;
+        else stats.uploaded += 1;
+        context.log.info({ path: item.action.relativePath, docpath: kept, duplicates: duplicates.length }, 'upload answered with an error had been applied; document adopted');
+        if (item.action.replacesDocpath !== undefined) removals.push({ docpath: item.action.replacesDocpath, replaced: true });
+        for (const docpath of duplicates) removals.push({ docpath, replaced: true });
+      } else if (findings !== undefined) {
+        pending.push(item.action);
+      } else {
+        // Could not look: the next pass lists the remote and settles it (adopt or upload).
+        relistNeeded = true;
+        stats.fail({ operation: 'upload', relativePath: item.action.relativePath, ...describe(item.error), retryable: true });
+      }
     }
-  }));
+  }
   await removeOrphans(context, suspects);
   if (context.verifyEmbeddings === true && context.workspaces.length > 0) stats.embedded += await embedMissingUploads(context, uploaded);
 
@@ -123,7 +158,21 @@ function applyJournalOnly(action: Action, context: ExecutorContext, uploads: Upl
   }
 }
 
-async function upload(action: UploadAction, context: ExecutorContext, suspects: OrphanSuspect[]): Promise<{ docpath: string } | 'failed' | 'relist'> {
+/** Journal and count a document that now holds `action`'s file (uploaded, or found after an uncertain answer). */
+async function recordUploaded(action: UploadAction, docpath: string, context: ExecutorContext): Promise<void> {
+  const { journal, stats } = context;
+  const absolutePath = path.join(context.root, ...action.relativePath.split('/'));
+  // A file that changed while it was sent gets a stat that cannot match: the next pass re-hashes it.
+  const after = await stat(absolutePath).catch(() => undefined);
+  const unchangedDuringUpload = after !== undefined && after.size === action.size && after.mtimeMs === action.mtimeMs;
+  journal.put({ relativePath: action.relativePath, docpath, sha256: action.sha256, size: action.size, mtimeMs: unchangedDuringUpload ? action.mtimeMs : -1 });
+  stats.bytesUploaded += action.size;
+  stats.filesDone += 1;
+  stats.bytesDone += action.size;
+}
+
+/** The document, 'failed', or the upload and its error when the server may have applied it (to be looked up). */
+async function upload(action: UploadAction, context: ExecutorContext, suspects: OrphanSuspect[]): Promise<{ docpath: string } | 'failed' | UncertainUpload> {
   const { journal, stats } = context;
   const absolutePath = path.join(context.root, ...action.relativePath.split('/'));
   const intent = journal.beginIntent({ op: 'upload', relativePaths: [action.relativePath], docpaths: action.replacesDocpath ? [action.replacesDocpath] : [] });
@@ -136,7 +185,7 @@ async function upload(action: UploadAction, context: ExecutorContext, suspects: 
       filePath: absolutePath,
       fileName: uploadFileNameFor(action.relativePath, action.sha256),
       addToWorkspaces: context.workspaces,
-      metadata: uploadMetadataFor(action.relativePath, action.sha256),
+      metadata: uploadMetadataFor(action.relativePath, action.sha256, context.ownerMark),
       ...(context.signal ? { signal: context.signal } : {}),
     }).catch((error: unknown) => {
       // U3: noted once per file, whether or not a retry then succeeds.
@@ -148,16 +197,10 @@ async function upload(action: UploadAction, context: ExecutorContext, suspects: 
     }), { idempotent: false });
     const document = documents[0];
     if (!document) throw new RemoteError('the server accepted the upload but returned no document', { kind: 'protocol', method: 'POST', url: 'document/upload', retryable: true, mayHaveApplied: true });
-    // A file that changed while it was sent gets a stat that cannot match: the next pass re-hashes it.
-    const after = await stat(absolutePath).catch(() => undefined);
-    const unchangedDuringUpload = after !== undefined && after.size === action.size && after.mtimeMs === action.mtimeMs;
-    journal.put({ relativePath: action.relativePath, docpath: document.docpath, sha256: action.sha256, size: action.size, mtimeMs: unchangedDuringUpload ? action.mtimeMs : -1 });
+    await recordUploaded(action, document.docpath, context);
     journal.endIntent(intent.id, 'done');
     if (action.replacesDocpath !== undefined) stats.replaced += 1;
     else stats.uploaded += 1;
-    stats.bytesUploaded += action.size;
-    stats.filesDone += 1;
-    stats.bytesDone += action.size;
     context.log.debug({ path: action.relativePath, bytes: action.size, docpath: document.docpath }, 'uploaded');
     return { docpath: document.docpath };
   } catch (error) {
@@ -168,9 +211,10 @@ async function upload(action: UploadAction, context: ExecutorContext, suspects: 
     }
     journal.endIntent(intent.id, 'failed');
     const ambiguous = error instanceof RemoteError && error.mayHaveApplied;
-    stats.fail({ operation: 'upload', relativePath: action.relativePath, ...describe(error), ...(ambiguous ? { retryable: true } : {}) });
-    context.log.warn({ path: action.relativePath, err: describe(error).message }, 'upload failed');
-    return ambiguous ? 'relist' : 'failed';
+    context.log.warn({ path: action.relativePath, err: describe(error).message, mayHaveApplied: ambiguous }, 'upload failed');
+    if (ambiguous) return { action, error };
+    stats.fail({ operation: 'upload', relativePath: action.relativePath, ...describe(error) });
+    return 'failed';
   } finally {
     stats.inFlight.delete(action.relativePath);
   }

@@ -82,6 +82,11 @@ export class Pacer {
     });
   }
 
+  /** Retries allowed per request (`--retries`); also bounds the look-ups of uploads that may have applied. */
+  get retryLimit(): number {
+    return this.options.retries;
+  }
+
   /** Tasks waiting plus tasks running. */
   get depth(): number {
     return this.queue.size + this.queue.pending;

@@ -8,6 +8,7 @@ import { RemoteError } from '../errors.js';
 import type { Pacer } from './pacer.js';
 import type { JournalPort, RemotePort } from './ports.js';
 import type { Stats } from '../stats/stats.js';
+import { listerOf } from './uncertain-uploads.js';
 
 export interface RemovalContext {
   remote: RemotePort;
@@ -16,6 +17,8 @@ export interface RemovalContext {
   stats: Stats;
   log: Logger;
   orgSlug: string;
+  /** The mirror's folder: listed to settle a remove-files whose answer was unreadable. */
+  folder?: string;
   batchSize: number;
   /** Rounds for entries a 207 reported as retryable (default 5). */
   partialRetries?: number;
@@ -38,6 +41,20 @@ const chunk = <T>(items: T[], size: number): T[][] => {
   return chunks;
 };
 
+/** Which of `docpaths` the folder still lists; undefined when it cannot be listed. */
+async function listedAmong(context: RemovalContext, docpaths: string[]): Promise<Set<string> | undefined> {
+  const lister = listerOf(context.remote);
+  const folder = context.folder;
+  if (lister === undefined || folder === undefined) return undefined;
+  try {
+    const listing = await context.pacer.run('list-folder', () => lister.listFolder(context.orgSlug, folder));
+    const listed = new Set(listing.documents.map((document) => document.docpath));
+    return new Set(docpaths.filter((docpath) => listed.has(docpath)));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Remove `items` in batches; returns how many documents are now gone. */
 export async function removeDocuments(context: RemovalContext, items: RemovalItem[]): Promise<number> {
   const byDocpath = new Map(items.map((item) => [item.docpath, item]));
@@ -52,7 +69,7 @@ export async function removeDocuments(context: RemovalContext, items: RemovalIte
     gone += 1;
   };
   const batches = chunk(items.map((item) => item.docpath), Math.max(1, context.batchSize));
-  await Promise.all(batches.map(async (batch) => {
+  const removeBatch = async (batch: string[]): Promise<void> => {
     let remaining = batch;
     const rounds = context.partialRetries ?? 5;
     for (let round = 0; remaining.length > 0; round += 1) {
@@ -62,6 +79,24 @@ export async function removeDocuments(context: RemovalContext, items: RemovalIte
         result = await context.pacer.run('remove-files', () => context.remote.removeFiles(context.orgSlug, remaining));
       } catch (error) {
         context.journal.endIntent(intent.id, 'failed');
+        // An answer that does not say what happened (a garbled 200, a 5xx after the purge) is "unknown":
+        // the listing settles it — what is gone is gone, the rest is sent again (issue 15).
+        const stillListed = error instanceof RemoteError && error.mayHaveApplied ? await listedAmong(context, remaining) : undefined;
+        if (stillListed !== undefined) {
+          for (const docpath of remaining) if (!stillListed.has(docpath)) settle(docpath);
+          remaining = remaining.filter((docpath) => stillListed.has(docpath));
+          if (remaining.length === 0) return;
+          if (round < rounds) continue;
+        }
+        // A batch refused as a whole (one entry the server will not take): halves are sent on
+        // their own, so one bad entry fails alone and never holds back the others (issue 15).
+        if (error instanceof RemoteError && error.kind === 'validation' && remaining.length > 1) {
+          const half = Math.ceil(remaining.length / 2);
+          context.log.warn({ count: remaining.length, err: error.message }, 'remove-files refused the whole batch; sending it in halves');
+          await removeBatch(remaining.slice(0, half));
+          await removeBatch(remaining.slice(half));
+          return;
+        }
         for (const docpath of remaining) {
           context.stats.fail({
             operation: 'remove', docpath, relativePath: byDocpath.get(docpath)?.relativePath,
@@ -90,6 +125,7 @@ export async function removeDocuments(context: RemovalContext, items: RemovalIte
       }
       remaining = retry;
     }
-  }));
+  };
+  await Promise.all(batches.map(removeBatch));
   return gone;
 }

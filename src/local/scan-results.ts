@@ -30,6 +30,8 @@ export class ScanResults {
   readonly entries: LocalEntry[] = [];
   readonly errors: LocalReadError[] = [];
   rootStatus: RootStatus = 'ok';
+  /** A scoped scan found the root directory without any entry (set by the scanner). */
+  rootEmpty = false;
   filesSeen = 0;
   filesHashed = 0;
   bytesHashed = 0;
@@ -112,6 +114,7 @@ export class ScanResults {
       },
     };
     if (scope !== undefined) listing.scope = scope;
+    if (scope !== undefined && this.rootStatus === 'ok' && this.rootEmpty) listing.rootEmpty = true;
     return listing;
   }
 }

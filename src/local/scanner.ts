@@ -142,7 +142,15 @@ class TreeWalker {
       }
       if (this.follow) this.rootRealPath = await realpath(this.rootPath);
       // A scoped scan never lists the root, so prove here that it can be read.
-      if (scoped) await (await opendir(this.rootPath)).close();
+      // Reading one entry also tells the root guard whether the root is empty (a swapped-in new folder).
+      if (scoped) {
+        const directory = await opendir(this.rootPath);
+        try {
+          this.results.rootEmpty = (await directory.read()) === null;
+        } finally {
+          await directory.close().catch(() => undefined);
+        }
+      }
       return true;
     } catch (error) {
       const code = errnoCode(error);

@@ -80,6 +80,9 @@ export async function listRemote(session: SyncSession): Promise<RemoteView> {
     }
   }));
   const [folderListing] = await Promise.all([folderListed, workspacesListed]);
+  if (folderListing.rejected !== undefined) {
+    session.log.warn({ count: folderListing.rejected.length, items: folderListing.rejected.slice(0, 10) }, 'the server listed documents whose names are not plain stored names; they are skipped and never sent back');
+  }
   return {
     folderExists: folderListing.exists,
     documents: folderListing.documents,
@@ -127,6 +130,7 @@ export function mergeListings(first: LocalListing, second: LocalListing): LocalL
     entries,
     errors: [...first.errors, ...second.errors],
     ...(first.scope && second.scope ? { scope: [...first.scope, ...second.scope] } : {}),
+    ...(first.rootEmpty === true || second.rootEmpty === true ? { rootEmpty: true } : {}),
     stats: { filesSeen: sum('filesSeen'), filesHashed: sum('filesHashed'), bytesHashed: sum('bytesHashed'), ignored: sum('ignored'), durationMs: sum('durationMs') },
   };
 }
@@ -161,6 +165,7 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
       folder: spec.folder, workspaces: spec.workspaces, keepUnknown: spec.keepUnknown,
       sharedFolder: spec.folder === SHARED_FOLDER, maxDelete: spec.maxDelete,
       allowEmptyRoot: spec.allowEmptyRoot, embedBatchSize: spec.embedBatchSize,
+      ...(spec.ownerMark === undefined ? {} : { ownerMark: spec.ownerMark }),
     },
   });
   stats.filesTotal = result.summary.uploads + result.summary.replacements + result.summary.removes;
@@ -176,6 +181,7 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
     remote: session.remote, journal, pacer: session.pacer, stats, log, root: spec.root, orgSlug: spec.orgSlug,
     folder: spec.folder, workspaces: spec.workspaces, deleteBatchSize: spec.deleteBatchSize,
     verifyEmbeddings: !options.scope,
+    ...(spec.ownerMark === undefined ? {} : { ownerMark: spec.ownerMark }),
     ...(session.signal ? { signal: session.signal } : {}),
   });
   // A folder that could not be read was not reconciled: no "last reconcile" for it.

@@ -24,6 +24,8 @@ export interface MirrorSpec {
   deleteBatchSize: number;
   /** Docpaths per update-embeddings request (default 100). */
   embedBatchSize: number;
+  /** Owner mark stamped on uploads (the hash of the mirror id); documents marked by another mirror are never deleted. */
+  ownerMark?: string;
 }
 
 /** The catch-all folder: lumensync never deletes documents there that it did not upload. */
@@ -39,4 +41,10 @@ export const MIRROR_DEFAULTS = {
   retries: 5,
   maxBackoffMs: 60_000,
   maxPasses: 3,
+  /** Time to an answer (and between its bytes) of an ordinary request, seconds. */
+  requestTimeoutS: 60,
+  /** Time allowed for the answer once an upload is sent (the server embeds synchronously), seconds. */
+  uploadTimeoutS: 600,
+  /** An upload that sends no byte for this long is abandoned and retried, seconds. */
+  uploadIdleTimeoutS: 60,
 };

@@ -4,7 +4,7 @@
  * that loses events), capped backoff while the remote is unavailable, and a drain on stop.
  * All remote work goes through the same engine as `sync` (scan → plan → execute → journal).
  */
-import { lstatSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -31,6 +31,8 @@ export interface WatchTuning {
   /** First wait after a failed pass; doubles up to `maxBackoffMs`. */
   minBackoffMs: number;
   maxBackoffMs: number;
+  /** How often the daemon checks its root is still the directory it watches (swapped, deleted, recreated). */
+  rootCheckMs: number;
 }
 
 /** Lifecycle state shown by `status` and `/healthz`. */
@@ -50,6 +52,21 @@ const MAX_FAILED_ITEMS = 200;
 
 /** What a request refused during a drain fails with (not retryable: the next start redoes the work). */
 const DRAINING = new LumenSyncError('LUMENSYNC_ABORTED', 'not sent: the daemon is stopping', { hint: 'the next start of lumensync watch finishes this work' });
+
+/** What identifies the directory a path names: a swapped folder has another inode. */
+interface RootIdentity { dev: number; ino: number }
+
+const rootIdentity = (root: string): RootIdentity | undefined => {
+  try {
+    const stats = statSync(root);
+    return stats.isDirectory() ? { dev: stats.dev, ino: stats.ino } : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const sameRoot = (a: RootIdentity | undefined, b: RootIdentity | undefined): boolean =>
+  a === undefined || b === undefined ? a === b : a.dev === b.dev && a.ino === b.ino;
 
 const errnoCode = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | undefined)?.code;
 
@@ -79,6 +96,8 @@ export class MirrorDaemon {
   private inFlight = 0;
   private readonly gate = new DrainGate();
   private onIdle: (() => void) | undefined;
+  /** Device and inode of the root the watcher is attached to; undefined while the root is missing. */
+  private watchedRoot: RootIdentity | undefined;
 
   constructor(
     readonly name: string,
@@ -140,6 +159,7 @@ export class MirrorDaemon {
 
   private async startWatching(): Promise<void> {
     const { spec } = this.opened.session;
+    this.watchedRoot = rootIdentity(spec.root);
     try {
       const watcher = await startWatcher(this.tuning.poll ? 'chokidar' : this.tuning.watcher, {
         root: spec.root, ignore: spec.ignore, poll: this.tuning.poll, pollIntervalMs: this.tuning.pollIntervalMs,
@@ -181,8 +201,31 @@ export class MirrorDaemon {
     return this.watcherCondition.status === 'degraded' ? Math.min(this.tuning.reconcileIntervalMs, DEGRADED_RECONCILE_MS) : this.tuning.reconcileIntervalMs;
   }
 
+  /**
+   * The root is compared with the directory the watcher was attached to (device + inode): a folder
+   * swapped for another (`mv docs docs.old && mkdir docs`), deleted or recreated is noticed here.
+   * The watcher is re-attached to what the path now names, stale dirty paths are dropped (their
+   * events came from the old directory) and a full reconcile follows, under the root guards.
+   */
+  private async checkRoot(): Promise<void> {
+    const now = rootIdentity(this.opened.session.spec.root);
+    if (sameRoot(now, this.watchedRoot)) return;
+    this.log.warn({ root: this.opened.session.spec.root, was: this.watchedRoot, now: now ?? 'missing' },
+      now === undefined ? 'the mirror root is gone; nothing is deleted while it is missing' : 'the mirror root is no longer the directory being watched; re-attaching the watcher and reconciling');
+    const previous = this.watcher;
+    this.watcher = undefined;
+    await previous?.close().catch(() => undefined);
+    // Clears every pending path too: they were seen in the old directory.
+    this.dirty.takeOverflow();
+    this.watchedRoot = now;
+    if (now !== undefined && !this.stopping) await this.startWatching();
+    this.reconcileRequested = true;
+  }
+
   private async run(): Promise<void> {
     while (!this.stopping) {
+      await this.checkRoot();
+      if (this.stopping) break;
       const now = Date.now();
       if (now < this.backoffUntil) {
         this.state = 'backoff';
@@ -201,7 +244,7 @@ export class MirrorDaemon {
       }
       this.state = 'watching';
       const due = this.dirty.nextDueAt(now);
-      await this.sleepUntil(Math.min(due ?? Infinity, this.nextReconcileAt, overflowDue ?? Infinity));
+      await this.sleepUntil(Math.min(due ?? Infinity, this.nextReconcileAt, overflowDue ?? Infinity, now + this.tuning.rootCheckMs));
     }
   }
 

@@ -26,6 +26,13 @@ describe('validateConfig', () => {
     { label: 'bad mirror name', config: { mirrors: { 'my docs': mirror } }, lines: [/^mirrors\."my docs": expected a mirror name/] },
     { label: 'same root twice', config: { mirrors: { a: mirror, b: { ...mirror, folder: 'other' } } }, lines: [/^mirrors\.b\.root: .*mirror "a" already mirrors it$/] },
     {
+      label: 'two mirrors into one org folder (issue 15): refused with the fix',
+      config: { mirrors: { a: mirror, b: { ...mirror, root: './other' } } },
+      lines: [/^mirrors\.b\.folder: expected a remote folder no other mirror of the organization uses \(got "docs"\); mirror "a" already mirrors into acme\/docs.*give this mirror its own folder/],
+    },
+    { label: 'same folder name in two organizations is fine', config: { mirrors: { a: mirror, b: { ...mirror, root: './other', org: 'globex' } } }, lines: [] },
+    { label: 'custom-documents is shared by design', config: { mirrors: { a: { ...mirror, folder: 'custom-documents' }, b: { ...mirror, root: './other', folder: 'custom-documents' } } }, lines: [] },
+    {
       label: 'three mistakes are all reported at once',
       config: { conection: {}, mirrors: { docs: { root: './docs', org: 'acme', folder: 'a/b', concurency: 2 } } },
       lines: [/^conection:/, /^mirrors\.docs\.concurency:/, /^mirrors\.docs\.folder:/],

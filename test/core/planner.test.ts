@@ -100,6 +100,41 @@ const cases: { label: string; input: PlanInput; expect: (result: ReturnType<type
     expect: (r) => { assert.deepEqual(r.actions, []); assert.equal(r.guards[0]?.guard, 'root-empty'); },
   },
   {
+    label: 'a scoped pass over a swapped-in empty root (issue 15) deletes nothing',
+    input: input({ local: listing([], { scope: ['a.txt'], rootEmpty: true }), journalEntries: [journalEntry('a.txt', 'a', 'A'), journalEntry('b.txt', 'b', 'B')], remote: undefined, policy: { ...input({}).policy, maxDelete: { kind: 'percent', value: 100 } } }),
+    expect: (r) => { assert.deepEqual(r.actions, []); assert.equal(r.blockedRemoves.length, 1); assert.equal(r.guards[0]?.guard, 'root-empty'); },
+  },
+  {
+    label: 'a scoped pass in a root that still has entries deletes the scoped file',
+    input: input({ local: listing([], { scope: ['a.txt'] }), journalEntries: [journalEntry('a.txt', 'a', 'A'), journalEntry('b.txt', 'b', 'B')], remote: undefined, policy: { ...input({}).policy, maxDelete: { kind: 'percent', value: 100 } } }),
+    expect: (r) => { assert.deepEqual(kinds(r.actions), ['remove']); assert.equal(r.guards.length, 0); },
+  },
+  {
+    label: 'another mirror\'s marked documents (issue 15) are neither adopted nor deleted, and every delete waits',
+    input: input({
+      local: listing([file('a.txt', 'a'), file('b.txt', 'b')]),
+      journalEntries: [journalEntry('a.txt', 'a', 'A'), journalEntry('gone.txt', 'g', 'G')],
+      remote: remote([ours('A', 'a.txt', 'a'), ours('G', 'gone.txt', 'g'), { docpath: dp('X'), ...uploadMetadataFor('b.txt', H('b'), 'bbbbbbbbbbbb') }], { ws: [dp('A')] }),
+      policy: { ...input({}).policy, ownerMark: 'aaaaaaaaaaaa', maxDelete: { kind: 'percent', value: 100 } },
+    }),
+    expect: (r) => {
+      assert.deepEqual(kinds(r.actions), ['upload']);
+      assert.deepEqual(r.blockedRemoves.map((action) => action.docpath), [dp('G')]);
+      assert.equal(r.guards[0]?.guard, 'foreign-mirror');
+      assert.match(r.guards[0]?.hint ?? '', /its own remote folder/);
+    },
+  },
+  {
+    label: 'a document marked by this mirror, or unmarked and known to the journal, is the mirror\'s own',
+    input: input({
+      local: listing([file('a.txt', 'a')]),
+      journalEntries: [journalEntry('a.txt', 'a', 'A'), journalEntry('old.txt', 'o', 'O')],
+      remote: remote([{ docpath: dp('A'), ...uploadMetadataFor('a.txt', H('a'), 'aaaaaaaaaaaa') }, ours('O', 'old.txt', 'o')], { ws: [dp('A')] }),
+      policy: { ...input({}).policy, ownerMark: 'aaaaaaaaaaaa', maxDelete: { kind: 'percent', value: 100 } },
+    }),
+    expect: (r) => { assert.equal(r.guards.length, 0); assert.deepEqual(r.actions, [{ kind: 'remove', docpath: dp('O'), relativePath: 'old.txt', reason: 'deleted' }]); },
+  },
+  {
     label: 'missing root blocks every delete',
     input: input({ local: listing([], { rootStatus: 'missing' }), journalEntries: [journalEntry('a.txt', 'a', 'A')], remote: remote([ours('A', 'a.txt', 'a')], { ws: [dp('A')] }), policy: { ...input({}).policy, maxDelete: { kind: 'percent', value: 100 } } }),
     expect: (r) => { assert.deepEqual(r.actions, []); assert.deepEqual(r.guards.map((g) => g.guard), ['root-missing']); },

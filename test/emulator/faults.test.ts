@@ -32,7 +32,9 @@ test('validateFaults rejects bad values', async (t) => {
 
 test('FaultEngine decisions', async (t) => {
   const cases: [label: string, faults: FaultOptions, check: (d: ReturnType<FaultEngine['decide']>) => void][] = [
-    ['nothing by default', {}, (d) => assert.deepEqual(d, { delayMs: 0, dropAfterApply: false })],
+    ['nothing by default', {}, (d) => assert.deepEqual(d, { delayMs: 0, dropAfterApply: false, errorAfterApply: false })],
+    ['error after apply (issue 15) shares the drop-after-apply draw: both at 1 → the drop wins', { dropAfterApplyRate: 1, errorAfterApplyRate: 1 }, (d) => { assert.equal(d.dropAfterApply, true); assert.equal(d.errorAfterApply, false); }],
+    ['error after apply alone', { errorAfterApplyRate: 1, errorAfterApplyStatus: 502 }, (d) => { assert.equal(d.errorAfterApply, true); assert.equal(d.dropAfterApply, false); }],
     ['down wins over everything', { down: true, errorRate: 1, latencyMs: 10 }, (d) => { assert.equal(d.drop, 'down'); assert.equal(d.delayMs, 0); }],
     ['drop before 429/500', { dropRate: 1, errorRate: 1, rateLimitFraction: 1 }, (d) => assert.equal(d.drop, 'drop')],
     ['429 before 500, Retry-After 1 by default', { rateLimitFraction: 1, errorRate: 1 }, (d) => { assert.equal(d.rateLimitRetryAfter, 1); assert.equal(d.serverError, undefined); }],

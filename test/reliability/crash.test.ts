@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { Journal } from '../../src/journal/journal.js';
 import type { RequestLogEntry } from '../../src/emulator/server.js';
+import type { FaultOptions } from '../../src/emulator/faults.js';
 import {
   DEV_KEY, MirrorTree, assertNoSecret, auditMirrorByJournal, emulatorFixture, isRemove, isUpload, mirrorArgs, readAllBytes, removeAll, runCli, tempDir,
 } from '../helpers/harness.js';
@@ -28,6 +29,8 @@ interface KillPoint {
   phase: 'scanning' | 'uploading' | 'replacing' | 'deleting' | 'compaction' | 'listing';
   mutate: (tree: MirrorTree) => Promise<void>;
   killWhen: (view: TriggerView) => boolean;
+  /** Faults of the killed run only (issue 15: uploads applied, then answered with an error). */
+  faults?: FaultOptions;
 }
 
 const count = (requests: RequestLogEntry[], predicate: (entry: RequestLogEntry) => boolean, answered = false): number =>
@@ -59,11 +62,14 @@ const KILL_POINTS: KillPoint[] = [
   { label: 'mixed change, uploads done, deletes starting', phase: 'deleting', mutate: async (t) => { await t.remove(200); await t.add(60); }, killWhen: (v) => count(v.requests, isUpload, true) >= 60 && count(v.requests, isRemove) >= 1 },
   { label: '250 new files, 200 ms after the listing', phase: 'uploading', mutate: (t) => t.add(250), killWhen: (v) => count(v.requests, isListing) >= 1 && v.sinceSpawnMs > 300 && count(v.requests, isUpload) > 0 },
   { label: '200 edits, 120th upload received', phase: 'replacing', mutate: (t) => t.edit(200, 1100), killWhen: (v) => count(v.requests, isUpload) >= 120 },
+  { label: '150 new files, a third answered 502 after apply, 60 uploads answered', phase: 'uploading', mutate: (t) => t.add(150), faults: { errorAfterApplyRate: 0.3, errorAfterApplyStatus: 502 }, killWhen: (v) => count(v.requests, isUpload, true) >= 60 },
+  { label: '100 edits, a third answered with a garbled 200 after apply, 40 replacements answered', phase: 'replacing', mutate: (t) => t.edit(100, 1300), faults: { errorAfterApplyRate: 0.3, errorAfterApplyStatus: 200 }, killWhen: (v) => count(v.requests, isUpload, true) >= 40 },
   { label: '300 deletes + 100 edits, second compaction', phase: 'compaction', mutate: async (t) => { await t.remove(300); await t.edit(100, 10); }, killWhen: (v) => v.compacting && count(v.requests, isUpload, true) >= 50 },
 ];
 
-test(`crash suite: ${KILL_POINTS.length} SIGKILLs during a ${FILE_COUNT}-file mirror; every next run converges, nothing lost or duplicated`, { timeout: 150_000 }, async () => {
-  const { emu, env } = await emulatorFixture({ latencyMs: 4, latencyJitterMs: 6 });
+test(`crash suite: ${KILL_POINTS.length} SIGKILLs during a ${FILE_COUNT}-file mirror; every next run converges, nothing lost or duplicated`, { timeout: 170_000 }, async () => {
+  const baseFaults: FaultOptions = { latencyMs: 4, latencyJitterMs: 6 };
+  const { emu, env } = await emulatorFixture(baseFaults);
   const root = await tempDir('lumensync-crash-root-');
   const stateParent = await tempDir('lumensync-crash-state-');
   const stateDir = path.join(stateParent, 'state');
@@ -82,6 +88,7 @@ test(`crash suite: ${KILL_POINTS.length} SIGKILLs during a ${FILE_COUNT}-file mi
       let compacting = false;
       let watcher: FSWatcher | undefined;
       let poll: NodeJS.Timeout | undefined;
+      if (point.faults) emu.setFaults({ ...baseFaults, ...point.faults });
       const spawnedAt = Date.now();
       const killed = await runCli(args, {
         env: runEnv,
@@ -103,6 +110,7 @@ test(`crash suite: ${KILL_POINTS.length} SIGKILLs during a ${FILE_COUNT}-file mi
       });
       clearInterval(poll);
       watcher?.close();
+      if (point.faults) emu.setFaults(baseFaults);
       captured.push(killed.stdout, killed.stderr);
       assert.equal(killed.signal, 'SIGKILL', `[${point.label}] the run ended before the kill point (exit ${killed.code}): ${killed.stdout}${killed.stderr}`);
       figures.kills += 1;

@@ -132,16 +132,16 @@ test('security: TLS is verified; a custom CA is trusted through --ca-file or NOD
   }
 });
 
-test('security: plain http:// to a non-loopback host warns that the key travels unencrypted', { timeout: 30_000 }, async () => {
+test('security: plain http:// to a non-loopback host warns that the key travels unencrypted, even with --log-level error', { timeout: 30_000 }, async () => {
   const root = await tempDir('lumensync-sec-root-');
   const scratch = await tempDir('lumensync-sec-scratch-');
   try {
     await writeTree(root, { 'a.md': 'a' });
     // 0.0.0.0 is not a loopback name, yet connecting to it on Linux fails at once (nothing listens on port 9).
-    const run = await runCli(mirrorArgs('sync', root, path.join(scratch, 'state'), 'clear', ['--retries', '0', '--max-passes', '1']), {
+    const run = await runCli(mirrorArgs('sync', root, path.join(scratch, 'state'), 'clear', ['--retries', '0', '--max-passes', '1', '--log-level', 'error']), {
       env: { LUMENONE_HOST: 'http://0.0.0.0:9', LUMENONE_API_KEY: DEV_KEY, LUMENONE_ACCOUNT_ID: '11111111-2222-3333-4444-555555555555' },
     });
-    assert.match(run.stderr, /plain http:\/\/ to a non-loopback host sends the API key unencrypted; use https:\/\//);
+    assert.match(run.stderr, /warning: plain http:\/\/ to a non-loopback host \(0\.0\.0\.0:9\) sends the API key unencrypted; use https:\/\//);
     assert.equal(run.code, 5, run.stdout + run.stderr);
     assertNoSecret(DEV_KEY, run.stdout, run.stderr);
   } finally {

@@ -11,6 +11,9 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { Journal } from '../../src/journal/journal.js';
 import type { EmulatorHandle, RequestLogEntry } from '../../src/emulator/server.js';
+import type { FaultOptions } from '../../src/emulator/faults.js';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DEV_KEY, MirrorTree, assertNoSecret, auditMirrorByJournal, emulatorFixture, isRemove, isUpload, mirrorArgs, readAllBytes, removeAll, runCli, tempDir, waitFor,
   type CliResult,
@@ -25,6 +28,8 @@ interface WatchKill {
   whileDown?: (tree: MirrorTree) => Promise<void>;
   whileUp?: (tree: MirrorTree) => Promise<void>;
   killWhen: (requests: RequestLogEntry[], compacting: boolean, sinceChangeMs: number) => boolean;
+  /** Faults while this change is synced (issue 15: mutations applied, then answered with an error). */
+  faults?: FaultOptions;
 }
 
 const count = (requests: RequestLogEntry[], predicate: (entry: RequestLogEntry) => boolean, answered = false): number =>
@@ -42,7 +47,20 @@ const KILLS: WatchKill[] = [
   { label: 'edits while down, killed while the start-up listing is in flight', whileDown: (t) => t.edit(100, 200), killWhen: (r) => count(r, isListing) >= 1 },
   { label: 'mixed change while up, second removal batch answered', whileUp: async (t) => { await t.remove(120); await t.edit(40, 500); }, killWhen: (r) => count(r, isRemove, true) >= 2 },
   { label: 'additions while up, compaction', whileUp: (t) => t.add(150), killWhen: (_r, compacting) => compacting },
+  { label: 'edits while up, a third answered 502 after apply', whileUp: (t) => t.edit(60, 700), faults: { errorAfterApplyRate: 0.3, errorAfterApplyStatus: 502 }, killWhen: (r) => count(r, isUpload, true) >= 30 },
+  { label: 'root swapped for an empty folder and back while up, then additions', whileUp: swapRootAndBack, killWhen: (r) => count(r, isUpload, true) >= 10 },
 ];
+
+/** `mv root root.old && mkdir root`, a pause the daemon notices, then the original folder back and 20 new files. */
+async function swapRootAndBack(tree: MirrorTree): Promise<void> {
+  const old = `${tree.root}.old`;
+  await rename(tree.root, old);
+  await mkdir(tree.root);
+  await sleep(800);
+  await rm(tree.root, { recursive: true, force: true });
+  await rename(old, tree.root);
+  await tree.add(20);
+}
 
 /** A running daemon: its child process, its stdout so far, and its exit. */
 interface Daemon { child: ChildProcess; output: () => string; exited: Promise<CliResult> }
@@ -75,13 +93,14 @@ async function waitConverged(emu: EmulatorHandle, stateDir: string, tree: Mirror
   }, timeoutMs, `[${label}] the daemon to converge (last audit: ${last})`, 150).catch((error: Error) => { throw new Error(`${error.message}; last audit: ${last}`); });
 }
 
-test(`watch crash suite: ${KILLS.length} SIGKILLs of the daemon while files change; every restart converges`, { timeout: 240_000 }, async () => {
-  const { emu, env } = await emulatorFixture({ latencyMs: 3, latencyJitterMs: 5 });
+test(`watch crash suite: ${KILLS.length} SIGKILLs of the daemon while files change; every restart converges`, { timeout: 270_000 }, async () => {
+  const baseFaults: FaultOptions = { latencyMs: 3, latencyJitterMs: 5 };
+  const { emu, env } = await emulatorFixture(baseFaults);
   const root = await tempDir('lumensync-watch-crash-root-');
   const stateParent = await tempDir('lumensync-watch-crash-state-');
   const stateDir = path.join(stateParent, 'state');
   const runEnv = { ...env, LUMENSYNC_JOURNAL_COMPACT_EVERY: '40' };
-  const args = mirrorArgs('watch', root, stateDir, FOLDER, ['--concurrency', '8', '--max-delete', '100%', '--settle-ms', '300', '--delete-grace-ms', '200', '--watcher', 'chokidar',
+  const args = mirrorArgs('watch', root, stateDir, FOLDER, ['--concurrency', '8', '--max-delete', '100%', '--settle-ms', '300', '--delete-grace-ms', '200', '--watcher', 'chokidar', '--root-check-ms', '100',
     '--log-level', 'info', '--log-file', path.join(stateParent, 'watch.log')]);
   const tree = new MirrorTree(root);
   const figures = { kills: 0, tornTails: 0, openIntents: 0 };
@@ -108,6 +127,7 @@ test(`watch crash suite: ${KILLS.length} SIGKILLs of the daemon while files chan
         // Only this change's requests count toward the trigger.
         const changeSeq = emu.requestLog.at(-1)?.seq ?? 0;
         compacting = false;
+        if (kill.faults) emu.setFaults({ ...baseFaults, ...kill.faults });
         await kill.whileUp(tree);
         changedAt = Date.now();
         await waitFor(() => {
@@ -119,6 +139,7 @@ test(`watch crash suite: ${KILLS.length} SIGKILLs of the daemon while files chan
       }
       running.child.kill('SIGKILL');
       fsWatcher?.close();
+      if (kill.faults) emu.setFaults(baseFaults);
       const result = await running.exited;
       daemon = undefined;
       captured.push(result.stdout, result.stderr);

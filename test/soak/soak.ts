@@ -75,6 +75,8 @@ test('soak: a minute of churn under 500s, 429s, drops, 207s and 1 s spikes conve
   diagnosticsChannel.subscribe('http.server.response.finish', onFinish);
   const { emu, env } = await emulatorFixture({
     errorRate: 0.2, rateLimitFraction: 0.1, retryAfterSeconds: 1, dropRate: 0.05, removeFailRate: 0.3, spikeRate: 0.03, spikeMs: 1000, faultSeed: 20_260_601,
+    // Issue 15: mutations applied, then answered 502 (a proxy): looked up, never re-sent blindly.
+    errorAfterApplyRate: 0.05, errorAfterApplyStatus: 502,
   });
   const root = await tempDir('lumensync-soak-root-');
   const stateParent = await tempDir('lumensync-soak-state-');
@@ -131,7 +133,7 @@ test('soak: a minute of churn under 500s, 429s, drops, 207s and 1 s spikes conve
     const faults: Record<string, number> = {};
     for (const entry of log) if (entry.fault && entry.fault !== 'latency') faults[entry.fault] = (faults[entry.fault] ?? 0) + 1;
     faults['207-failed-entries'] = log.flatMap((entry) => entry.removeFiles ?? []).filter((item) => item.outcome === 'failed').length;
-    for (const kind of ['500', '429', 'drop', 'spike', '207-failed-entries']) assert.ok((faults[kind] ?? 0) > 0, `no ${kind} fault was injected: the soak proves nothing`);
+    for (const kind of ['500', '429', 'drop', 'spike', '207-failed-entries', '502-after-apply']) assert.ok((faults[kind] ?? 0) > 0, `no ${kind} fault was injected: the soak proves nothing`);
     assert.deepEqual(removeResendViolations(log), [], 'remove-files re-sent a docpath that had not failed');
     assert.deepEqual(retryAfterViolations(log, answers), [], 'requests arrived during a Retry-After pause');
     assert.deepEqual(repeatedUploadViolations(log), [], 'an upload was repeated after a success');

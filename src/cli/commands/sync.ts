@@ -53,7 +53,7 @@ async function syncMirror(args: SyncArgs, settings: Settings, mirror: MirrorSett
     });
     progress.stop();
     const snapshot = session.stats.snapshot();
-    const rootGuarded = result.lastPlan.guards.some((guard) => guard.guard.startsWith('root-'));
+    const rootGuarded = result.lastPlan.guards.some((guard) => guard.guard.startsWith('root-') || guard.guard === 'foreign-mirror');
     const guardsBlocked = result.lastPlan.blockedRemoves.length > 0 || rootGuarded;
     const exitCode = exitCodeForOutcome(snapshot.failures, guardsBlocked);
     // A folder that is missing, not a folder or unreadable: no pass ran, so one error and no summary.

@@ -29,6 +29,7 @@ export interface WatchArgs extends MirrorArgs {
   'drain-timeout-ms'?: number;
   'max-dirty'?: number;
   'status-interval-ms'?: number;
+  'root-check-ms'?: number;
 }
 
 /** Documented defaults of the watch flags. */
@@ -41,6 +42,7 @@ export const WATCH_DEFAULTS = {
   maxDirty: 5000,
   statusIntervalMs: 2000,
   minBackoffMs: 1000,
+  rootCheckMs: 2000,
 } as const;
 
 /** The config file's `watch` section under the flags: a flag given wins, the file fills the rest. */
@@ -49,6 +51,7 @@ export function watchArgsWithFile(args: WatchArgs, file: FileWatch): WatchArgs {
     'settle-ms': file.settleMs, 'delete-grace-ms': file.deleteGraceMs, 'reconcile-interval': file.reconcileIntervalSeconds,
     'max-dirty': file.maxDirty, watcher: file.watcher, poll: file.poll, 'poll-interval-ms': file.pollIntervalMs,
     'health-port': file.healthPort, 'drain-timeout-ms': file.drainTimeoutMs, 'status-interval-ms': file.statusIntervalMs,
+    'root-check-ms': file.rootCheckMs,
   };
   const given = Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined));
   return { ...Object.fromEntries(Object.entries(fromFile).filter(([, value]) => value !== undefined)), ...given };
@@ -73,6 +76,7 @@ export function watchTuningFrom(args: WatchArgs, maxBackoffMs: number): WatchTun
     statusIntervalMs: whole('status-interval-ms', WATCH_DEFAULTS.statusIntervalMs, 100),
     minBackoffMs: Math.min(WATCH_DEFAULTS.minBackoffMs, maxBackoffMs),
     maxBackoffMs,
+    rootCheckMs: whole('root-check-ms', WATCH_DEFAULTS.rootCheckMs, 10),
     watcher: (args.watcher ?? 'auto') as WatcherBackendName,
     healthPort: args['health-port'] === undefined ? undefined : whole('health-port', 0, 0),
   };
@@ -135,6 +139,7 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
     .option('health-port', { type: 'number', describe: 'serve /healthz and /metrics on 127.0.0.1:<port> (0 = any free port)' })
     .option('drain-timeout-ms', { type: 'number', defaultDescription: String(WATCH_DEFAULTS.drainTimeoutMs), describe: 'on SIGINT/SIGTERM, wait this long for requests in flight' })
     .option('status-interval-ms', { type: 'number', defaultDescription: String(WATCH_DEFAULTS.statusIntervalMs), describe: 'how often status.json is rewritten in each state dir' })
+    .option('root-check-ms', { type: 'number', defaultDescription: String(WATCH_DEFAULTS.rootCheckMs), describe: 'how often the root is checked to still be the watched folder (swapped, deleted, recreated)' })
     .example('$0 watch ./handbook --org acme --folder handbook --workspace support-bot', 'keep acme/handbook equal to ./handbook')
     .example('$0 watch --config lumensync.json --health-port 9464', 'watch every mirror of the file, with /healthz and /metrics')
     .example('pm2 start ecosystem.config.cjs', 'run it under pm2 (see README)') as unknown as Argv<WatchArgs>,
