@@ -24,6 +24,8 @@ export interface MirrorSpec {
   deleteBatchSize: number;
   /** Docpaths per update-embeddings request (default 100). */
   embedBatchSize: number;
+  /** Trust the journal for this long after a verification (remote listing); default 1 h. */
+  verifyIntervalMs?: number;
 }
 
 /** The catch-all folder: lumensync never deletes documents there that it did not upload. */
@@ -39,4 +41,5 @@ export const MIRROR_DEFAULTS = {
   retries: 5,
   maxBackoffMs: 60_000,
   maxPasses: 3,
+  verifyIntervalMs: 3_600_000,
 };
