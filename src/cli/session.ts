@@ -12,7 +12,7 @@ import { Pacer } from '../executor/pacer.js';
 import { Stats } from '../stats/stats.js';
 import type { SyncSession } from '../sync/engine.js';
 import { MIRROR_DEFAULTS, type MirrorSpec } from '../sync/mirror.js';
-import { verificationReason } from '../sync/verification.js';
+import { remoteIdFor, verificationReason } from '../sync/verification.js';
 import { clientOptionsFor, isCleartextRemote, type Connection } from './connection.js';
 import type { PacingSettings } from '../config/settings.js';
 
@@ -55,7 +55,7 @@ export async function openSession(input: SessionInput): Promise<OpenSession> {
     // A successful resolution returns exactly the slugs given (trimmed, deduplicated), so the state
     // dir is known before it: when the journal already vouches for these slugs and the remote was
     // verified within --verify-interval, the no-op path sends no resolution request at all.
-    const given: MirrorSpec = { ...input.spec, orgSlug: input.spec.orgSlug.trim(), workspaces: [...new Set(input.spec.workspaces.map((slug) => slug.trim()).filter((slug) => slug !== ''))] };
+    const given: MirrorSpec = { ...input.spec, remoteId: remoteIdFor(client.apiBaseUrl, connection.accountId), orgSlug: input.spec.orgSlug.trim(), workspaces: [...new Set(input.spec.workspaces.map((slug) => slug.trim()).filter((slug) => slug !== ''))] };
     const mirrorId = mirrorIdFor({ apiBaseUrl: client.apiBaseUrl, accountId: connection.accountId, orgSlug: given.orgSlug, folder: given.folder, root: given.root });
     const stateDir = input.stateDir ?? defaultStateDir(mirrorId);
     const openJournal = async (): Promise<Journal> => {

@@ -51,6 +51,8 @@ export interface JournalMeta {
   lastVerifiedAt?: number;
   /** The last pass ended with failures or blocked actions: the next pass lists the remote. */
   passIncomplete?: boolean;
+  /** Which server and account the documents live on (a hash, see src/sync/verification.ts). */
+  remoteId?: string;
 }
 
 /** A remote mutation the journal records before sending it. */

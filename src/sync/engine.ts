@@ -27,6 +27,8 @@ export interface ListingPort extends RemotePort {
 /** What the engine needs from the journal. */
 export interface EngineJournal extends JournalPort {
   entries(): IterableIterator<JournalEntry>;
+  /** The entries by relative path, when the journal keeps such an index (the planner then builds none). */
+  entriesByPath?(): ReadonlyMap<string, JournalEntry>;
   meta(): JournalMeta;
   setMeta(patch: Partial<JournalMeta>): void;
   /** Intents begun and not yet ended (a killed process leaves some). */
@@ -164,6 +166,7 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
   const result = plan({
     local: listing,
     journalEntries: journal.entries(),
+    ...(journal.entriesByPath ? { journalByPath: journal.entriesByPath() } : {}),
     journalMeta: journal.meta(),
     remote,
     policy: {
@@ -191,7 +194,7 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
   if (!options.scope && stats.failures.length === 0) {
     journal.setMeta({
       workspaces: spec.workspaces, orgSlug: spec.orgSlug, folder: spec.folder, lastReconcileAt: Date.now(),
-      ...(reason !== undefined ? { lastVerifiedAt: startedAt } : {}), passIncomplete: incomplete ? true : undefined,
+      ...(reason !== undefined ? { lastVerifiedAt: startedAt, remoteId: spec.remoteId } : {}), passIncomplete: incomplete ? true : undefined,
     });
     // This pass listed the remote and reconciled everything: whatever those intents did is settled
     // (adopted, re-done or removed). Left open they would pile up in the journal after every crash.

@@ -26,6 +26,8 @@ export interface MirrorSpec {
   embedBatchSize: number;
   /** Trust the journal for this long after a verification (remote listing); default 1 h. */
   verifyIntervalMs?: number;
+  /** Hash of the API base URL and account (set when the session opens): a different one forces a listing. */
+  remoteId?: string;
 }
 
 /** The catch-all folder: lumensync never deletes documents there that it did not upload. */

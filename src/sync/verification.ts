@@ -4,6 +4,7 @@
  * it plans from the journal alone and costs little more than the local stat walk. Pure: the
  * caller passes the clock.
  */
+import { createHash } from 'node:crypto';
 import type { JournalMeta } from '../core/types.js';
 
 /** Why a pass lists the remote (undefined: it trusts the journal). */
@@ -19,7 +20,7 @@ export type VerifyReason =
 export interface VerificationInput {
   meta: JournalMeta;
   /** The mirror as configured now (org, folder, workspaces after resolution). */
-  spec: { orgSlug: string; folder: string; workspaces: readonly string[] };
+  spec: { orgSlug: string; folder: string; workspaces: readonly string[]; remoteId?: string | undefined };
   openIntents: number;
   /** `--verify`: list whatever the journal says. */
   requested: boolean;
@@ -43,9 +44,16 @@ export function verificationReason(input: VerificationInput): VerifyReason | und
   // A crash mid-request: only the listing tells whether the request took effect (lost upload answers).
   if (input.openIntents > 0) return 'open-intents';
   if (meta.orgSlug !== spec.orgSlug || meta.folder !== spec.folder || !sameSet(meta.workspaces, spec.workspaces)) return 'mirror-changed';
+  // Another server or account behind the same state dir (an explicit --state-dir): nothing known holds.
+  if (spec.remoteId !== undefined && meta.remoteId !== spec.remoteId) return 'mirror-changed';
   if (meta.passIncomplete === true) return 'previous-pass-incomplete';
   if (input.now - meta.lastVerifiedAt >= input.intervalMs || input.now < meta.lastVerifiedAt) return 'interval';
   return undefined;
+}
+
+/** A short, non-secret id of the server and account a journal's documents live on. */
+export function remoteIdFor(apiBaseUrl: string, accountId: string): string {
+  return createHash('sha256').update(JSON.stringify([apiBaseUrl.replace(/\/+$/, '').toLowerCase(), accountId.trim().toLowerCase()])).digest('hex').slice(0, 16);
 }
 
 /** When the next verification falls due by the clock alone (ms since epoch; 0 when it is due now). */

@@ -86,6 +86,13 @@ export const syncCommand: CommandModule<object, SyncArgs> = {
     .positional('dir', { type: 'string', describe: 'local folder to mirror (omit with --config to sync every mirror of the file)' })
     .option('dry-run', { type: 'boolean', default: false, describe: 'print the plan and send no mutation' })
     .option('verify', { type: 'boolean', default: false, describe: 'list the remote this pass (repairs drift made by others) even if the last verification is recent' })
+    // yargs would read --no-verify as verify=false; it must stay an unknown option (TLS is always verified).
+    .check(() => {
+      if (process.argv.some((arg) => arg === '--no-verify' || arg.startsWith('--no-verify='))) {
+        return 'Unknown argument: --no-verify (TLS certificates are always verified; without --verify a pass lists the remote only when --verify-interval says so)';
+      }
+      return true;
+    })
     .option('max-passes', { type: 'number', default: MIRROR_DEFAULTS.maxPasses, describe: 'full passes at most when failures are retryable' })
     .option('progress', { type: 'boolean', default: true, describe: 'progress on stderr (bar on a TTY, a line every 5 s otherwise)' })
     .example('$0 sync ./handbook --org acme --folder handbook --workspace support-bot', 'mirror ./handbook into acme/handbook, embedded in support-bot')
