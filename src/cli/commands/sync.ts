@@ -89,7 +89,7 @@ export const syncCommand: CommandModule<object, SyncArgs> = {
     // yargs would read --no-verify as verify=false; it must stay an unknown option (TLS is always verified).
     .check(() => {
       if (process.argv.some((arg) => arg === '--no-verify' || arg.startsWith('--no-verify='))) {
-        return 'Unknown argument: --no-verify (TLS certificates are always verified; without --verify a pass lists the remote only when --verify-interval says so)';
+        throw Object.assign(new Error('Unknown argument: --no-verify (TLS certificates are always verified; without --verify a pass lists the remote only when --verify-interval says so)'), { usage: true });
       }
       return true;
     })
