@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Journal } from '../../src/journal/journal.js';
-import { verificationReason, type VerificationInput } from '../../src/sync/verification.js';
+import { nextVerificationAt, verificationReason, type VerificationInput } from '../../src/sync/verification.js';
 import { documentsByTitle, emulatorFixture, isUpload, removeAll, runCli, tempDir, writeTree } from '../helpers/harness.js';
 
 type Entry = { method: string; path: string };
@@ -54,6 +54,12 @@ test('verification: each "must list" condition, and the journal trusted otherwis
   assert.equal(verificationReason({ ...base, now: 1_000 + 3_600_000 }), 'interval');
   assert.equal(verificationReason({ ...base, intervalMs: 0 }), 'interval');
   assert.equal(verificationReason({ ...base, now: 500 }), 'interval', 'a clock set back must not extend the trust');
+});
+
+test('verification: watch wakes for the next verification at the interval, at once when one is owed', () => {
+  assert.equal(nextVerificationAt({ workspaces: [], lastVerifiedAt: 1_000 }, 60_000), 61_000);
+  assert.equal(nextVerificationAt({ workspaces: [] }, 60_000), 0);
+  assert.equal(nextVerificationAt({ workspaces: [], lastVerifiedAt: 1_000, passIncomplete: true }, 60_000), 0);
 });
 
 test('sync: the first run lists; a no-op re-run lists nothing and resolves nothing; --verify and --verify-interval 0 list', async () => {
