@@ -178,6 +178,7 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
   stats.filesTotal = result.summary.uploads + result.summary.replacements + result.summary.removes;
   stats.bytesTotal = result.summary.uploadBytes;
   stats.filesDone = 0;
+  stats.bytesDone = 0;
   stats.unchanged += result.summary.unchanged;
   options.onPlan?.(result, listing);
   log.info({ ...result.summary, guards: result.guards.map((guard) => guard.guard), scoped: options.scope !== undefined, listed: reason !== undefined }, 'planned');
@@ -191,7 +192,8 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
   });
   // Failures or blocked actions: the next full pass lists the remote whatever the interval says.
   const incomplete = stats.failures.length > 0 || execution.relistNeeded || result.guards.length > 0;
-  if (!options.scope && stats.failures.length === 0) {
+  // A folder that could not be read was not reconciled: no "last reconcile" for it.
+  if (!options.scope && stats.failures.length === 0 && listing.rootStatus === 'ok') {
     journal.setMeta({
       workspaces: spec.workspaces, orgSlug: spec.orgSlug, folder: spec.folder, lastReconcileAt: Date.now(),
       ...(reason !== undefined ? { lastVerifiedAt: startedAt, remoteId: spec.remoteId } : {}), passIncomplete: incomplete ? true : undefined,
