@@ -3,7 +3,8 @@
  * one child per component, redaction of credentials compiled once (DESIGN invariant 7).
  */
 import pino, { type Logger, type LevelWithSilent } from 'pino';
-import pretty from 'pino-pretty';
+import { createRequire } from 'node:module';
+import type pinoPretty from 'pino-pretty';
 
 /** Paths pino censors wherever they appear in a log object. */
 export const REDACTED_PATHS = [
@@ -23,7 +24,9 @@ export interface LogOptions {
 export function createLogger(options: LogOptions = {}): Logger {
   const usePretty = options.pretty ?? (options.file === undefined && process.stderr.isTTY === true);
   // Redaction runs before either stream sees the object, so pretty output is censored too.
-  const destination = usePretty
+  // pino-pretty is loaded only for a terminal: a piped or logged run never pays its start-up (issue 11).
+  const pretty = usePretty ? (createRequire(import.meta.url)('pino-pretty') as typeof pinoPretty) : undefined;
+  const destination = pretty
     ? pretty({ sync: true, destination: 2, colorize: process.stderr.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
     : pino.destination({ dest: options.file ?? 2, sync: true, mkdir: options.file !== undefined, ...(options.file !== undefined ? { mode: 0o600 } : {}) });
   return pino({

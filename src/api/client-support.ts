@@ -1,6 +1,6 @@
 /** Options, constants and small helpers of the LumenOne client (kept apart to keep client.ts readable). */
 import { openAsBlob } from 'node:fs';
-import { FormData } from 'undici';
+import type { FormData } from 'undici';
 import { LumenSyncError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { normaliseApiBaseUrl } from './base-url.js';
@@ -106,6 +106,7 @@ export const emptyBatch = (): BatchResult => ({ status: 200, partial: false, pur
 
 /** The multipart body of D1/D2: the file part streamed from disk plus the optional fields. */
 export async function buildUploadForm(upload: UploadRequest): Promise<FormData> {
+  const { FormData } = await import('undici');
   const form = new FormData();
   form.append('file', await openFile(upload.filePath), upload.fileName);
   if (upload.addToWorkspaces !== undefined && upload.addToWorkspaces.length > 0) form.append('addToWorkspaces', upload.addToWorkspaces.join(','));

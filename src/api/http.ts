@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import { rootCertificates } from 'node:tls';
-import { Agent, request, type FormData } from 'undici';
+import type { Agent, FormData, request } from 'undici';
 import { LumenSyncError, RemoteError } from '../errors.js';
 import { classifyNetworkError, classifyStatus, type Classification } from './classify.js';
 import { describeFailure, hintFor, type HintContext, type RemoteCause } from './hints.js';
@@ -97,20 +97,27 @@ function decodeBody(text: string): { body: unknown; json: boolean } {
 export class HttpTransport {
   readonly #apiKey: string;
   readonly #options: Omit<TransportOptions, 'apiKey'>;
-  readonly #agent: Agent;
+  /** Created with the first request: a journal-first no-op sends none and never loads undici (~0.1 s, issue 11). */
+  #agent: Promise<{ agent: Agent; request: typeof request }> | undefined;
+  readonly #agentOptions: ConstructorParameters<typeof Agent>[0];
 
   constructor(options: TransportOptions) {
     const { apiKey, ...rest } = options;
     this.#apiKey = apiKey;
     this.#options = rest;
     const ca = loadCa(options.caFile);
-    this.#agent = new Agent({
+    this.#agentOptions = {
       connections: options.connections,
       headersTimeout: options.headersTimeoutMs,
       bodyTimeout: options.bodyTimeoutMs,
       // Explicit: NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment must not silently disable verification.
       connect: { timeout: options.connectTimeoutMs, rejectUnauthorized: true, ...(ca === undefined ? {} : { ca }) },
-    });
+    };
+  }
+
+  #dispatcher(): Promise<{ agent: Agent; request: typeof request }> {
+    this.#agent ??= import('undici').then((undici) => ({ agent: new undici.Agent(this.#agentOptions), request: undici.request }));
+    return this.#agent;
   }
 
   /** Send one request; resolve with the answer or throw RemoteError / LumenSyncError. */
@@ -136,7 +143,7 @@ export class HttpTransport {
 
   /** Stop the pool; in-flight requests are allowed to finish. */
   async close(): Promise<void> {
-    await this.#agent.close();
+    if (this.#agent !== undefined) await (await this.#agent).agent.close();
   }
 
   #url(apiRequest: ApiRequest): string {
@@ -162,6 +169,7 @@ export class HttpTransport {
     const stalled = apiRequest.sendIdleTimeoutMs === undefined ? undefined : new AbortController();
     let watch: SendWatch | undefined;
     const onAbort = (): void => stalled?.abort(apiRequest.signal?.reason);
+    const { agent, request: send } = await this.#dispatcher();
     try {
       if (stalled !== undefined) {
         watch = watchSending(apiRequest.sendIdleTimeoutMs!, () => stalled.abort(new Error('upload stalled')));
@@ -169,8 +177,8 @@ export class HttpTransport {
       }
       const headers = this.#headers(apiRequest);
       if (watch !== undefined) headers[TRANSFER_HEADER] = watch.id;
-      response = await request(url, {
-        dispatcher: this.#agent,
+      response = await send(url, {
+        dispatcher: agent,
         method,
         headers,
         body: apiRequest.json !== undefined ? JSON.stringify(apiRequest.json) : apiRequest.form,

@@ -87,6 +87,11 @@ async function main(): Promise<ExitCode> {
       const known = Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key);
       throw Object.assign(new Error(explainUnknownOptions(message, argv, known) ?? message), { usage: true });
     });
+  // After every command handler yargs renders that command's whole help to cache it for a later
+  // showHelp() this CLI never makes: ~80–450 ms of a no-op sync (issue 11). --help and usage errors
+  // still render it on demand.
+  const usage = (parser as unknown as { getInternalMethods?(): { getUsageInstance?(): { cacheHelpMessage?: () => void } } }).getInternalMethods?.().getUsageInstance?.();
+  if (usage?.cacheHelpMessage !== undefined) usage.cacheHelpMessage = () => undefined;
   try {
     await parser.parseAsync();
     if (ran) exitCode = await ran;

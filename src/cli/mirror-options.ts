@@ -25,6 +25,7 @@ export interface MirrorArgs {
   'allow-empty-root'?: boolean;
   'delete-batch'?: number;
   'embed-batch'?: number;
+  'verify-interval'?: number;
   concurrency?: number;
   rate?: number;
   retries?: number;
@@ -81,6 +82,7 @@ export function mirrorOptions<T>(yargs: Argv<T>): Argv<T> {
     .option('allow-empty-root', { type: 'boolean', defaultDescription: 'false', describe: 'allow deletes when the folder is empty but the journal remembers documents' })
     .option('delete-batch', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.deleteBatchSize), describe: 'docpaths per remove-files request' })
     .option('embed-batch', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.embedBatchSize), describe: 'docpaths per update-embeddings request' })
+    .option('verify-interval', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.verifyIntervalMs / 1000), describe: 'seconds to trust the journal after the last remote listing (0 = list the remote on every pass)' })
     .option('concurrency', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.concurrency), describe: 'requests in flight at once' })
     .option('rate', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.ratePerSecond), describe: 'requests per second at most (0 = unlimited)' })
     .option('retries', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.retries), describe: 'retries per request (network errors, 408, 429, 5xx)' })
@@ -121,6 +123,7 @@ export function mirrorSpecFrom(args: MirrorArgs): MirrorSpec {
   positiveInteger(args['embed-batch'], 'embed-batch', problems);
   positiveInteger(args.concurrency, 'concurrency', problems);
   positiveInteger(args.retries, 'retries', problems, 0);
+  if (args['verify-interval'] !== undefined && (!Number.isFinite(args['verify-interval']) || args['verify-interval'] < 0)) problems.push(`--verify-interval must be ≥ 0 seconds (got ${args['verify-interval']})`);
   if (args.rate !== undefined && (!Number.isFinite(args.rate) || args.rate < 0)) problems.push(`--rate must be ≥ 0 requests/s (got ${args.rate})`);
   for (const flag of ['request-timeout', 'upload-timeout', 'upload-idle-timeout'] as const) {
     const value = args[flag];
@@ -141,5 +144,6 @@ export function mirrorSpecFrom(args: MirrorArgs): MirrorSpec {
     allowEmptyRoot: args['allow-empty-root'] ?? false,
     deleteBatchSize: args['delete-batch'] ?? MIRROR_DEFAULTS.deleteBatchSize,
     embedBatchSize: args['embed-batch'] ?? MIRROR_DEFAULTS.embedBatchSize,
+    verifyIntervalMs: (args['verify-interval'] ?? MIRROR_DEFAULTS.verifyIntervalMs / 1000) * 1000,
   };
 }

@@ -1,5 +1,6 @@
 /** Progress on stderr: a bar on a TTY, a plain line every few seconds otherwise. */
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type CliProgress from 'cli-progress';
 import type { Stats } from '../stats/stats.js';
 import { formatBytes, holdTransient } from './output.js';
 
@@ -14,6 +15,8 @@ export function startProgress(stats: Stats, options: { enabled: boolean; tty: bo
   const started = Date.now();
   const rate = (): number => stats.bytesUploaded / Math.max(0.001, (Date.now() - started) / 1000);
   if (options.tty) {
+    // Loaded only for a bar on a terminal: piped and --no-progress runs never pay for it (issue 11).
+    const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
     const bar = new cliProgress.SingleBar({
       stream,
       format: '{bar} {value}/{total} files | {bytes}/{bytesTotal} | {rate}/s | ETA {eta_formatted}',

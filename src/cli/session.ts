@@ -5,12 +5,14 @@
 import type { Logger } from 'pino';
 import { LumenOneClient } from '../api/client.js';
 import { resolveOrganization, resolveWorkspaces } from '../api/resolve.js';
+import { existsSync } from 'node:fs';
 import { Journal } from '../journal/journal.js';
 import { assertStateDirOutsideRoot, defaultStateDir, mirrorIdFor } from '../journal/state-dir.js';
 import { Pacer } from '../executor/pacer.js';
 import { Stats } from '../stats/stats.js';
 import type { SyncSession } from '../sync/engine.js';
-import type { MirrorSpec } from '../sync/mirror.js';
+import { MIRROR_DEFAULTS, type MirrorSpec } from '../sync/mirror.js';
+import { remoteIdFor, verificationReason } from '../sync/verification.js';
 import { clientOptionsFor, isCleartextRemote, type Connection } from './connection.js';
 import type { PacingSettings } from '../config/settings.js';
 import { printError } from './output.js';
@@ -22,6 +24,8 @@ export interface SessionInput {
   pacing: PacingSettings;
   log: Logger;
   signal?: AbortSignal;
+  /** `--verify`: resolve the org and workspaces again even when the journal vouches for them. */
+  verify?: boolean;
 }
 
 export interface OpenSession {
@@ -55,17 +59,34 @@ export async function openSession(input: SessionInput): Promise<OpenSession> {
   });
   let journal: Journal | undefined;
   try {
-    const org = await pacer.run('resolve-org', () => resolveOrganization(client, input.spec.orgSlug));
-    const workspaces = await pacer.run('resolve-workspaces', () => resolveWorkspaces(client, org, input.spec.workspaces));
-    const spec: MirrorSpec = { ...input.spec, orgSlug: org.orgSlug, workspaces: workspaces.map((workspace) => workspace.workspaceSlug) };
-    const mirrorId = mirrorIdFor({ apiBaseUrl: client.apiBaseUrl, accountId: connection.accountId, orgSlug: spec.orgSlug, folder: spec.folder, root: spec.root });
-    spec.ownerMark ??= mirrorId.slice(mirrorId.lastIndexOf('-') + 1);
+    // A successful resolution returns exactly the slugs given (trimmed, deduplicated), so the state
+    // dir is known before it: when the journal already vouches for these slugs and the remote was
+    // verified within --verify-interval, the no-op path sends no resolution request at all.
+    const given: MirrorSpec = { ...input.spec, remoteId: remoteIdFor(client.apiBaseUrl, connection.accountId), orgSlug: input.spec.orgSlug.trim(), workspaces: [...new Set(input.spec.workspaces.map((slug) => slug.trim()).filter((slug) => slug !== ''))] };
+    const mirrorId = mirrorIdFor({ apiBaseUrl: client.apiBaseUrl, accountId: connection.accountId, orgSlug: given.orgSlug, folder: given.folder, root: given.root });
+    given.ownerMark ??= mirrorId.slice(mirrorId.lastIndexOf('-') + 1);
     const stateDir = input.stateDir ?? defaultStateDir(mirrorId);
-    await assertStateDirOutsideRoot(stateDir, spec.root);
-    // LUMENSYNC_JOURNAL_COMPACT_EVERY tunes how many records trigger a compaction (default in journal.ts).
-    const compactEvery = Number(process.env.LUMENSYNC_JOURNAL_COMPACT_EVERY);
-    journal = await Journal.open({ stateDir, ...(Number.isInteger(compactEvery) && compactEvery > 0 ? { compactEvery } : {}) });
-    const openJournal = journal;
+    const openJournal = async (): Promise<Journal> => {
+      await assertStateDirOutsideRoot(stateDir, given.root);
+      // LUMENSYNC_JOURNAL_COMPACT_EVERY tunes how many records trigger a compaction (default in journal.ts).
+      const compactEvery = Number(process.env.LUMENSYNC_JOURNAL_COMPACT_EVERY);
+      return Journal.open({ stateDir, ...(Number.isInteger(compactEvery) && compactEvery > 0 ? { compactEvery } : {}) });
+    };
+    // Only an existing state dir is opened before resolving: a mistyped slug must not create one.
+    if (existsSync(stateDir)) journal = await openJournal();
+    const trusted = journal !== undefined && verificationReason({
+      meta: journal.meta(), spec: given, openIntents: journal.recovery.openIntents.length, requested: input.verify ?? false,
+      intervalMs: given.verifyIntervalMs ?? MIRROR_DEFAULTS.verifyIntervalMs, now: Date.now(),
+    }) === undefined;
+    if (!trusted) {
+      const org = await pacer.run('resolve-org', () => resolveOrganization(client, given.orgSlug));
+      const workspaces = await pacer.run('resolve-workspaces', () => resolveWorkspaces(client, org, given.workspaces));
+      given.orgSlug = org.orgSlug;
+      given.workspaces = workspaces.map((workspace) => workspace.workspaceSlug);
+    }
+    const spec = given;
+    journal ??= await openJournal();
+    const opened = journal;
     if (journal.recovery.openIntents.length > 0) {
       input.log.warn({ openIntents: journal.recovery.openIntents.length }, 'previous run stopped mid-operation; the remote listing settles what it did');
     }
@@ -74,7 +95,7 @@ export async function openSession(input: SessionInput): Promise<OpenSession> {
       session, client, journal, stateDir, mirrorId,
       close: async () => {
         pacer.stop();
-        await openJournal.close();
+        await opened.close();
         await client.close();
       },
     };

@@ -20,6 +20,7 @@ export interface FileMirror {
   maxDelete?: string | number;
   deleteBatch?: number;
   embedBatch?: number;
+  verifyIntervalSeconds?: number;
   stateDir?: string;
 }
 

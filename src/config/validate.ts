@@ -3,7 +3,8 @@
  * plus the checks a schema cannot express. Pure: data in, a list of problems out.
  */
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { parseMaxDelete } from '../core/guards.js';
 import { didYouMean } from './suggest.js';
 
@@ -29,6 +30,8 @@ function validator(): ValidateFunction {
   if (compiled === undefined) {
     const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as Record<string, unknown>;
     // allErrors: report every problem in one run; verbose: give access to parentSchema for suggestions.
+    // Loaded here, not at import: a run without a config file never pays ajv's start-up (issue 11).
+    const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
     compiled = new Ajv({ allErrors: true, verbose: true, strict: false }).compile(schema);
   }
   return compiled;

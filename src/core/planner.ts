@@ -49,6 +49,8 @@ export interface PlanPolicy {
 export interface PlanInput {
   local: LocalListing;
   journalEntries: Iterable<JournalEntry>;
+  /** The same entries by relative path, when the caller holds such an index (saves building one per pass). */
+  journalByPath?: ReadonlyMap<string, JournalEntry>;
   journalMeta: JournalMeta;
   /** Undefined: trust the journal (a watch pass over a few dirty paths, without listing the remote). */
   remote: RemoteView | undefined;
@@ -83,8 +85,9 @@ export function plan(input: PlanInput): Plan {
   const { local, remote, policy } = input;
   const scope = local.scope;
   const inScope = scopeTest(scope);
-  const journal = new Map<string, JournalEntry>();
-  for (const entry of input.journalEntries) journal.set(entry.relativePath, entry);
+  const journal: ReadonlyMap<string, JournalEntry> = input.journalByPath ?? new Map((function* entries() {
+    for (const entry of input.journalEntries) yield [entry.relativePath, entry] as const;
+  })());
 
   const remoteByDocpath = new Map<string, RemoteDocumentView>();
   for (const doc of remote?.documents ?? []) remoteByDocpath.set(doc.docpath, doc);
@@ -94,9 +97,12 @@ export function plan(input: PlanInput): Plan {
   const claimed = new Set<string>();
   const localPaths = new Set(local.entries.map((entry) => entry.relativePath));
   const erroredPaths = new Set(local.errors.map((error) => error.relativePath));
+  // Only remote documents are looked up by docpath: a journal-first pass (no listing) needs no index.
   const journalByDocpath = new Map<string, JournalEntry>();
-  for (const entry of journal.values()) journalByDocpath.set(entry.docpath, entry);
+  if (remote !== undefined) for (const entry of journal.values()) journalByDocpath.set(entry.docpath, entry);
+  // Kept docpaths only feed embedding drift repair, which needs the listing.
   const keptDocpaths = new Set<string>();
+  const keep = remote === undefined ? () => undefined : (docpath: string): void => { keptDocpaths.add(docpath); };
   let unchanged = 0;
   // Marked by another mirror and unknown to this journal: that mirror's, whatever this one holds.
   const foreign = (doc: RemoteDocumentView): boolean => {
@@ -135,7 +141,7 @@ export function plan(input: PlanInput): Plan {
     const known = journal.get(entry.relativePath);
     if (known && known.sha256 === entry.sha256 && exists(known.docpath) && !claimed.has(known.docpath)) {
       claimed.add(known.docpath);
-      keptDocpaths.add(known.docpath);
+      keep(known.docpath);
       if (known.size !== entry.size || known.mtimeMs !== entry.mtimeMs) {
         actions.push({ kind: 'record', relativePath: entry.relativePath, docpath: known.docpath, sha256: entry.sha256, size: entry.size, mtimeMs: entry.mtimeMs });
       } else unchanged += 1;
@@ -143,7 +149,7 @@ export function plan(input: PlanInput): Plan {
     }
     const adopted = orphansExact.take(`${entry.relativePath}\u0000${entry.sha256}`);
     if (adopted) {
-      keptDocpaths.add(adopted.docpath);
+      keep(adopted.docpath);
       actions.push({ kind: 'adopt', relativePath: entry.relativePath, docpath: adopted.docpath, sha256: entry.sha256, size: entry.size, mtimeMs: entry.mtimeMs });
       continue;
     }
@@ -154,13 +160,13 @@ export function plan(input: PlanInput): Plan {
   for (const entry of pending) {
     const moved = vanishedByContent.take(entry.sha256);
     if (moved) {
-      keptDocpaths.add(moved.docpath);
+      keep(moved.docpath);
       actions.push({ kind: 'rename', fromRelativePath: moved.relativePath, relativePath: entry.relativePath, docpath: moved.docpath, size: entry.size, mtimeMs: entry.mtimeMs });
       continue;
     }
     const adopted = orphansByContent.take(entry.sha256);
     if (adopted) {
-      keptDocpaths.add(adopted.docpath);
+      keep(adopted.docpath);
       actions.push({ kind: 'adopt', relativePath: entry.relativePath, docpath: adopted.docpath, sha256: entry.sha256, size: entry.size, mtimeMs: entry.mtimeMs });
       continue;
     }
@@ -218,7 +224,7 @@ export function plan(input: PlanInput): Plan {
 
   // Documents kept but blocked from removal still count as the mirror's, so they keep their embeddings.
   actions.push(...planEmbeddings({
-    keptDocpaths: [...keptDocpaths].sort(),
+    keptDocpaths: remote === undefined ? [] : [...keptDocpaths].sort(),
     embeddings: remote?.embeddings,
     workspaces: policy.workspaces,
     previousWorkspaces: input.journalMeta.workspaces,

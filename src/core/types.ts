@@ -49,6 +49,12 @@ export interface JournalMeta {
   folder?: string;
   /** Time of the last pass that completed with nothing pending (ms since epoch). */
   lastReconcileAt?: number;
+  /** Time the remote was last listed by a pass that then completed (journal-first passes, ms since epoch). */
+  lastVerifiedAt?: number;
+  /** The last pass ended with failures or blocked actions: the next pass lists the remote. */
+  passIncomplete?: boolean;
+  /** Which server and account the documents live on (a hash, see src/sync/verification.ts). */
+  remoteId?: string;
 }
 
 /** A remote mutation the journal records before sending it. */

@@ -138,6 +138,11 @@ export class Journal {
     return this.state.entries.values();
   }
 
+  /** The entries by relative path (read-only view of the live index: do not keep it across mutations). */
+  entriesByPath(): ReadonlyMap<string, JournalEntry> {
+    return this.state.entries;
+  }
+
   /** Number of entries. */
   get size(): number {
     return this.state.entries.size;

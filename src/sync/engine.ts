@@ -15,7 +15,8 @@ import type { Pacer } from '../executor/pacer.js';
 import type { JournalPort, RemotePort } from '../executor/ports.js';
 import type { Stats } from '../stats/stats.js';
 import { scanTree } from '../local/scanner.js';
-import { SHARED_FOLDER, type MirrorSpec } from './mirror.js';
+import { MIRROR_DEFAULTS, SHARED_FOLDER, type MirrorSpec } from './mirror.js';
+import { verificationReason, type VerificationStatus } from './verification.js';
 
 /** What the engine needs from the API client beyond the executor's calls. */
 export interface ListingPort extends RemotePort {
@@ -28,6 +29,8 @@ export interface ListingPort extends RemotePort {
 /** What the engine needs from the journal. */
 export interface EngineJournal extends JournalPort {
   entries(): IterableIterator<JournalEntry>;
+  /** The entries by relative path, when the journal keeps such an index (the planner then builds none). */
+  entriesByPath?(): ReadonlyMap<string, JournalEntry>;
   meta(): JournalMeta;
   setMeta(patch: Partial<JournalMeta>): void;
   /** Intents begun and not yet ended (a killed process leaves some). */
@@ -49,6 +52,8 @@ export interface PassOptions {
   dryRun?: boolean;
   /** Only these relative paths (watch); the remote is not listed, the journal is trusted. */
   scope?: string[];
+  /** `--verify`: list the remote even when the journal may be trusted (full passes only). */
+  verify?: boolean;
   /** Called with the plan before it runs (progress totals, --dry-run output). */
   onPlan?: (plan: Plan, listing: LocalListing) => void;
 }
@@ -57,6 +62,8 @@ export interface PassResult {
   plan: Plan;
   listing: LocalListing;
   relistNeeded: boolean;
+  /** Whether this pass listed the remote, why, and when it was last verified. */
+  verification: VerificationStatus;
 }
 
 /** List the mirror's folder and what each relevant workspace holds from it. */
@@ -140,9 +147,16 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
   const { spec, journal, stats, log } = session;
   // Intents open before a full pass belong to a process that died mid-request (or to an aborted pass).
   const inheritedIntents = options.scope ? [] : journal.openIntents().map((intent) => intent.id);
+  // Journal-first: a full pass lists the remote only when it must (src/sync/verification.ts).
+  const startedAt = Date.now();
+  const reason = options.scope ? undefined : verificationReason({
+    meta: journal.meta(), spec, openIntents: inheritedIntents.length, requested: options.verify ?? false,
+    intervalMs: spec.verifyIntervalMs ?? MIRROR_DEFAULTS.verifyIntervalMs, now: startedAt,
+  });
+  if (reason !== undefined) log.info({ reason }, 'verifying: listing the remote');
   // Listing (network, server time) runs while the scan (local disk) does: a no-op pass then
   // costs the longer of the two, not their sum. Read-only, so starting it early is harmless.
-  const remoteListed = options.scope ? undefined : listRemote(session);
+  const remoteListed = reason === undefined ? undefined : listRemote(session);
   // A scan failure wins; the listing's own failure is then not worth an unhandled rejection.
   remoteListed?.catch(() => undefined);
   const scoped = await scanLocal(session, options.scope);
@@ -159,6 +173,7 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
   const result = plan({
     local: listing,
     journalEntries: journal.entries(),
+    ...(journal.entriesByPath ? { journalByPath: journal.entriesByPath() } : {}),
     journalMeta: journal.meta(),
     remote,
     policy: {
@@ -174,8 +189,9 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
   stats.bytesDone = 0;
   stats.unchanged += result.summary.unchanged;
   options.onPlan?.(result, listing);
-  log.info({ ...result.summary, guards: result.guards.map((guard) => guard.guard), scoped: options.scope !== undefined }, 'planned');
-  if (options.dryRun) return { plan: result, listing, relistNeeded: false };
+  log.info({ ...result.summary, guards: result.guards.map((guard) => guard.guard), scoped: options.scope !== undefined, listed: reason !== undefined }, 'planned');
+  const verification = (lastVerifiedAt: number | undefined): VerificationStatus => ({ listed: reason !== undefined, reason, lastVerifiedAt });
+  if (options.dryRun) return { plan: result, listing, relistNeeded: false, verification: verification(journal.meta().lastVerifiedAt) };
 
   const execution = await execute(result, {
     remote: session.remote, journal, pacer: session.pacer, stats, log, root: spec.root, orgSlug: spec.orgSlug,
@@ -184,14 +200,19 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
     ...(spec.ownerMark === undefined ? {} : { ownerMark: spec.ownerMark }),
     ...(session.signal ? { signal: session.signal } : {}),
   });
+  // Failures or blocked actions: the next full pass lists the remote whatever the interval says.
+  const incomplete = stats.failures.length > 0 || execution.relistNeeded || result.guards.length > 0;
   // A folder that could not be read was not reconciled: no "last reconcile" for it.
   if (!options.scope && stats.failures.length === 0 && listing.rootStatus === 'ok') {
-    journal.setMeta({ workspaces: spec.workspaces, orgSlug: spec.orgSlug, folder: spec.folder, lastReconcileAt: Date.now() });
+    journal.setMeta({
+      workspaces: spec.workspaces, orgSlug: spec.orgSlug, folder: spec.folder, lastReconcileAt: Date.now(),
+      ...(reason !== undefined ? { lastVerifiedAt: startedAt, remoteId: spec.remoteId } : {}), passIncomplete: incomplete ? true : undefined,
+    });
     // This pass listed the remote and reconciled everything: whatever those intents did is settled
     // (adopted, re-done or removed). Left open they would pile up in the journal after every crash.
     for (const id of inheritedIntents) journal.endIntent(id, 'abandoned');
-  }
-  return { plan: result, listing, relistNeeded: execution.relistNeeded };
+  } else if (incomplete && journal.meta().passIncomplete !== true) journal.setMeta({ passIncomplete: true });
+  return { plan: result, listing, relistNeeded: execution.relistNeeded, verification: verification(journal.meta().lastVerifiedAt) };
 }
 
 export interface ConvergeOptions extends PassOptions {
@@ -206,6 +227,8 @@ export interface ConvergeResult {
   /** The first pass's plan (what `--dry-run` shows and the guards that fired). */
   firstPlan: Plan;
   lastPlan: Plan;
+  /** The last pass's verification status; `listed` is true when any pass listed the remote. */
+  verification: VerificationStatus;
 }
 
 /** Full passes until nothing is left to do, only permanent failures remain, or maxPasses is reached. */
@@ -214,12 +237,14 @@ export async function syncUntilConverged(session: SyncSession, options: Converge
   let firstPlan: Plan | undefined;
   let lastPlan: Plan | undefined;
   let passes = 0;
+  let verification: VerificationStatus | undefined;
   for (;;) {
     passes += 1;
     session.stats.resetFailures();
     const pass = await runPass(session, { ...options, ...(passes > 1 ? { onPlan: undefined } : {}) });
     firstPlan ??= pass.plan;
     lastPlan = pass.plan;
+    verification = { ...pass.verification, listed: pass.verification.listed || verification?.listed === true, reason: pass.verification.reason ?? verification?.reason };
     if (options.dryRun) break;
     const worthRetrying = pass.relistNeeded || session.stats.failures.some((failure) => failure.retryable);
     if (!worthRetrying || passes >= maxPasses) break;
@@ -227,5 +252,5 @@ export async function syncUntilConverged(session: SyncSession, options: Converge
     session.log.warn({ pass: passes, failures: session.stats.failures.length, delayMs: delay }, 'pass ended with retryable failures; running another pass');
     await sleep(delay, undefined, session.signal ? { signal: session.signal } : undefined);
   }
-  return { passes, firstPlan, lastPlan };
+  return { passes, firstPlan, lastPlan, verification: verification! };
 }

@@ -26,6 +26,10 @@ export interface MirrorSpec {
   embedBatchSize: number;
   /** Owner mark stamped on uploads (the hash of the mirror id); documents marked by another mirror are never deleted. */
   ownerMark?: string;
+  /** Trust the journal for this long after a verification (remote listing); default 1 h. */
+  verifyIntervalMs?: number;
+  /** Hash of the API base URL and account (set when the session opens): a different one forces a listing. */
+  remoteId?: string;
 }
 
 /** The catch-all folder: lumensync never deletes documents there that it did not upload. */
@@ -47,4 +51,5 @@ export const MIRROR_DEFAULTS = {
   uploadTimeoutS: 600,
   /** An upload that sends no byte for this long is abandoned and retried, seconds. */
   uploadIdleTimeoutS: 60,
+  verifyIntervalMs: 3_600_000,
 };

@@ -59,6 +59,9 @@ export class DaemonMetrics {
     gauge('lumensync_remote_up', '1 while the remote answers, 0 after it could not be reached', (snapshot) => (snapshot.remoteReachable ? 1 : 0));
     gauge('lumensync_last_reconcile_timestamp_seconds', 'End of the last successful full reconcile (unix time)', (snapshot) =>
       snapshot.lastReconcileAt !== undefined && snapshot.lastReconcileOk ? snapshot.lastReconcileAt / 1000 : undefined);
+    gauge('lumensync_last_verified_timestamp_seconds', 'Last verification: a completed pass that listed the remote (unix time)', (snapshot) =>
+      snapshot.lastVerifiedAt !== undefined ? snapshot.lastVerifiedAt / 1000 : undefined);
+    gauge('lumensync_last_pass_listed', '1 when the latest full reconcile listed the remote, 0 when it trusted the journal', (snapshot) => (snapshot.lastPassListed ? 1 : 0));
     gauge('lumensync_failed_items', 'Files or documents currently failing', (snapshot) => snapshot.failed.length);
     counter('lumensync_uploads_total', 'Documents uploaded (new and replacements)', (snapshot) => snapshot.counters.uploaded + snapshot.counters.replaced);
     counter('lumensync_deletes_total', 'Documents removed', (snapshot) => snapshot.counters.deleted);

@@ -11,6 +11,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { OpenSession } from '../cli/session.js';
 import { LumenSyncError } from '../errors.js';
 import { runPass } from '../sync/engine.js';
+import { MIRROR_DEFAULTS } from '../sync/mirror.js';
+import { nextVerificationAt } from '../sync/verification.js';
 import type { FailureRecord } from '../stats/stats.js';
 import { startWatcher, isIgnoreFileEvent, type Watcher, type WatcherBackendName, type WatchEvent } from '../local/watcher.js';
 import { DirtySet, type Fingerprint } from './dirty-set.js';
@@ -77,6 +79,8 @@ export class MirrorDaemon {
   watcherCondition: WatcherCondition = { backend: 'none', status: 'ok' };
   lastReconcileAt: number | undefined;
   lastReconcileOk = false;
+  /** Whether the latest full pass listed the remote (a verification) or trusted the journal. */
+  lastPassListed = false;
   nextReconcileAt = 0;
   backoffUntil = 0;
   lastGuards: string[] = [];
@@ -277,7 +281,10 @@ export class MirrorDaemon {
     const ok = await this.pass(undefined);
     this.lastReconcileAt = Date.now();
     this.lastReconcileOk = ok;
-    this.nextReconcileAt = this.lastReconcileAt + this.reconcileInterval();
+    // Journal-first: the full pass lists the remote only when a verification is due, so wake for that too.
+    const { session } = this.opened;
+    const verifyDue = nextVerificationAt(this.opened.journal.meta(), session.spec.verifyIntervalMs ?? MIRROR_DEFAULTS.verifyIntervalMs);
+    this.nextReconcileAt = Math.min(this.lastReconcileAt + this.reconcileInterval(), Math.max(verifyDue, this.lastReconcileAt + 1000));
   }
 
   private async syncPaths(relativePaths: string[]): Promise<void> {
@@ -292,6 +299,7 @@ export class MirrorDaemon {
     let retryLater = false;
     try {
       const result = await runPass(session, scope ? { scope } : {});
+      if (scope === undefined) this.lastPassListed = result.verification.listed;
       this.lastGuards = result.plan.guards.map((guard) => `${guard.message} (fix: ${guard.hint})`);
       for (const guard of result.plan.guards) this.log.warn({ guard: guard.guard, hint: guard.hint, root: session.spec.root }, guard.message);
       // What each pass did, for pm2's log (info: the daemon's default level when not on a terminal).

@@ -28,6 +28,10 @@ export interface MirrorSnapshot {
   /** ms since epoch; undefined before the first full reconcile ended. */
   lastReconcileAt: number | undefined;
   lastReconcileOk: boolean;
+  /** Last verification (remote listed by a completed pass), ms since epoch; undefined: never. */
+  lastVerifiedAt?: number | undefined;
+  /** Whether the latest full reconcile listed the remote. */
+  lastPassListed?: boolean;
   nextReconcileAt: number;
   /** ms since epoch until which passes wait after a failure (0: none). */
   backoffUntil: number;
@@ -61,6 +65,8 @@ export function mirrorSnapshot(daemon: MirrorDaemon, now: number): MirrorSnapsho
     lastError: daemon.remoteHealth.lastError ?? stats.lastError,
     lastReconcileAt: daemon.lastReconcileAt,
     lastReconcileOk: daemon.lastReconcileOk,
+    lastVerifiedAt: journal.meta().lastVerifiedAt,
+    lastPassListed: daemon.lastPassListed,
     nextReconcileAt: daemon.nextReconcileAt,
     backoffUntil: daemon.backoffUntil > now ? daemon.backoffUntil : 0,
     filesTracked: journal.size,

@@ -18,7 +18,7 @@ export interface StatusInput {
   lock: LockOwner | 'missing' | 'unreadable';
   /** Whether the lock owner's (or, without a lock, the status file's) pid is alive on this host. */
   pidAlive: boolean;
-  journal: { filesTracked: number; lastReconcileAt: number | undefined; openIntents: number } | { error: string };
+  journal: { filesTracked: number; lastReconcileAt: number | undefined; lastVerifiedAt?: number | undefined; openIntents: number } | { error: string };
   now: number;
 }
 
@@ -94,7 +94,7 @@ export async function readMirrorStatus(stateDir: string, now = Date.now()): Prom
   let journal: StatusInput['journal'];
   try {
     const opened = await Journal.open({ stateDir, readOnly: true, lock: false });
-    journal = { filesTracked: opened.size, lastReconcileAt: opened.meta().lastReconcileAt, openIntents: opened.openIntents().length };
+    journal = { filesTracked: opened.size, lastReconcileAt: opened.meta().lastReconcileAt, lastVerifiedAt: opened.meta().lastVerifiedAt, openIntents: opened.openIntents().length };
     await opened.close();
   } catch (error) {
     journal = { error: error instanceof Error ? error.message : String(error) };
@@ -117,6 +117,7 @@ export function renderStatus(views: readonly MirrorStatusView[], now: number): s
     if ('error' in view.journal) lines.push(`  journal: unreadable: ${view.journal.error}`);
     else {
       lines.push(`  files tracked: ${view.journal.filesTracked}; last complete reconcile: ${ago(now, view.journal.lastReconcileAt)}`);
+      lines.push(`  remote last verified (listed): ${ago(now, view.journal.lastVerifiedAt)}${daemon ? `; latest reconcile ${daemon.lastPassListed ? 'listed the remote' : 'trusted the journal'}` : ''}`);
       if (view.journal.openIntents > 0) lines.push(`  open intents: ${view.journal.openIntents} (settled by the next pass)`);
     }
     if (!daemon) continue;

@@ -120,7 +120,7 @@ export async function runSync(url: string, run: SyncRun, options: Omit<RunOption
 export interface TreeShape { files: number; folders: number; bytesPerFile: number }
 
 /** Content of one synthetic file: unique (its path leads) so no two files share a hash. */
-function fileContent(relativePath: string, bytes: number, seed: string): Buffer {
+export function fileContent(relativePath: string, bytes: number, seed: string): Buffer {
   const head = Buffer.from(`${seed} ${relativePath}\n`);
   const body = Buffer.alloc(bytes, 'lorem ipsum dolor sit amet ');
   head.copy(body, 0, 0, Math.min(head.length, bytes));

