@@ -36,6 +36,10 @@ export interface FileWatch {
   healthPort?: number;
   drainTimeoutMs?: number;
   statusIntervalMs?: number;
+  historySize?: number;
+  notifyExec?: string;
+  notifyUrl?: string;
+  notifyUnavailableAfterSeconds?: number;
 }
 
 export interface ConfigFile {
