@@ -95,8 +95,9 @@ function drawChart(mirror, container) {
   if (!chart) {
     chart = new uPlot({
       width: Math.max(300, container.clientWidth - 10), height: 180,
-      scales: { x: { time: true } },
-      series: [{}, { label: 'files/min (uploads + deletes)', stroke: '#0969da', fill: 'rgba(9,105,218,0.1)' }],
+      // Always the last hour, however few samples there are yet.
+      scales: { x: { time: true, range: () => [Date.now() / 1000 - 3600, Date.now() / 1000] }, y: { range: (u, min, max) => [0, Math.max(10, max * 1.1)] } },
+      series: [{}, { label: 'files/min (uploads + deletes)', stroke: '#0969da', fill: 'rgba(9,105,218,0.1)', points: { show: true } }],
     }, data, container);
     charts.set(mirror.name, chart);
   } else chart.setData(data);
