@@ -27,7 +27,7 @@ export interface WhyInput {
   entry: JournalEntry | undefined;
   meta: JournalMeta;
   /** The daemon's view (live, or its last status file); undefined when no daemon ever ran. */
-  daemon: Pick<MirrorSnapshot, 'failed' | 'held' | 'pending' | 'approveCommand' | 'guards'> | undefined;
+  daemon: Pick<MirrorSnapshot, 'failed' | 'held' | 'pending' | 'approveCommand' | 'guards' | 'workspaces'> | undefined;
   uploadedAt: number | undefined;
   followSymlinks: boolean;
 }
@@ -41,8 +41,10 @@ export interface WhyReport {
   ignoredBy?: IgnoreReason;
   failure?: FailureRecord & { attempts?: number };
   docpath?: string;
-  /** Workspaces the document is embedded in as of the last verification. */
+  /** Workspaces the document is embedded in as of the last verification (or, before any, as uploaded). */
   embeddedIn: string[];
+  /** What `embeddedIn` rests on: a verification of the remote, or only the upload (no complete pass yet). */
+  embeddedAsOf: 'verification' | 'upload' | 'nothing';
   /** When the remote was last verified (ms since epoch). */
   verifiedAt?: number;
   lastUploadedAt?: number;
@@ -57,8 +59,11 @@ const describeRule = (reason: IgnoreReason): string =>
 export function judgeWhy(input: WhyInput): WhyReport {
   const { relativePath, local, entry, meta, daemon } = input;
   const verifiedAt = (meta as JournalMeta & { lastVerifiedAt?: number }).lastVerifiedAt ?? meta.lastReconcileAt;
+  // Before any complete pass the journal's workspaces are not known yet: the upload asked for the mirror's.
+  const embeddedAsOf = !entry ? 'nothing' : verifiedAt !== undefined ? 'verification' : daemon ? 'upload' : 'nothing';
   const base: WhyReport = {
-    relativePath, state: 'unchanged', summary: '', embeddedIn: entry && verifiedAt !== undefined ? [...meta.workspaces] : [],
+    relativePath, state: 'unchanged', summary: '', embeddedAsOf,
+    embeddedIn: embeddedAsOf === 'verification' ? [...meta.workspaces] : embeddedAsOf === 'upload' ? [...daemon!.workspaces] : [],
     ...(entry ? { docpath: entry.docpath } : {}), ...(verifiedAt !== undefined ? { verifiedAt } : {}),
     ...(input.uploadedAt !== undefined ? { lastUploadedAt: input.uploadedAt } : {}),
   };
@@ -85,7 +90,7 @@ export function judgeWhy(input: WhyInput): WhyReport {
   const same = (local.size === entry.size && local.mtimeMs === entry.mtimeMs) || (local.sha256 !== undefined && local.sha256 === entry.sha256);
   if (!same) return { ...base, state: 'pending', pending: 'content changed since the last upload', summary: `pending: the content changed since it was uploaded as ${entry.docpath}; the next pass replaces it` };
   const embedded = base.embeddedIn.length > 0 ? `, embedded in ${base.embeddedIn.join(', ')}` : ', embedded in no workspace';
-  return { ...base, state: 'unchanged', summary: `in sync: uploaded as ${entry.docpath}${embedded}${verifiedAt !== undefined ? ` (as of the verification at ${new Date(verifiedAt).toISOString()})` : ''}` };
+  return { ...base, state: 'unchanged', summary: `in sync: uploaded as ${entry.docpath}${embedded}${verifiedAt !== undefined ? ` (as of the verification at ${new Date(verifiedAt).toISOString()})` : ' (as uploaded; no complete pass has verified it yet)'}` };
 }
 
 /** The read-only sources `gatherWhy` needs. */
@@ -146,7 +151,8 @@ export function renderWhy(report: WhyReport, mirror: string): string {
     if (report.held.approveCommand) lines.push(`  approve: ${report.held.approveCommand}`);
   }
   lines.push(`  docpath: ${report.docpath ?? 'none'}`);
-  lines.push(`  embedded in: ${report.embeddedIn.length > 0 ? report.embeddedIn.join(', ') : 'no workspace'} (as of the last verification, ${time(report.verifiedAt)})`);
+  const asOf = report.embeddedAsOf === 'verification' ? `as of the last verification, ${time(report.verifiedAt)}` : report.embeddedAsOf === 'upload' ? 'as uploaded; not verified yet' : 'not uploaded';
+  lines.push(`  embedded in: ${report.embeddedIn.length > 0 ? report.embeddedIn.join(', ') : 'no workspace'} (${asOf})`);
   lines.push(`  last uploaded: ${report.lastUploadedAt !== undefined ? time(report.lastUploadedAt) : report.docpath ? 'before the recent-upload log (see history)' : 'never'}`);
   return lines.join('\n');
 }

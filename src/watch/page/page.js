@@ -188,7 +188,7 @@ async function explain(event) {
       report.failure ? el('tr', {}, el('th', {}, 'failure'), el('td', {}, `${report.failure.message}${report.failure.hint ? ` — fix: ${report.failure.hint}` : ''}${report.failure.attempts ? ` (${report.failure.attempts} attempt(s))` : ''}`)) : null,
       report.held?.approveCommand ? el('tr', {}, el('th', {}, 'approve'), el('td', {}, el('code', {}, report.held.approveCommand))) : null,
       el('tr', {}, el('th', {}, 'docpath'), el('td', {}, report.docpath ?? 'none')),
-      el('tr', {}, el('th', {}, 'embedded in'), el('td', {}, report.embeddedIn.length ? report.embeddedIn.join(', ') : 'no workspace', ` (as of the verification ${when(report.verifiedAt)})`)),
+      el('tr', {}, el('th', {}, 'embedded in'), el('td', {}, report.embeddedIn.length ? report.embeddedIn.join(', ') : 'no workspace', report.embeddedAsOf === 'verification' ? ` (as of the verification ${when(report.verifiedAt)})` : report.embeddedAsOf === 'upload' ? ' (as uploaded; not verified yet)' : '')),
       el('tr', {}, el('th', {}, 'last uploaded'), el('td', {}, report.lastUploadedAt ? when(report.lastUploadedAt) : report.docpath ? 'before the recent-upload log' : 'never'))))));
 }
 
