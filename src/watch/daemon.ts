@@ -79,8 +79,8 @@ export class WatchDaemon {
       const history = new PassHistory(mirror.opened.stateDir, options.historySize ?? 200, (error) => log.warn({ mirror: mirror.name, err: error instanceof Error ? error.message : String(error) }, 'could not write history.json'));
       mirror.onPass = (report) => {
         void history.record(report);
-        const firstFailure = mirror.snapshot().failed[0];
-        notifier.passEnded(mirror.name, { ...report, firstFailure: firstFailure ? `${firstFailure.relativePath ?? firstFailure.docpath ?? firstFailure.operation}: ${firstFailure.message}` : undefined },
+        const failed = [...mirror.failedItems].map(([key, failure]) => ({ key, message: failure.message, hint: failure.hint }));
+        notifier.passEnded(mirror.name, { error: report.error, failed },
           mirror.hold.held && { ...mirror.hold.held, guards: mirror.hold.guards, approveCommand: mirror.hold.held.approvable ? mirror.hold.approveCommand : undefined });
       };
       return { daemon: mirror, history, throughput: new Throughput() };

@@ -37,7 +37,7 @@ export const DEFAULT_NOTIFY_UNAVAILABLE_AFTER_S = 300;
 const NOTIFY_TIMEOUT_MS = 10_000;
 
 /** Per-mirror memory of what was already announced. */
-interface Announced { failing: boolean; heldFingerprint: string | undefined; unreachableSince: number | undefined; unavailableSent: boolean }
+interface Announced { passError: boolean; failed: Set<string>; heldFingerprint: string | undefined; unreachableSince: number | undefined; unavailableSent: boolean }
 
 export class Notifier {
   private readonly announced = new Map<string, Announced>();
@@ -52,19 +52,30 @@ export class Notifier {
 
   private state(mirror: string): Announced {
     let state = this.announced.get(mirror);
-    if (!state) this.announced.set(mirror, state = { failing: false, heldFingerprint: undefined, unreachableSince: undefined, unavailableSent: false });
+    if (!state) this.announced.set(mirror, state = { passError: false, failed: new Set(), heldFingerprint: undefined, unreachableSince: undefined, unavailableSent: false });
     return state;
   }
 
-  /** After each pass: a pass that fails after one that did not, and a newly held set, are announced. */
-  passEnded(mirror: string, pass: { failures: number; error: string | undefined; firstFailure?: string | undefined }, held: { count: number; fingerprint: string; guards: string[]; approveCommand?: string | undefined } | undefined): void {
+  /**
+   * After each pass: a pass that failed as a whole (after one that did not), or files failing that
+   * were not failing before, and a newly held set, are announced. A file that keeps failing is
+   * announced once, not on every pass.
+   */
+  passEnded(mirror: string, pass: { error: string | undefined; failed: { key: string; message: string; hint?: string | undefined }[] }, held: { count: number; fingerprint: string; guards: string[]; approveCommand?: string | undefined } | undefined): void {
     const state = this.state(mirror);
-    const failing = pass.failures > 0 || pass.error !== undefined;
-    if (failing && !state.failing) {
-      const text = pass.error !== undefined ? `lumensync ${mirror}: pass failed: ${pass.error}` : `lumensync ${mirror}: ${pass.failures} file(s) failed${pass.firstFailure ? `, e.g. ${pass.firstFailure}` : ''}`;
-      this.send({ event: 'pass-failed', mirror, text, details: { failures: pass.failures, ...(pass.error !== undefined ? { error: pass.error } : {}) } });
+    const fresh = pass.failed.filter((failure) => !state.failed.has(failure.key));
+    if (pass.error !== undefined && !state.passError) {
+      this.send({ event: 'pass-failed', mirror, text: `lumensync ${mirror}: pass failed: ${pass.error}`, details: { error: pass.error, failing: pass.failed.length } });
+    } else if (fresh.length > 0) {
+      const first = fresh[0]!;
+      this.send({
+        event: 'pass-failed', mirror,
+        text: `lumensync ${mirror}: ${fresh.length} file(s) started failing, e.g. ${first.key}: ${first.message}${first.hint ? ` (fix: ${first.hint})` : ''}`,
+        details: { newFailures: fresh.slice(0, 20), failing: pass.failed.length },
+      });
     }
-    state.failing = failing;
+    state.passError = pass.error !== undefined;
+    state.failed = new Set(pass.failed.map((failure) => failure.key));
     const fingerprint = held && held.count > 0 ? held.fingerprint : undefined;
     if (held && fingerprint !== undefined && fingerprint !== state.heldFingerprint) {
       this.send({
