@@ -46,6 +46,7 @@ export interface MirrorSnapshot {
   approvalProblem?: string | undefined;
   /** The mirror's extra ignore patterns (for `why`). */
   ignore?: string[] | undefined;
+  followSymlinks?: boolean | undefined;
   counters: Omit<StatsSnapshot, 'inFlight' | 'failures' | 'lastError'> & { inFlight: number; failuresTotal: number };
   startedAt: number;
   updatedAt: number;
@@ -89,6 +90,7 @@ export function mirrorSnapshot(daemon: MirrorDaemon, now: number): MirrorSnapsho
     lastApproval: daemon.hold.lastApproval,
     approvalProblem: daemon.hold.approvalProblem,
     ignore: session.spec.ignore,
+    followSymlinks: session.spec.followSymlinks,
     counters: { ...counters, inFlight: inFlight.length, failuresTotal: daemon.failuresTotal },
     startedAt: daemon.startedAt,
     updatedAt: now,

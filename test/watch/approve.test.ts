@@ -6,23 +6,25 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CLI, fixture, remoteTitles, removalsSince, startDaemon, waitFor, type DaemonChild, type Fixture } from './daemon-harness.js';
+import { runCli, type CliResult } from '../helpers/harness.js';
+import { readStatusFile } from '../../src/watch/status-file.js';
+import { readHistory } from '../../src/watch/history.js';
+import { uploadsSince, fixture, remoteTitles, removalsSince, startDaemon, waitFor, type DaemonChild, type Fixture } from './daemon-harness.js';
 
-const cli = (fx: Fixture, args: string[]): { code: number | null; stdout: string; stderr: string } => {
-  const result = spawnSync(process.execPath, [CLI, ...args], { env: fx.env, encoding: 'utf8', timeout: 20_000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-};
+/** Run the CLI without blocking: the emulator lives in this process and must keep answering the daemon. */
+const cli = (fx: Fixture, args: string[]): Promise<CliResult> => runCli(args, { env: fx.env, timeoutMs: 20_000 });
 
 interface StatusMirror {
   daemon?: { held?: { count: number; fingerprint: string }; approvalProblem?: string; lastApproval?: { count: number } };
   history: { kind: string; uploads: number; deletes: number; held: number; released: number; verified: boolean }[];
 }
-const status = (fx: Fixture): StatusMirror => {
-  const result = cli(fx, ['status', '--state-dir', fx.stateDir, '--json']);
+/** The daemon's status file, read directly (cheap enough to poll; the CLI is checked once at the end). */
+const daemonStatus = (fx: Fixture): StatusMirror['daemon'] => readStatusFile(fx.stateDir) as StatusMirror['daemon'];
+const status = async (fx: Fixture): Promise<StatusMirror> => {
+  const result = await cli(fx, ['status', '--state-dir', fx.stateDir, '--json']);
   assert.equal(result.code, 0, result.stderr);
   return (JSON.parse(result.stdout) as { mirrors: StatusMirror[] }).mirrors[0]!;
 };
@@ -60,12 +62,12 @@ test('approve: kill -9 between guard and approval; applied once at restart; a bi
 
     // The guard holds 4 deletes; the daemon dies before anyone approves.
     await moveAway(fx, 'a');
-    await waitFor('4 deletes held', () => status(fx).daemon?.held?.count === 4, 15_000);
+    await waitFor('4 deletes held', () => daemonStatus(fx)?.held?.count === 4, 15_000);
     await killed(daemon);
     assert.equal(remoteTitles(fx.emu).length, 10, 'nothing deleted while held');
 
     // Approving while it is down: applied at the next start, once, exactly that set.
-    const approved = cli(fx, ['approve', 'watched', '--state-dir', fx.stateDir]);
+    const approved = await cli(fx, ['approve', 'watched', '--state-dir', fx.stateDir]);
     assert.equal(approved.code, 0, approved.stderr);
     assert.match(approved.stdout, /approved 4 delete\(s\)/);
     assert.match(approved.stdout, /not running: it applies them once at its next start/);
@@ -75,33 +77,33 @@ test('approve: kill -9 between guard and approval; applied once at restart; a bi
     assert.deepEqual(remoteTitles(fx.emu), names.slice(4));
     assert.equal(removalsSince(fx.emu, logFrom).flatMap((entry) => entry.removeFiles!).length, 4, 'each approved document removed once');
     assert.equal(existsSync(path.join(fx.stateDir, 'approval.json')), false, 'the approval is used up');
-    await waitFor('status shows the applied approval', () => status(fx).daemon?.lastApproval?.count === 4, 5000);
+    await waitFor('status shows the applied approval', () => daemonStatus(fx)?.lastApproval?.count === 4, 5000);
 
     // Nothing approved twice: a new set of 3 is held, and stays held.
     await moveAway(fx, 'b');
-    await waitFor('3 deletes held', () => status(fx).daemon?.held?.count === 3, 15_000);
+    await waitFor('3 deletes held', () => daemonStatus(fx)?.held?.count === 3, 15_000);
     await killed(daemon);
 
     // An approval for those 3, then one more file goes before the daemon is back: 4 ≠ 3, nothing deleted.
-    assert.equal(cli(fx, ['approve', 'watched', '--state-dir', fx.stateDir]).code, 0);
+    assert.equal((await cli(fx, ['approve', 'watched', '--state-dir', fx.stateDir])).code, 0);
     await moveAway(fx, 'c');
     daemon = await start();
-    await waitFor('the mismatch is reported', () => /approval for 3 action\(s\) waits, but the guard now holds 4/.test(status(fx).daemon?.approvalProblem ?? ''), 10_000);
+    await waitFor('the mismatch is reported', () => /approval for 3 action\(s\) waits, but the guard now holds 4/.test(daemonStatus(fx)?.approvalProblem ?? ''), 10_000);
     assert.deepEqual(remoteTitles(fx.emu), names.slice(4), 'no delete of the bigger set');
     assert.equal(existsSync(path.join(fx.stateDir, 'approval.json')), true, 'the old approval is not consumed by another set');
 
     // Approving what is held now lets exactly those 4 go.
-    const again = cli(fx, ['approve', 'watched', '--state-dir', fx.stateDir]);
+    const again = await cli(fx, ['approve', 'watched', '--state-dir', fx.stateDir]);
     assert.match(again.stdout, /approved 4 delete\(s\)/);
     await waitFor('the 4 deleted', () => remoteTitles(fx.emu).length === 2, 15_000);
     assert.deepEqual(remoteTitles(fx.emu), ['f8.txt', 'f9.txt']);
 
     // History: every pass recorded, the approved ones marked; status --json shows it.
-    const history = status(fx).history;
+    const history = (await status(fx)).history;
     assert.ok(history.length >= 4, `passes recorded: ${history.length}`);
     assert.ok(history.some((pass) => pass.released === 4), 'an approved pass is in the history');
     assert.ok(history.some((pass) => pass.kind === 'full' && pass.verified && pass.uploads === 10), 'the first full pass uploaded 10 and verified');
-    const text = cli(fx, ['status', '--state-dir', fx.stateDir]);
+    const text = await cli(fx, ['status', '--state-dir', fx.stateDir]);
     assert.match(text.stdout, /recent passes \(newest first, \d+ kept\):/);
     assert.match(text.stdout, /4 approved/);
   } finally {
@@ -121,52 +123,58 @@ test('why: ignored (rule, file, line), in sync (docpath, workspaces, upload time
     await writeFile(path.join(fx.root, 'notes', 'plan.draft'), 'draft\n');
     await writeFile(path.join(fx.root, 'notes', 'plan.md'), 'the plan\n');
     await writeFile(path.join(fx.root, 'big.txt'), 'x'.repeat(10_000));
+    // A one-off sync first: it records its run in the same history.
+    const synced0 = await cli(fx, ['sync', fx.root, '--org', 'acme', '--folder', 'watched', '--workspace', 'support-bot', '--state-dir', fx.stateDir, '--progress', 'false']);
+    assert.equal(synced0.code, 1, `big.txt fails: exit 1; ${synced0.stdout} ${synced0.stderr}`);
+    assert.match(synced0.stdout, /failed upload big.txt/, synced0.stderr);
+    const afterSync = JSON.parse(readFileSync(path.join(fx.stateDir, 'history.json'), 'utf8')) as { passes: { uploads: number; failures: number }[] };
+    assert.deepEqual(afterSync.passes.map((pass) => [pass.uploads, pass.failures]), [[1, 1]], 'plan.md uploaded, big.txt failed');
     daemon = startDaemon(fx, ['--history-size', '2', '--status-interval-ms', '200', '--settle-ms', '100']);
     await started(daemon);
-    const env = fx.env;
     // The mirror is found by the path (the status file names its root) among the state dirs given.
-    const whyIn = (target: string): Why => {
-      const result = spawnSync(process.execPath, [CLI, 'why', target, '--state-dir', fx.stateDir, '--json'], { env, encoding: 'utf8', timeout: 20_000 });
-      assert.equal(result.status, 0, result.stderr);
+    const whyIn = async (target: string): Promise<Why> => {
+      const result = await cli(fx, ['why', target, '--state-dir', fx.stateDir, '--json']);
+      assert.equal(result.code, 0, result.stderr);
       return JSON.parse(result.stdout) as Why;
     };
 
-    const ignored = whyIn(path.join(fx.root, 'notes', 'plan.draft'));
+    const ignored = await whyIn(path.join(fx.root, 'notes', 'plan.draft'));
     assert.equal(ignored.state, 'ignored');
     assert.deepEqual(ignored.ignoredBy, { matched: 'notes/plan.draft', pattern: '*.draft', source: path.join(fx.root, 'notes', '.lumenignore'), line: 2 });
 
-    const synced = whyIn(path.join(fx.root, 'notes', 'plan.md'));
+    const synced = await whyIn(path.join(fx.root, 'notes', 'plan.md'));
     assert.equal(synced.state, 'unchanged', synced.summary);
     assert.match(String(synced.docpath), /^acme\/watched\//);
     assert.deepEqual(synced.embeddedIn, ['support-bot']);
     assert.equal(typeof synced.lastUploadedAt, 'number');
 
-    const failed = whyIn(path.join(fx.root, 'big.txt'));
+    const failed = await whyIn(path.join(fx.root, 'big.txt'));
     assert.equal(failed.state, 'failed');
     assert.match(failed.summary, /413/);
     assert.equal((failed.failure as { attempts: number }).attempts, 1);
 
     // Human output too.
-    const text = cli(fx, ['why', path.join(fx.root, 'notes', 'plan.draft'), '--state-dir', fx.stateDir]);
+    const text = await cli(fx, ['why', path.join(fx.root, 'notes', 'plan.draft'), '--state-dir', fx.stateDir]);
     assert.match(text.stdout, /ignored: rule "\*\.draft" in .*\.lumenignore \(line 2\)/);
 
     // Three more passes, so --history-size 2 has something to bound.
     for (let round = 1; round <= 3; round += 1) {
       await writeFile(path.join(fx.root, 'notes', 'log.md'), `round ${round}\n`);
-      await waitFor(`round ${round} uploaded`, () => whyIn(path.join(fx.root, 'notes', 'log.md')).state === 'unchanged', 10_000);
+      const before = uploadsSince(fx.emu, 0).length;
+      await waitFor(`round ${round} uploaded`, () => uploadsSince(fx.emu, 0).length > before && readHistory(fx.stateDir).at(-1)?.uploads === 1, 10_000);
     }
 
     // After the daemon stopped: a changed file is pending, the answer still comes from the state dir.
     daemon.child.kill('SIGTERM');
     assert.equal((await daemon.exited).code, 0);
     await writeFile(path.join(fx.root, 'notes', 'plan.md'), 'the plan, edited while stopped\n');
-    const pending = whyIn(path.join(fx.root, 'notes', 'plan.md'));
+    const pending = await whyIn(path.join(fx.root, 'notes', 'plan.md'));
     assert.equal(pending.state, 'pending');
     assert.match(pending.summary, /content changed since it was uploaded/);
 
     // Outside every mirrored folder: a clear error, exit 2.
-    const outside = spawnSync(process.execPath, [CLI, 'why', fx.base, '--state-dir', fx.stateDir], { env, encoding: 'utf8', timeout: 20_000 });
-    assert.equal(outside.status, 2);
+    const outside = await cli(fx, ['why', fx.base, '--state-dir', fx.stateDir]);
+    assert.equal(outside.code, 2);
     assert.match(outside.stderr, /not inside a folder that a lumensync watch daemon mirrors/);
 
     // History bounded by --history-size.

@@ -28,7 +28,7 @@ export async function runWhy(args: WhyArgs): Promise<ExitCode> {
   const journal = await Journal.open({ stateDir: located.stateDir, readOnly: true, lock: false });
   try {
     const report = await gatherWhy({
-      root: status.root, ignore: status.ignore ?? [], followSymlinks: false,
+      root: status.root, ignore: status.ignore ?? [], followSymlinks: status.followSymlinks ?? false,
       journal, daemon: status, uploadTimes: () => readUploadTimes(located.stateDir),
     }, relativePath);
     if (args.json) printJson({ mirror: status.name, stateDir: located.stateDir, ...report });
