@@ -99,6 +99,9 @@ export class DaemonMetrics {
   }
 }
 
+/** Host headers the page accepts (with any port). */
+const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i;
+
 /** A running health server. */
 export interface HealthServer {
   port: number;
@@ -125,6 +128,11 @@ export async function startHealthServer(port: number, snapshots: () => MirrorSna
       // Liveness: the process answers. A daemon waiting for an approval is alive (do not restart it).
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       res.end(JSON.stringify({ status: 'alive', pid: process.pid, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) }));
+      return;
+    }
+    // The page and its API answer only to loopback names: a web page elsewhere cannot read them through DNS rebinding.
+    if (page && (isPageAsset(pathname) || pathname.startsWith('/api/')) && !LOOPBACK_HOST.test(req.headers.host ?? '')) {
+      res.writeHead(403, { 'content-type': 'text/plain' }).end('the status page answers only on 127.0.0.1 or localhost\n');
       return;
     }
     if (page && isPageAsset(pathname)) {

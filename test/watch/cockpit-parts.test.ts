@@ -11,11 +11,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DaemonMetrics, healthReport } from '../../src/watch/health.js';
+import { DaemonMetrics, healthReport, startHealthServer } from '../../src/watch/health.js';
+import { request } from 'node:http';
 import type { MirrorSnapshot } from '../../src/watch/snapshot.js';
 import { readApproval, takeApproval, writeApproval, approveCommand } from '../../src/watch/approval.js';
 import { PassHistory, readHistory, readUploadTimes, type PassReport } from '../../src/watch/history.js';
 import { Throughput } from '../../src/watch/throughput.js';
+import { writeStatusFile } from '../../src/watch/status-file.js';
+import { runCli } from '../helpers/harness.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -132,4 +135,55 @@ test('throughput: rates between samples over the last hour only', () => {
   early.sample(60_000, 30, 6000);
   assert.deepEqual(early.series().filesPerMinute, [30]);
   assert.deepEqual(early.series().bytesPerSecond, [100]);
+});
+
+test('page server: loopback Host only (no DNS rebinding), /livez always, read-only methods', async () => {
+  const metrics = new DaemonMetrics(() => [snapshot()]);
+  const server = await startHealthServer(0, () => [snapshot()], metrics, { status: () => ({ ok: true }), why: () => Promise.resolve({ status: 200, body: {} }) });
+  try {
+    const get = (pathname: string, host?: string): Promise<number> => new Promise((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: server.port, path: pathname, headers: host ? { host } : {} }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(await get('/api/status'), 200);
+    assert.equal(await get('/api/status', `localhost:${server.port}`), 200);
+    assert.equal(await get('/api/status', 'evil.example:80'), 403);
+    assert.equal(await get('/', 'evil.example'), 403);
+    assert.equal(await get('/'), 200);
+    assert.equal(await get('/vendor/uPlot.iife.min.js'), 200, 'uPlot is served from the package');
+    assert.equal(await get('/livez'), 200);
+    const post = await fetch(`http://127.0.0.1:${server.port}/api/status`, { method: 'POST' });
+    assert.equal(post.status, 405);
+  } finally {
+    await server.close();
+  }
+});
+
+test('approve CLI: nothing held says so (exit 0); a guard on a missing folder cannot be approved (exit 4, with the fix); no status: exit 2', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'lumensync-approve-cli-'));
+  const env = { XDG_STATE_HOME: path.join(dir, 'xdg') };
+  try {
+    const none = await runCli(['approve', 'handbook', '--state-dir', dir], { env });
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /no watch daemon has reported on/);
+    await writeStatusFile(dir, snapshot({ held: held(0) }));
+    const nothing = await runCli(['approve', 'handbook', '--state-dir', dir], { env });
+    assert.equal(nothing.code, 0);
+    assert.match(nothing.stdout, /nothing is held/);
+    const missingRoot = held(12, false)!;
+    missingRoot.guards = [{ guard: 'root-missing', message: 'the mirror root does not exist', hint: 'check that the folder exists and is mounted' }];
+    await writeStatusFile(dir, snapshot({ held: missingRoot }));
+    const refused = await runCli(['approve', 'handbook', '--state-dir', dir], { env });
+    assert.equal(refused.code, 4);
+    assert.match(refused.stderr, /cannot be approved: the mirror root does not exist\n\s+fix: check that the folder exists and is mounted/);
+    assert.equal(readApproval(dir), undefined, 'no approval written');
+    await writeStatusFile(dir, snapshot({ held: held(7), pid: 999_999_999 }));
+    const json = await runCli(['approve', 'handbook', '--state-dir', dir, '--json'], { env });
+    assert.equal(json.code, 0, json.stderr);
+    assert.deepEqual(JSON.parse(json.stdout), { ...JSON.parse(json.stdout), mirror: 'handbook', approved: true, held: 7, daemonRunning: false, fingerprint: 'f'.repeat(64) });
+    assert.equal(readApproval(dir)?.fingerprint, 'f'.repeat(64));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
