@@ -41,7 +41,7 @@ const FLAGS = ['--max-delete', '2', '--settle-ms', '100', '--delete-grace-ms', '
 /** Move the folder `name` out of the root: its files go in one event, so in one pass. */
 const moveAway = (fx: Fixture, name: string): Promise<void> => rename(path.join(fx.root, name), path.join(fx.base, `away-${name}`));
 
-test('approve: kill -9 between guard and approval; applied once at restart; a bigger set is never approved by an old approval', { timeout: 90_000 }, async () => {
+test('approve: kill -9 between guard and approval; applied once at restart; a bigger set is never approved by an old approval', { timeout: 150_000 }, async () => {
   const fx = await fixture();
   const daemons: DaemonChild[] = [];
   const start = async (): Promise<DaemonChild> => {
@@ -62,7 +62,7 @@ test('approve: kill -9 between guard and approval; applied once at restart; a bi
 
     // The guard holds 4 deletes; the daemon dies before anyone approves.
     await moveAway(fx, 'a');
-    await waitFor('4 deletes held', () => daemonStatus(fx)?.held?.count === 4, 15_000);
+    await waitFor('4 deletes held', () => daemonStatus(fx)?.held?.count === 4, 30_000);
     await killed(daemon);
     assert.equal(remoteTitles(fx.emu).length, 10, 'nothing deleted while held');
 
@@ -73,7 +73,7 @@ test('approve: kill -9 between guard and approval; applied once at restart; a bi
     assert.match(approved.stdout, /not running: it applies them once at its next start/);
     const logFrom = fx.emu.requestLog.length;
     daemon = await start();
-    await waitFor('approved deletes applied', () => remoteTitles(fx.emu).length === 6, 15_000);
+    await waitFor('approved deletes applied', () => remoteTitles(fx.emu).length === 6, 30_000);
     assert.deepEqual(remoteTitles(fx.emu), names.slice(4));
     assert.equal(removalsSince(fx.emu, logFrom).flatMap((entry) => entry.removeFiles!).length, 4, 'each approved document removed once');
     assert.equal(existsSync(path.join(fx.stateDir, 'approval.json')), false, 'the approval is used up');
@@ -81,21 +81,21 @@ test('approve: kill -9 between guard and approval; applied once at restart; a bi
 
     // Nothing approved twice: a new set of 3 is held, and stays held.
     await moveAway(fx, 'b');
-    await waitFor('3 deletes held', () => daemonStatus(fx)?.held?.count === 3, 15_000);
+    await waitFor('3 deletes held', () => daemonStatus(fx)?.held?.count === 3, 30_000);
     await killed(daemon);
 
     // An approval for those 3, then one more file goes before the daemon is back: 4 ≠ 3, nothing deleted.
     assert.equal((await cli(fx, ['approve', 'watched', '--state-dir', fx.stateDir])).code, 0);
     await moveAway(fx, 'c');
     daemon = await start();
-    await waitFor('the mismatch is reported', () => /approval for 3 action\(s\) waits, but the guard now holds 4/.test(daemonStatus(fx)?.approvalProblem ?? ''), 10_000);
+    await waitFor('the mismatch is reported', () => /approval for 3 action\(s\) waits, but the guard now holds 4/.test(daemonStatus(fx)?.approvalProblem ?? ''), 20_000);
     assert.deepEqual(remoteTitles(fx.emu), names.slice(4), 'no delete of the bigger set');
     assert.equal(existsSync(path.join(fx.stateDir, 'approval.json')), true, 'the old approval is not consumed by another set');
 
     // Approving what is held now lets exactly those 4 go.
     const again = await cli(fx, ['approve', 'watched', '--state-dir', fx.stateDir]);
     assert.match(again.stdout, /approved 4 delete\(s\)/);
-    await waitFor('the 4 deleted', () => remoteTitles(fx.emu).length === 2, 15_000);
+    await waitFor('the 4 deleted', () => remoteTitles(fx.emu).length === 2, 30_000);
     assert.deepEqual(remoteTitles(fx.emu), ['f8.txt', 'f9.txt']);
 
     // History: every pass recorded, the approved ones marked; status --json shows it.
@@ -112,7 +112,7 @@ test('approve: kill -9 between guard and approval; applied once at restart; a bi
   }
 });
 
-test('why: ignored (rule, file, line), in sync (docpath, workspaces, upload time), failed, pending; beside the daemon and after it stopped', { timeout: 60_000 }, async () => {
+test('why: ignored (rule, file, line), in sync (docpath, workspaces, upload time), failed, pending; beside the daemon and after it stopped', { timeout: 120_000 }, async () => {
   const fx = await fixture();
   let daemon: DaemonChild | undefined;
   type Why = Record<string, unknown> & { state: string; summary: string };
@@ -161,7 +161,7 @@ test('why: ignored (rule, file, line), in sync (docpath, workspaces, upload time
     for (let round = 1; round <= 3; round += 1) {
       await writeFile(path.join(fx.root, 'notes', 'log.md'), `round ${round}\n`);
       const before = uploadsSince(fx.emu, 0).length;
-      await waitFor(`round ${round} uploaded`, () => uploadsSince(fx.emu, 0).length > before && readHistory(fx.stateDir).at(-1)?.uploads === 1, 10_000);
+      await waitFor(`round ${round} uploaded`, () => uploadsSince(fx.emu, 0).length > before && readHistory(fx.stateDir).at(-1)?.uploads === 1, 20_000);
     }
 
     // After the daemon stopped: a changed file is pending, the answer still comes from the state dir.

@@ -15,7 +15,7 @@ import { fixture, startDaemon, waitFor, type DaemonChild } from './daemon-harnes
 
 interface Event { event: string; mirror: string; text: string; time: string; host: string; pid: number; details: Record<string, unknown> }
 
-test('notify: the same JSON on stdin and by POST, for a failing file, a held guard, a remote down past the threshold and back', { timeout: 60_000 }, async () => {
+test('notify: the same JSON on stdin and by POST, for a failing file, a held guard, a remote down past the threshold and back', { timeout: 120_000 }, async () => {
   const fx = await fixture();
   const posted: Event[] = [];
   const receiver = createServer((req, res) => {
@@ -45,14 +45,14 @@ test('notify: the same JSON on stdin and by POST, for a failing file, a held gua
     ]);
     await Promise.race([daemon.ready, daemon.exited.then(() => { throw new Error(`daemon exited: ${daemon!.output().stderr}`); })]);
 
-    await waitFor('pass-failed event', () => posted.some((event) => event.event === 'pass-failed'), 10_000);
+    await waitFor('pass-failed event', () => posted.some((event) => event.event === 'pass-failed'), 20_000);
     await rename(path.join(fx.root, 'old'), path.join(fx.base, 'old-moved'));
-    await waitFor('guard-holding event', () => posted.some((event) => event.event === 'guard-holding'), 10_000);
+    await waitFor('guard-holding event', () => posted.some((event) => event.event === 'guard-holding'), 20_000);
 
     // The remote goes down; a change makes the daemon notice; past 1 s the alert goes out once.
     fx.emu.setFaults({ maxUploadBytes: 4096, down: true });
     await writeFile(path.join(fx.root, 'new.txt'), 'new\n');
-    await waitFor('remote-unavailable event', () => posted.some((event) => event.event === 'remote-unavailable'), 15_000);
+    await waitFor('remote-unavailable event', () => posted.some((event) => event.event === 'remote-unavailable'), 30_000);
     fx.emu.setFaults({ maxUploadBytes: 4096 });
     await waitFor('remote-recovered event', () => posted.some((event) => event.event === 'remote-recovered'), 20_000);
     await waitFor('the command got every event', () => fromExec().length === posted.length, 5000);

@@ -28,7 +28,7 @@ async function launchBrowser(userDataDir: string): Promise<{ browser: Browser | 
 
 const text = async (page: Page, selector: string): Promise<string> => (await page.locator(selector).first().textContent()) ?? '';
 
-test('status page: a failed file, a guard holding deletes, approval from the CLI, all shown live', { timeout: 90_000 }, async () => {
+test('status page: a failed file, a guard holding deletes, approval from the CLI, all shown live', { timeout: 150_000 }, async () => {
   const fx = await fixture();
   const profile = await mkdtemp(path.join(os.tmpdir(), 'lumensync-chromium-'));
   let daemon: DaemonChild | undefined;
@@ -49,12 +49,12 @@ test('status page: a failed file, a guard holding deletes, approval from the CLI
     await page.goto(`http://127.0.0.1:${port}/`);
 
     // Step 1: the mirror, its failed file with reason and fix, the chart, the limit.
-    await page.waitForSelector('[data-mirror="watched"] [data-testid="failed"] tr[data-path="big.txt"]', { timeout: 15_000 });
+    await page.waitForSelector('[data-mirror="watched"] [data-testid="failed"] tr[data-path="big.txt"]', { timeout: 30_000 });
     const failedRow = await text(page, 'tr[data-path="big.txt"]');
     assert.match(failedRow, /upload/);
     assert.match(failedRow, /413|too large|larger/i, `the reason is shown: ${failedRow}`);
     assert.ok((await text(page, 'tr[data-path="big.txt"] td.fix')).length > 0, 'the fix is shown');
-    await page.waitForSelector('[data-testid="chart"] canvas', { timeout: 10_000 });
+    await page.waitForSelector('[data-testid="chart"] canvas', { timeout: 20_000 });
     assert.notEqual((await text(page, '[data-testid="limit"]')).trim(), 'limits throughput', 'what limits throughput is said');
     assert.match(await text(page, '[data-testid="queue-depth"]'), /queue depth\s*\d+/);
     assert.equal(await page.locator('[data-testid="held"]').count(), 0, 'nothing held yet');
@@ -63,12 +63,12 @@ test('status page: a failed file, a guard holding deletes, approval from the CLI
     // The per-file view explains the failure.
     await page.fill('#why-path', 'big.txt');
     await page.click('#why-form button');
-    await page.waitForSelector('[data-testid="why-report"][data-state="failed"]', { timeout: 10_000 });
+    await page.waitForSelector('[data-testid="why-report"][data-state="failed"]', { timeout: 20_000 });
     assert.match(await text(page, '[data-testid="why-report"]'), /attempt/);
 
     // Step 2: the docs folder moved away (6 deletes) against --max-delete 3: held, 503, the approve command on the page, live.
     await rename(path.join(fx.root, 'docs'), path.join(fx.base, 'docs-moved-away'));
-    await page.waitForSelector('[data-testid="held"]', { timeout: 20_000 });
+    await page.waitForSelector('[data-testid="held"]', { timeout: 30_000 });
     const held = await text(page, '[data-testid="held"]');
     assert.match(held, /6 delete\(s\)/);
     const command = (await text(page, '[data-testid="approve-command"]')).trim();
@@ -83,10 +83,10 @@ test('status page: a failed file, a guard holding deletes, approval from the CLI
     if (process.env.LUMENSYNC_SCREENSHOT) await page.screenshot({ path: path.resolve(process.env.LUMENSYNC_SCREENSHOT), fullPage: true });
 
     // Step 3: approve from the CLI with the command the page shows; the page follows without a reload.
-    const approved = spawnSync(process.execPath, [CLI, ...command.split(' ').slice(1)], { env: fx.env, encoding: 'utf8', timeout: 20_000 });
+    const approved = spawnSync(process.execPath, [CLI, ...command.split(' ').slice(1)], { env: fx.env, encoding: 'utf8', timeout: 30_000 });
     assert.equal(approved.status, 0, approved.stderr);
     assert.match(approved.stdout, /approved 6 delete\(s\)/);
-    await page.waitForSelector('[data-testid="last-approval"]', { timeout: 20_000 });
+    await page.waitForSelector('[data-testid="last-approval"]', { timeout: 30_000 });
     await waitFor('the page drops the held box', async () => (await page.locator('[data-testid="held"]').count()) === 0, 10_000);
     assert.deepEqual(remoteTitles(fx.emu), ['keep0.txt', 'keep1.txt', 'keep2.txt']);
     assert.match(await text(page, '[data-testid="last-approval"]'), /6 action\(s\) approved/);
