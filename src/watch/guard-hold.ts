@@ -26,6 +26,8 @@ export class GuardHold {
     /** The exact command that approves this mirror's held actions. */
     readonly approveCommand: string,
     private readonly log: Logger,
+    /** The mirror's folder, named in the guard's log line. */
+    private readonly root: string,
   ) {}
 
   /**
@@ -37,7 +39,7 @@ export class GuardHold {
     const held = heldSet(plan);
     const approvable = held.approvable && held.count > 0;
     this.guards = plan.guards.map((guard) => `${guard.message} (fix: ${guard.hint}${approvable ? `; or let exactly these ${held.count} through once: ${this.approveCommand}` : ''})`);
-    for (const guard of plan.guards) this.log.warn({ guard: guard.guard, hint: guard.hint, held: held.count, ...(approvable ? { approve: this.approveCommand } : {}) }, guard.message);
+    for (const guard of plan.guards) this.log.warn({ guard: guard.guard, hint: guard.hint, root: this.root, held: held.count, ...(approvable ? { approve: this.approveCommand } : {}) }, guard.message);
     this.held = plan.guards.length === 0 ? undefined : { ...held, since: this.held?.fingerprint === held.fingerprint ? this.held.since : Date.now() };
   }
 

@@ -95,7 +95,7 @@ export class MirrorDaemon {
     private readonly onRemoteCall: (mirror: string, outcome: RemoteCallOutcome) => void = () => undefined,
   ) {
     this.log = opened.session.log;
-    this.hold = new GuardHold(opened.stateDir, approveCommand(name, opened.stateDir, opened.mirrorId), this.log);
+    this.hold = new GuardHold(opened.stateDir, approveCommand(name, opened.stateDir, opened.mirrorId), this.log, opened.session.spec.root);
     this.dirty = new DirtySet({ settleMs: tuning.settleMs, deleteGraceMs: tuning.deleteGraceMs, maxDirty: tuning.maxDirty });
     // Reachability and latency come from the calls the engine makes anyway: no extra requests.
     opened.session.remote = monitorRemote(opened.session.remote, (outcome) => {
@@ -272,6 +272,9 @@ export class MirrorDaemon {
       this.hold.note(result.plan, scope !== undefined);
       const failedPaths = new Set(session.stats.failures.map((failure) => failure.relativePath));
       uploadedPaths = result.plan.actions.flatMap((action) => (action.kind === 'upload' && !failedPaths.has(action.relativePath) ? [action.relativePath] : []));
+      // What each pass did, for pm2's log (info: the daemon's default level when not on a terminal).
+      const { uploads, replacements, renames, adoptions, removes, embeds, unembeds } = result.plan.summary;
+      this.log.info({ scoped: scope !== undefined, paths: scope?.length, uploads, replacements, renames, adoptions, removes, embeds, unembeds, failed: session.stats.failures.length }, 'pass finished');
       retryLater = result.relistNeeded || session.stats.failures.some((failure) => failure.retryable);
     } catch (error) {
       if (this.stopping) return false;
