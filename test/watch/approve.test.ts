@@ -15,7 +15,7 @@ import { readHistory } from '../../src/watch/history.js';
 import { uploadsSince, fixture, remoteTitles, removalsSince, startDaemon, waitFor, type DaemonChild, type Fixture } from './daemon-harness.js';
 
 /** Run the CLI without blocking: the emulator lives in this process and must keep answering the daemon. */
-const cli = (fx: Fixture, args: string[]): Promise<CliResult> => runCli(args, { env: fx.env, timeoutMs: 20_000 });
+const cli = (fx: Fixture, args: string[]): Promise<CliResult> => runCli(args, { env: fx.env, timeoutMs: 90_000 });
 
 interface StatusMirror {
   daemon?: { held?: { count: number; fingerprint: string }; approvalProblem?: string; lastApproval?: { count: number } };
@@ -41,7 +41,7 @@ const FLAGS = ['--max-delete', '2', '--settle-ms', '100', '--delete-grace-ms', '
 /** Move the folder `name` out of the root: its files go in one event, so in one pass. */
 const moveAway = (fx: Fixture, name: string): Promise<void> => rename(path.join(fx.root, name), path.join(fx.base, `away-${name}`));
 
-test('approve: kill -9 between guard and approval; applied once at restart; a bigger set is never approved by an old approval', { timeout: 150_000 }, async () => {
+test('approve: kill -9 between guard and approval; applied once at restart; a bigger set is never approved by an old approval', { timeout: 240_000 }, async () => {
   const fx = await fixture();
   const daemons: DaemonChild[] = [];
   const start = async (): Promise<DaemonChild> => {
@@ -112,7 +112,7 @@ test('approve: kill -9 between guard and approval; applied once at restart; a bi
   }
 });
 
-test('why: ignored (rule, file, line), in sync (docpath, workspaces, upload time), failed, pending; beside the daemon and after it stopped', { timeout: 120_000 }, async () => {
+test('why: ignored (rule, file, line), in sync (docpath, workspaces, upload time), failed, pending; beside the daemon and after it stopped', { timeout: 240_000 }, async () => {
   const fx = await fixture();
   let daemon: DaemonChild | undefined;
   type Why = Record<string, unknown> & { state: string; summary: string };
