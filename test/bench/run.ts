@@ -22,6 +22,7 @@ import { watchBig } from './rows/watch-big.js';
 import { bigUpload } from './rows/big-upload.js';
 import { deletes } from './rows/deletes.js';
 import { startup } from './rows/startup.js';
+import { noopVerify } from './rows/noop-verify.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -36,6 +37,7 @@ const ROWS: Record<number, { name: string; run: RowRunner; needs?: 'watch' }> = 
   7: { name: '1 GiB upload memory', run: bigUpload },
   8: { name: '10,000 deletes', run: deletes },
   9: { name: 'CLI start-up', run: startup },
+  10: { name: 'no-op with --verify', run: noopVerify },
 };
 
 /** Parsed command line. */
@@ -58,7 +60,7 @@ function parseArgs(argv: string[]): BenchArgs {
     else throw new Error(`unknown flag ${flag} (use --only 1,3  --quick  --rounds N  --out FILE  --keep)`);
   }
   const unknown = args.only.filter((row) => ROWS[row] === undefined);
-  if (unknown.length > 0) throw new Error(`--only: no row ${unknown.join(', ')} (rows are 1–9)`);
+  if (unknown.length > 0) throw new Error(`--only: no row ${unknown.join(', ')} (rows are 1–${Object.keys(ROWS).length})`);
   if (!Number.isInteger(args.rounds) || args.rounds < 1) throw new Error('--rounds must be a whole number ≥ 1');
   return args;
 }
@@ -125,7 +127,7 @@ async function main(): Promise<number> {
   };
   const results: RowResult[] = [];
   try {
-    if (args.only.some((row) => [1, 2].includes(row))) await installTools();
+    if (args.only.some((row) => [1, 2, 10].includes(row))) await installTools();
     const hasWatch = await watchAvailable();
     for (const row of args.only) {
       const { name, run, needs } = ROWS[row]!;
