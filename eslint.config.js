@@ -13,5 +13,10 @@ export default tseslint.config(
       'no-console': ['error'],
     },
   },
+  // The status page's browser script (served as is, no build step).
+  {
+    files: ['src/watch/page/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { document: 'readonly', window: 'readonly', fetch: 'readonly', Node: 'readonly', CSS: 'readonly', uPlot: 'readonly', encodeURIComponent: 'readonly' } },
+  },
   { files: ['src/cli/output.ts', 'test/**/*.ts', 'bin/**/*.js', 'scripts/**/*.mjs'], rules: { 'no-console': 'off' } },
 );

@@ -11,6 +11,8 @@ export const DESCRIPTIONS = {
   sync: 'Mirror <dir> (or every mirror of --config) into LumenOne once, then exit',
   watch: 'Keep <dir> (or every mirror of --config) mirrored as it changes: the long-running daemon',
   status: 'Show each mirror: daemon running or not, last reconcile, pending and failed items',
+  why: 'Explain one file: ignored (by which rule), in sync, pending, failed (reason, fix) or held by a guard; its docpath and workspaces',
+  approve: 'Let the deletes/un-embeds a watch daemon\'s guard holds go through once (exactly the set it reported)',
   doctor: 'Check the setup step by step (key, account, org, slugs, workspaces, folder, local folder, state dir, inotify, clock) and say how to fix each problem',
   init: 'Create a config file: asks on a terminal (offering the orgs and workspaces the API lists), runs doctor, writes it mode 0600',
   emulator: 'Run a local LumenOne emulator (with optional fault injection) to try lumensync without an account',
@@ -20,7 +22,7 @@ export type CommandName = keyof typeof DESCRIPTIONS;
 
 /** How each command is written in the command list (positionals included). */
 export const USAGES: Record<CommandName, string> = {
-  sync: 'sync [dir]', watch: 'watch [dir]', status: 'status', doctor: 'doctor [dir]', init: 'init [dir]', emulator: 'emulator',
+  sync: 'sync [dir]', watch: 'watch [dir]', status: 'status', why: 'why <path>', approve: 'approve [mirror]', doctor: 'doctor [dir]', init: 'init [dir]', emulator: 'emulator',
 };
 
 export const USAGE = '$0 <command> [options]\n\nMirror a local folder into LumenOne workspaces.';
@@ -86,6 +88,14 @@ export const LOADERS: Record<CommandName, () => Promise<LoadedCommand>> = {
   status: async () => {
     const { statusCommand, runStatus } = await import('./commands/status.js');
     return { module: statusCommand, run: (args) => runStatus(args) };
+  },
+  why: async () => {
+    const { whyCommand, runWhy } = await import('./commands/why.js');
+    return { module: whyCommand, run: (args) => runWhy(args) };
+  },
+  approve: async () => {
+    const { approveCommand, runApprove } = await import('./commands/approve.js');
+    return { module: approveCommand, run: (args) => runApprove(args) };
   },
   doctor: async () => {
     const { doctorCommand, runDoctorCommand } = await import('./commands/doctor.js');

@@ -38,6 +38,10 @@ export interface FileWatch {
   drainTimeoutMs?: number;
   statusIntervalMs?: number;
   rootCheckMs?: number;
+  historySize?: number;
+  notifyExec?: string;
+  notifyUrl?: string;
+  notifyUnavailableAfterSeconds?: number;
 }
 
 export interface ConfigFile {

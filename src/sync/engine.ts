@@ -9,6 +9,7 @@ import type { CompactFolderListing, WorkspaceDetail } from '../api/types.js';
 import { RemoteError } from '../errors.js';
 import { plan, scopeTest, type RemoteView } from '../core/planner.js';
 import type { Plan } from '../core/plan-types.js';
+import { heldSet, releaseHeld, type HeldSet } from '../core/held.js';
 import type { Intent, JournalEntry, JournalMeta, LocalListing } from '../core/types.js';
 import { execute } from '../executor/executor.js';
 import type { Pacer } from '../executor/pacer.js';
@@ -56,6 +57,8 @@ export interface PassOptions {
   verify?: boolean;
   /** Called with the plan before it runs (progress totals, --dry-run output). */
   onPlan?: (plan: Plan, listing: LocalListing) => void;
+  /** Asked when the guards hold actions: true lets them through this once (an operator's approval matched). */
+  release?: (held: HeldSet) => boolean;
 }
 
 export interface PassResult {
@@ -64,6 +67,8 @@ export interface PassResult {
   relistNeeded: boolean;
   /** Whether this pass listed the remote, why, and when it was last verified. */
   verification: VerificationStatus;
+  /** The held set an approval let through in this pass, if any. */
+  released?: HeldSet;
 }
 
 /** List the mirror's folder and what each relevant workspace holds from it. */
@@ -170,7 +175,7 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
     stats.fail({ operation: 'scan', relativePath: error.relativePath, message: error.message.startsWith(error.code) ? error.message : `${error.code}: ${error.message}`, retryable: error.code === 'ECHANGED' });
   }
   const remote = remoteListed === undefined ? undefined : await remoteListed;
-  const result = plan({
+  let result = plan({
     local: listing,
     journalEntries: journal.entries(),
     ...(journal.entriesByPath ? { journalByPath: journal.entriesByPath() } : {}),
@@ -183,6 +188,15 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
       ...(spec.ownerMark === undefined ? {} : { ownerMark: spec.ownerMark }),
     },
   });
+  let released: HeldSet | undefined;
+  if (options.release && !options.dryRun && result.guards.length > 0) {
+    const held = heldSet(result);
+    if (held.count > 0 && held.approvable && options.release(held)) {
+      released = held;
+      result = releaseHeld(result);
+      log.warn({ held: held.count, fingerprint: held.fingerprint }, 'held actions approved by the operator: applying them once');
+    }
+  }
   stats.filesTotal = result.summary.uploads + result.summary.replacements + result.summary.removes;
   stats.bytesTotal = result.summary.uploadBytes;
   stats.filesDone = 0;
@@ -212,7 +226,7 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
     // (adopted, re-done or removed). Left open they would pile up in the journal after every crash.
     for (const id of inheritedIntents) journal.endIntent(id, 'abandoned');
   } else if (incomplete && journal.meta().passIncomplete !== true) journal.setMeta({ passIncomplete: true });
-  return { plan: result, listing, relistNeeded: execution.relistNeeded, verification: verification(journal.meta().lastVerifiedAt) };
+  return { plan: result, listing, relistNeeded: execution.relistNeeded, verification: verification(journal.meta().lastVerifiedAt), ...(released ? { released } : {}) };
 }
 
 export interface ConvergeOptions extends PassOptions {

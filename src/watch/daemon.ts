@@ -13,6 +13,10 @@ import { MirrorDaemon, type WatchTuning } from './mirror-daemon.js';
 import { DaemonMetrics, startHealthServer, type HealthServer } from './health.js';
 import { StatusWriter } from './status-file.js';
 import type { MirrorSnapshot } from './snapshot.js';
+import { PassHistory } from './history.js';
+import { Throughput } from './throughput.js';
+import { Notifier, type NotifyOptions } from './notifier.js';
+import { cockpitStatus, cockpitWhy, type CockpitMirror } from './cockpit.js';
 
 /** Everything the process needs besides the settings. */
 export interface DaemonOptions {
@@ -25,6 +29,10 @@ export interface DaemonOptions {
   drainTimeoutMs: number;
   /** How often each mirror's status.json is rewritten (default 2 s). */
   statusIntervalMs: number;
+  /** Passes kept in each mirror's history.json (default 200). */
+  historySize?: number;
+  /** Alerts (--notify-exec, --notify-url). */
+  notify?: NotifyOptions;
 }
 
 /** After the drain deadline, how long the aborted passes get to unwind before the journals close anyway. */
@@ -40,6 +48,8 @@ export class WatchDaemon {
     private readonly aborts: AbortController[],
     private readonly statusWriter: StatusWriter,
     readonly health: HealthServer | undefined,
+    readonly cockpit: CockpitMirror[],
+    private readonly notifier: Notifier,
   ) {}
 
   /** Open every mirror (lock, journal replay) and the health server; throws (after closing what it opened) when one cannot be opened. */
@@ -64,8 +74,29 @@ export class WatchDaemon {
     let metrics: DaemonMetrics | undefined;
     const mirrors = opened.map((session, index) => new MirrorDaemon(settings.mirrors[index]!.name, session, options.tuning, aborts[index]!, (name, outcome) => metrics?.observe(name, outcome)));
     const snapshots = (): MirrorSnapshot[] => mirrors.map((mirror) => mirror.snapshot());
+    const notifier = new Notifier(options.notify ?? { unavailableAfterMs: Infinity }, log);
+    const cockpit: CockpitMirror[] = mirrors.map((mirror) => {
+      const history = new PassHistory(mirror.opened.stateDir, options.historySize ?? 200, (error) => log.warn({ mirror: mirror.name, err: error instanceof Error ? error.message : String(error) }, 'could not write history.json'));
+      mirror.onPass = (report) => {
+        void history.record(report);
+        const failed = [...mirror.failedItems].map(([key, failure]) => ({ key, message: failure.message, hint: failure.hint }));
+        notifier.passEnded(mirror.name, { error: report.error, failed },
+          mirror.hold.held && { ...mirror.hold.held, guards: mirror.hold.guards, approveCommand: mirror.hold.held.approvable ? mirror.hold.approveCommand : undefined });
+      };
+      return { daemon: mirror, history, throughput: new Throughput() };
+    });
     const statusWriter = new StatusWriter(
-      () => mirrors.map((mirror) => ({ stateDir: mirror.opened.stateDir, snapshot: () => mirror.snapshot() })),
+      () => mirrors.map((mirror, index) => ({
+        stateDir: mirror.opened.stateDir,
+        snapshot: () => {
+          // Every tick: sample throughput, look for an approval, check how long the remote has been down.
+          const snapshot = mirror.snapshot();
+          cockpit[index]!.throughput.sample(snapshot.updatedAt, snapshot.counters.uploaded + snapshot.counters.replaced + snapshot.counters.deleted, snapshot.counters.bytesUploaded);
+          mirror.pollApproval();
+          notifier.remoteChecked(mirror.name, snapshot.remoteReachable, snapshot.lastError, snapshot.updatedAt);
+          return snapshot;
+        },
+      })),
       options.statusIntervalMs,
       (error) => log.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not write status.json'),
     );
@@ -73,14 +104,17 @@ export class WatchDaemon {
     try {
       if (options.healthPort !== undefined) {
         metrics = new DaemonMetrics(snapshots);
-        health = await startHealthServer(options.healthPort, snapshots, metrics);
+        health = await startHealthServer(options.healthPort, snapshots, metrics, {
+          status: () => cockpitStatus(cockpit),
+          why: (mirror, target) => cockpitWhy(cockpit, mirror, target),
+        });
         log.info({ port: health.port }, 'health server listening on 127.0.0.1');
       }
     } catch (error) {
       for (const session of opened) await session.close().catch(() => undefined);
       throw error;
     }
-    return new WatchDaemon(mirrors, options, aborts, statusWriter, health);
+    return new WatchDaemon(mirrors, options, aborts, statusWriter, health, cockpit, notifier);
   }
 
   /** Start watching and run each mirror's first full reconcile; resolves when all have run (the moment to report ready). */
@@ -119,6 +153,7 @@ export class WatchDaemon {
     }
     await this.statusWriter.stop(true);
     await this.health?.close();
+    await Promise.all([...this.cockpit.map((mirror) => mirror.history.flush()), this.notifier.flush()]);
     for (const mirror of this.mirrors) {
       try {
         await mirror.opened.close();

@@ -1,18 +1,30 @@
 /**
- * `--health-port`: a loopback HTTP server for supervisors and scrapers. `/healthz` answers 200
- * while every mirror watches and its remote answers, else 503, with a JSON body saying why;
- * `/metrics` is Prometheus text from prom-client, read from the same snapshots as `status`.
+ * `--health-port`: a loopback HTTP server for supervisors, scrapers and people. `/healthz` answers
+ * 200 while every mirror watches, its remote answers and no guard holds actions, else 503 with a
+ * JSON body saying why; `/livez` answers 200 while the process works (restart only on that);
+ * `/metrics` is Prometheus text from prom-client, read from the same snapshots as `status`;
+ * `/` is the read-only status page (see page.ts).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { isHealthy, type MirrorSnapshot } from './snapshot.js';
 import type { RemoteCallOutcome } from './remote-monitor.js';
+import { isPageAsset, PAGE_HEADERS, servePageAsset } from './page.js';
+
+/** The status page's data sources (absent: only /healthz, /livez and /metrics are served). */
+export interface PageSource {
+  status(): unknown;
+  why(mirror: string | null, path: string | null): Promise<{ status: number; body: unknown }>;
+}
 
 /** The `/healthz` body. */
 export interface HealthReport {
-  status: 'ok' | 'unavailable';
-  mirrors: { name: string; state: string; healthy: boolean; remoteReachable: boolean; watcher: string; queueDepth: number; lagMs: number; lastError: string | undefined }[];
+  /** unavailable: a mirror cannot do its job; attention: a guard holds actions an operator must look at. */
+  status: 'ok' | 'attention' | 'unavailable';
+  /** Why it is not ok, one clause per mirror concerned. */
+  reason?: string;
+  mirrors: { name: string; state: string; healthy: boolean; remoteReachable: boolean; watcher: string; queueDepth: number; lagMs: number; lastError: string | undefined; held: number; approveCommand?: string | undefined }[];
 }
 
 /** Build the `/healthz` answer from snapshots: pure, so it is table-tested. */
@@ -20,8 +32,16 @@ export function healthReport(snapshots: readonly MirrorSnapshot[]): HealthReport
   const mirrors = snapshots.map((snapshot) => ({
     name: snapshot.name, state: snapshot.state, healthy: isHealthy(snapshot), remoteReachable: snapshot.remoteReachable,
     watcher: `${snapshot.watcher.backend}:${snapshot.watcher.status}`, queueDepth: snapshot.queueDepth, lagMs: snapshot.lagMs, lastError: snapshot.lastError,
+    held: snapshot.held?.count ?? 0, ...(snapshot.held && snapshot.held.count > 0 && snapshot.held.approvable ? { approveCommand: snapshot.approveCommand } : {}),
   }));
-  return { status: mirrors.length > 0 && mirrors.every((mirror) => mirror.healthy) ? 'ok' : 'unavailable', mirrors };
+  const reasons: string[] = [];
+  for (const mirror of mirrors) {
+    if (!mirror.healthy) reasons.push(`${mirror.name}: ${!mirror.remoteReachable ? `remote unreachable${mirror.lastError ? ` (${mirror.lastError})` : ''}` : `state ${mirror.state}`}`);
+    if (mirror.held > 0) reasons.push(`${mirror.name}: ${mirror.held} action(s) held by a guard${mirror.approveCommand ? `; approve with: ${mirror.approveCommand}` : ''}`);
+  }
+  if (mirrors.length === 0) reasons.push('no mirror is running');
+  const status = mirrors.length === 0 || mirrors.some((mirror) => !mirror.healthy) ? 'unavailable' : mirrors.some((mirror) => mirror.held > 0) ? 'attention' : 'ok';
+  return { status, ...(reasons.length > 0 ? { reason: reasons.join('; ') } : {}), mirrors };
 }
 
 /** The daemon's metrics; counters are read from the mirrors' stats at scrape time. */
@@ -62,6 +82,7 @@ export class DaemonMetrics {
     gauge('lumensync_last_verified_timestamp_seconds', 'Last verification: a completed pass that listed the remote (unix time)', (snapshot) =>
       snapshot.lastVerifiedAt !== undefined ? snapshot.lastVerifiedAt / 1000 : undefined);
     gauge('lumensync_last_pass_listed', '1 when the latest full reconcile listed the remote, 0 when it trusted the journal', (snapshot) => (snapshot.lastPassListed ? 1 : 0));
+    gauge('lumensync_held_actions', 'Deletes and un-embeds a guard holds back until approved (lumensync approve) or resolved', (snapshot) => snapshot.held?.count ?? 0);
     gauge('lumensync_failed_items', 'Files or documents currently failing', (snapshot) => snapshot.failed.length);
     counter('lumensync_uploads_total', 'Documents uploaded (new and replacements)', (snapshot) => snapshot.counters.uploaded + snapshot.counters.replaced);
     counter('lumensync_deletes_total', 'Documents removed', (snapshot) => snapshot.counters.deleted);
@@ -81,6 +102,9 @@ export class DaemonMetrics {
   }
 }
 
+/** Host headers the page accepts (with any port). */
+const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i;
+
 /** A running health server. */
 export interface HealthServer {
   port: number;
@@ -88,9 +112,11 @@ export interface HealthServer {
 }
 
 /** Listen on 127.0.0.1:`port` (0 = any free port). Loopback only: the report names paths and errors. */
-export async function startHealthServer(port: number, snapshots: () => MirrorSnapshot[], metrics: DaemonMetrics): Promise<HealthServer> {
+export async function startHealthServer(port: number, snapshots: () => MirrorSnapshot[], metrics: DaemonMetrics, page?: PageSource): Promise<HealthServer> {
+  const startedAt = Date.now();
   const server: Server = createServer((req, res) => {
-    const pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const pathname = url.pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
@@ -101,6 +127,32 @@ export async function startHealthServer(port: number, snapshots: () => MirrorSna
       res.end(JSON.stringify(report));
       return;
     }
+    if (pathname === '/livez') {
+      // Liveness: the process answers. A daemon waiting for an approval is alive (do not restart it).
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify({ status: 'alive', pid: process.pid, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) }));
+      return;
+    }
+    // The page and its API answer only to loopback names: a web page elsewhere cannot read them through DNS rebinding.
+    if (page && (isPageAsset(pathname) || pathname.startsWith('/api/')) && !LOOPBACK_HOST.test(req.headers.host ?? '')) {
+      res.writeHead(403, { 'content-type': 'text/plain' }).end('the status page answers only on 127.0.0.1 or localhost\n');
+      return;
+    }
+    if (page && isPageAsset(pathname)) {
+      servePageAsset(pathname, res);
+      return;
+    }
+    if (page && pathname === '/api/status') {
+      res.writeHead(200, { 'content-type': 'application/json', ...PAGE_HEADERS }).end(JSON.stringify(page.status()));
+      return;
+    }
+    if (page && pathname === '/api/why') {
+      page.why(url.searchParams.get('mirror'), url.searchParams.get('path')).then(
+        ({ status, body }) => res.writeHead(status, { 'content-type': 'application/json', ...PAGE_HEADERS }).end(JSON.stringify(body)),
+        (error: unknown) => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(error) })),
+      );
+      return;
+    }
     if (pathname === '/metrics') {
       metrics.registry.metrics().then(
         (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
@@ -108,7 +160,7 @@ export async function startHealthServer(port: number, snapshots: () => MirrorSna
       );
       return;
     }
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /healthz or /metrics\n');
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try / (status page), /healthz, /livez or /metrics\n');
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

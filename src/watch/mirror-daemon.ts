@@ -19,6 +19,9 @@ import { DirtySet, type Fingerprint } from './dirty-set.js';
 import { DrainGate } from './drain-gate.js';
 import { monitorRemote, recordOutcome, type RemoteCallOutcome, type RemoteHealth } from './remote-monitor.js';
 import { mirrorSnapshot, type MirrorSnapshot } from './snapshot.js';
+import { GuardHold } from './guard-hold.js';
+import { approveCommand } from './approval.js';
+import type { PassReport } from './history.js';
 
 /** Tunables of `lumensync watch` (defaults documented on the flags). */
 export interface WatchTuning {
@@ -83,10 +86,13 @@ export class MirrorDaemon {
   lastPassListed = false;
   nextReconcileAt = 0;
   backoffUntil = 0;
-  lastGuards: string[] = [];
+  /** What the guards hold back, and the approvals (status, /healthz, the page). */
+  readonly hold: GuardHold;
+  /** Called after every pass (history, alerts). */
+  onPass: ((report: PassReport) => void) | undefined;
   /** Failures over the process's life (stats keep only the latest pass's). */
   failuresTotal = 0;
-  readonly failedItems = new Map<string, FailureRecord>();
+  readonly failedItems = new Map<string, FailureRecord & { attempts?: number }>();
   readonly dirty: DirtySet;
   readonly startedAt = Date.now();
   private readonly log: Logger;
@@ -112,6 +118,7 @@ export class MirrorDaemon {
     private readonly onRemoteCall: (mirror: string, outcome: RemoteCallOutcome) => void = () => undefined,
   ) {
     this.log = opened.session.log;
+    this.hold = new GuardHold(opened.stateDir, approveCommand(name, opened.stateDir, opened.mirrorId), this.log, opened.session.spec.root);
     this.dirty = new DirtySet({ settleMs: tuning.settleMs, deleteGraceMs: tuning.deleteGraceMs, maxDirty: tuning.maxDirty });
     // Reachability and latency come from the calls the engine makes anyway: no extra requests.
     opened.session.remote = monitorRemote(opened.session.remote, (outcome) => {
@@ -137,6 +144,13 @@ export class MirrorDaemon {
       });
     })();
     return this.startup;
+  }
+
+  /** Every status tick: an approval naming exactly the held set asks for a full reconcile, which applies it. */
+  pollApproval(): void {
+    if (!this.hold.poll() || this.stopping) return;
+    this.reconcileRequested = true;
+    this.wakeUp?.();
   }
 
   /** What `status`, `/healthz` and `/metrics` show. */
@@ -297,11 +311,18 @@ export class MirrorDaemon {
     const { session } = this.opened;
     session.stats.resetFailures();
     let retryLater = false;
+    const startedAt = Date.now();
+    const before = session.stats.snapshot();
+    let passError: string | undefined;
+    let released = 0;
+    let uploadedPaths: string[] = [];
     try {
-      const result = await runPass(session, scope ? { scope } : {});
+      const result = await runPass(session, { ...(scope ? { scope } : {}), release: (held) => this.hold.release(held) });
+      released = result.released?.count ?? 0;
       if (scope === undefined) this.lastPassListed = result.verification.listed;
-      this.lastGuards = result.plan.guards.map((guard) => `${guard.message} (fix: ${guard.hint})`);
-      for (const guard of result.plan.guards) this.log.warn({ guard: guard.guard, hint: guard.hint, root: session.spec.root }, guard.message);
+      this.hold.note(result.plan, scope !== undefined);
+      const failedPaths = new Set(session.stats.failures.map((failure) => failure.relativePath));
+      uploadedPaths = result.plan.actions.flatMap((action) => (action.kind === 'upload' && !failedPaths.has(action.relativePath) ? [action.relativePath] : []));
       // What each pass did, for pm2's log (info: the daemon's default level when not on a terminal).
       const { uploads, replacements, renames, adoptions, removes, embeds, unembeds } = result.plan.summary;
       this.log.info({ scoped: scope !== undefined, paths: scope?.length, uploads, replacements, renames, adoptions, removes, embeds, unembeds, failed: session.stats.failures.length }, 'pass finished');
@@ -312,10 +333,18 @@ export class MirrorDaemon {
       session.stats.fail({ operation: 'list', message, retryable: true });
       this.log.warn({ err: message, scoped: scope !== undefined }, 'pass failed');
       retryLater = true;
+      passError = message;
     }
     if (this.stopping) return false;
     this.failuresTotal += session.stats.failures.length;
     this.recordFailures(scope, session.stats.failures);
+    const after = session.stats.snapshot();
+    this.onPass?.({
+      startedAt, durationMs: Date.now() - startedAt, full: scope === undefined,
+      uploads: after.uploaded + after.replaced - before.uploaded - before.replaced, deletes: after.deleted - before.deleted,
+      bytes: after.bytesUploaded - before.bytesUploaded, failures: session.stats.failures.length, error: passError,
+      held: this.hold.count, released, uploadedPaths,
+    });
     if (!retryLater) {
       this.failureStreak = 0;
       return true;
@@ -330,11 +359,14 @@ export class MirrorDaemon {
   }
 
   private recordFailures(scope: string[] | undefined, failures: readonly FailureRecord[]): void {
+    // Passes that failed the same item in a row (shown by `why` and the page).
+    const attempts = new Map([...this.failedItems].map(([key, item]) => [key, item.attempts ?? 1]));
     if (scope === undefined) this.failedItems.clear();
     else for (const relativePath of scope) this.failedItems.delete(relativePath);
     for (const failure of failures) {
       if (this.failedItems.size >= MAX_FAILED_ITEMS) break;
-      this.failedItems.set(failure.relativePath ?? failure.docpath ?? `${failure.operation}:${failure.message}`, failure);
+      const key = failure.relativePath ?? failure.docpath ?? `${failure.operation}:${failure.message}`;
+      this.failedItems.set(key, { ...failure, attempts: (attempts.get(key) ?? 0) + 1 });
     }
   }
 }

@@ -4,6 +4,8 @@
  */
 import type { FailureRecord, StatsSnapshot } from '../stats/stats.js';
 import type { MirrorDaemon, MirrorState, WatcherCondition } from './mirror-daemon.js';
+import type { HeldNow } from './guard-hold.js';
+import type { Approval } from './approval.js';
 
 /** Pending paths listed by name at most (the count is always exact). */
 const MAX_PENDING_LISTED = 100;
@@ -39,6 +41,16 @@ export interface MirrorSnapshot {
   pending: { dirtyPaths: number; requests: number; openIntents: number; overflowed: boolean; paths: string[] };
   failed: FailureRecord[];
   guards: string[];
+  /** What the guards hold back (undefined: no guard fired in the last pass that decides). */
+  held?: HeldNow | undefined;
+  /** The exact command that lets the held actions through once. */
+  approveCommand?: string | undefined;
+  lastApproval?: (Approval & { appliedAt: number }) | undefined;
+  /** Why a waiting approval does not apply. */
+  approvalProblem?: string | undefined;
+  /** The mirror's extra ignore patterns (for `why`). */
+  ignore?: string[] | undefined;
+  followSymlinks?: boolean | undefined;
   counters: Omit<StatsSnapshot, 'inFlight' | 'failures' | 'lastError'> & { inFlight: number; failuresTotal: number };
   startedAt: number;
   updatedAt: number;
@@ -78,7 +90,13 @@ export function mirrorSnapshot(daemon: MirrorDaemon, now: number): MirrorSnapsho
       paths: daemon.dirty.pendingPaths(MAX_PENDING_LISTED),
     },
     failed: [...daemon.failedItems.values()],
-    guards: daemon.lastGuards,
+    guards: daemon.hold.guards,
+    held: daemon.hold.held,
+    approveCommand: daemon.hold.approveCommand,
+    lastApproval: daemon.hold.lastApproval,
+    approvalProblem: daemon.hold.approvalProblem,
+    ignore: session.spec.ignore,
+    followSymlinks: session.spec.followSymlinks,
     counters: { ...counters, inFlight: inFlight.length, failuresTotal: daemon.failuresTotal },
     startedAt: daemon.startedAt,
     updatedAt: now,

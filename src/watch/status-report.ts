@@ -10,6 +10,7 @@ import { Journal, LOG_FILE_NAME, SNAPSHOT_FILE_NAME } from '../journal/journal.j
 import { isPidAlive, LOCK_FILE_NAME, readLockFile, type LockOwner } from '../journal/lock.js';
 import { defaultStateDir } from '../journal/state-dir.js';
 import { readStatusFile, STATUS_FILE_NAME, type StatusFile } from './status-file.js';
+import { readHistory, type HistoryEntry } from './history.js';
 
 /** Everything read from one state dir. */
 export interface StatusInput {
@@ -33,6 +34,8 @@ export interface MirrorStatusView {
   journal: StatusInput['journal'];
   /** The daemon's last written state (may be from a dead process: see `running`). */
   daemon: StatusFile | undefined;
+  /** The last passes, newest first (history.json). */
+  history?: HistoryEntry[];
 }
 
 /** A status file not rewritten for this many of its intervals (assumed 2 s) means a hung daemon. */
@@ -99,7 +102,7 @@ export async function readMirrorStatus(stateDir: string, now = Date.now()): Prom
   } catch (error) {
     journal = { error: error instanceof Error ? error.message : String(error) };
   }
-  return judgeStatus({ stateDir, statusFile, lock, pidAlive, journal, now });
+  return { ...judgeStatus({ stateDir, statusFile, lock, pidAlive, journal, now }), history: readHistory(stateDir).reverse() };
 }
 
 const ago = (now: number, time: number | undefined): string =>
@@ -120,6 +123,7 @@ export function renderStatus(views: readonly MirrorStatusView[], now: number): s
       lines.push(`  remote last verified (listed): ${ago(now, view.journal.lastVerifiedAt)}${daemon ? `; latest reconcile ${daemon.lastPassListed ? 'listed the remote' : 'trusted the journal'}` : ''}`);
       if (view.journal.openIntents > 0) lines.push(`  open intents: ${view.journal.openIntents} (settled by the next pass)`);
     }
+    renderHistory(lines, view.history ?? []);
     if (!daemon) continue;
     lines.push(`  watcher: ${daemon.watcher.backend} ${daemon.watcher.status}${daemon.watcher.message ? ` — ${daemon.watcher.message}` : ''}`);
     lines.push(`  remote: ${daemon.remoteReachable ? 'reachable' : 'UNREACHABLE'}${daemon.lastError ? `; last error: ${daemon.lastError}` : ''}`);
@@ -127,10 +131,24 @@ export function renderStatus(views: readonly MirrorStatusView[], now: number): s
     for (const relativePath of daemon.pending.paths.slice(0, 10)) lines.push(`    - ${relativePath}`);
     if (daemon.backoffUntil > now) lines.push(`  backing off until ${new Date(daemon.backoffUntil).toISOString()} (remote unavailable)`);
     for (const guard of daemon.guards) lines.push(`  guard: ${guard}`);
+    if (daemon.held && daemon.held.count > 0) lines.push(`  held: ${daemon.held.count} action(s) since ${new Date(daemon.held.since).toISOString()}${daemon.held.approvable ? `; approve with: ${daemon.approveCommand}` : ''}`);
+    if (daemon.approvalProblem) lines.push(`  approval: ${daemon.approvalProblem}`);
+    if (daemon.lastApproval) lines.push(`  last approval: ${daemon.lastApproval.count} action(s) by ${daemon.lastApproval.by}, applied ${new Date(daemon.lastApproval.appliedAt).toISOString()}`);
     lines.push(`  failed: ${daemon.failed.length}`);
     for (const failure of daemon.failed.slice(0, 20)) {
       lines.push(`    - ${failure.relativePath ?? failure.docpath ?? '(mirror)'} (${failure.operation}${failure.retryable ? ', will retry' : ''}): ${failure.message}${failure.hint ? ` — fix: ${failure.hint}` : ''}`);
     }
   }
   return lines.join('\n');
+}
+
+/** Passes listed by `status` (all of them with --json). */
+const STATUS_HISTORY_LINES = 5;
+
+function renderHistory(lines: string[], history: readonly HistoryEntry[]): void {
+  if (history.length === 0) return;
+  lines.push(`  recent passes (newest first, ${history.length} kept):`);
+  for (const pass of history.slice(0, STATUS_HISTORY_LINES)) {
+    lines.push(`    ${new Date(pass.startedAt).toISOString()} ${pass.kind} ${Math.round(pass.durationMs)} ms: ${pass.uploads} uploaded, ${pass.deletes} deleted, ${pass.failures} failed, ${pass.bytes} B${pass.verified ? ', verified' : ''}${pass.held > 0 ? `, ${pass.held} held` : ''}${pass.released > 0 ? `, ${pass.released} approved` : ''}${pass.error ? ` — ${pass.error}` : ''}`);
+  }
 }

@@ -23,13 +23,13 @@ test('item 10: the packed tarball installs globally and runs: --version, emulato
     // A fresh checkout has no dist/: packing must build it (prepack), or the package is empty of code.
     const checkout = path.join(dir, 'checkout');
     await mkdir(checkout);
-    for (const entry of ['package.json', 'tsconfig.json', 'README.md', 'bin', 'config', 'src']) await cp(path.join(REPO, entry), path.join(checkout, entry), { recursive: true });
+    for (const entry of ['package.json', 'tsconfig.json', 'README.md', 'bin', 'config', 'src', 'scripts']) await cp(path.join(REPO, entry), path.join(checkout, entry), { recursive: true });
     await symlink(path.join(REPO, 'node_modules'), path.join(checkout, 'node_modules'));
     const packed = spawnSync(npm, ['pack', '--silent', '--pack-destination', dir], { cwd: checkout, encoding: 'utf8', env });
     assert.equal(packed.status, 0, packed.stderr);
     const tarball = path.join(dir, readdirSync(dir).find((name) => name.endsWith('.tgz'))!);
     const listing = spawnSync('tar', ['tzf', tarball], { encoding: 'utf8' }).stdout.split('\n');
-    for (const needed of ['package/bin/lumensync.js', 'package/dist/src/cli/main.js', 'package/config/lumensync.schema.json', 'package/config/emulator-seed.json']) {
+    for (const needed of ['package/bin/lumensync.js', 'package/dist/src/cli/main.js', 'package/config/lumensync.schema.json', 'package/config/emulator-seed.json', 'package/dist/src/watch/page/index.html', 'package/dist/src/watch/page/page.js']) {
       assert.ok(listing.includes(needed), `${needed} is in the package`);
     }
     assert.ok(!listing.some((name) => name.startsWith('package/dist/test/') || name.startsWith('package/src/')), 'no tests or sources in the package');

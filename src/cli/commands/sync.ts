@@ -1,7 +1,10 @@
 /** `lumensync sync [dir]`: for each mirror, one pass (and follow-up passes for retryable failures), then exit. */
 import type { Argv, CommandModule } from 'yargs';
 import { createLogger } from '../../log.js';
-import { syncUntilConverged } from '../../sync/engine.js';
+import { syncUntilConverged, type ConvergeResult } from '../../sync/engine.js';
+import { heldSet } from '../../core/held.js';
+import type { StatsSnapshot } from '../../stats/stats.js';
+import { DEFAULT_HISTORY_SIZE, PassHistory } from '../../watch/history.js';
 import { EXIT, exitCodeForOutcome, type ExitCode } from '../exit-codes.js';
 import { mirrorOptions, type MirrorArgs } from '../mirror-options.js';
 import type { Logger } from 'pino';
@@ -46,6 +49,7 @@ async function syncMirror(args: SyncArgs, settings: Settings, mirror: MirrorSett
   const { session } = opened;
   const dryRun = args['dry-run'] ?? false;
   const progress = startProgress(session.stats, { enabled: (args.progress ?? true) && !dryRun && !args.json, tty: process.stderr.isTTY === true });
+  const startedAt = Date.now();
   try {
     const result = await syncUntilConverged(session, {
       dryRun, verify: args.verify ?? false,
@@ -65,6 +69,7 @@ async function syncMirror(args: SyncArgs, settings: Settings, mirror: MirrorSett
       printError(renderUnusableRoot(unusableRoot, mirror, settings));
       return EXIT.GUARD;
     }
+    if (!dryRun) await recordSyncRun(opened.stateDir, startedAt, snapshot, result, log);
     if (args.json) {
       printJson({
         ...(settings.mirrors.length > 1 ? { mirror: mirror.name } : {}),
@@ -84,6 +89,17 @@ async function syncMirror(args: SyncArgs, settings: Settings, mirror: MirrorSett
     progress.stop();
     await opened.close();
   }
+}
+
+/** Add the run to the mirror's pass history (status, the status page); a failure to write it is only logged. */
+async function recordSyncRun(stateDir: string, startedAt: number, stats: StatsSnapshot, result: ConvergeResult, log: Logger): Promise<void> {
+  const failed = new Set(stats.failures.map((failure) => failure.relativePath));
+  const uploadedPaths = [...new Set([result.firstPlan, result.lastPlan].flatMap((plan) => plan.actions.flatMap((action) => (action.kind === 'upload' && !failed.has(action.relativePath) ? [action.relativePath] : []))))];
+  const history = new PassHistory(stateDir, DEFAULT_HISTORY_SIZE, (error) => log.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not write history.json'));
+  await history.record({
+    startedAt, durationMs: Date.now() - startedAt, full: true, uploads: stats.uploaded + stats.replaced, deletes: stats.deleted, bytes: stats.bytesUploaded,
+    failures: stats.failures.length, error: undefined, held: heldSet(result.lastPlan).count, released: 0, uploadedPaths,
+  });
 }
 
 /** Root guards meaning the folder itself could not be used (not "empty"). */

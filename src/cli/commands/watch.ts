@@ -16,6 +16,8 @@ import { EXIT, type ExitCode } from '../exit-codes.js';
 import { mirrorOptions, type MirrorArgs } from '../mirror-options.js';
 import { printLine } from '../output.js';
 import { DESCRIPTIONS } from '../command-list.js';
+import { DEFAULT_HISTORY_SIZE } from '../../watch/history.js';
+import { DEFAULT_NOTIFY_UNAVAILABLE_AFTER_S, type NotifyOptions } from '../../watch/notifier.js';
 
 /** `watch` flags on top of the mirror flags. */
 export interface WatchArgs extends MirrorArgs {
@@ -30,6 +32,10 @@ export interface WatchArgs extends MirrorArgs {
   'max-dirty'?: number;
   'status-interval-ms'?: number;
   'root-check-ms'?: number;
+  'history-size'?: number;
+  'notify-exec'?: string;
+  'notify-url'?: string;
+  'notify-unavailable-after'?: number;
 }
 
 /** Documented defaults of the watch flags. */
@@ -43,6 +49,8 @@ export const WATCH_DEFAULTS = {
   statusIntervalMs: 2000,
   minBackoffMs: 1000,
   rootCheckMs: 2000,
+  historySize: DEFAULT_HISTORY_SIZE,
+  notifyUnavailableAfterS: DEFAULT_NOTIFY_UNAVAILABLE_AFTER_S,
 } as const;
 
 /** The config file's `watch` section under the flags: a flag given wins, the file fills the rest. */
@@ -52,13 +60,14 @@ export function watchArgsWithFile(args: WatchArgs, file: FileWatch): WatchArgs {
     'max-dirty': file.maxDirty, watcher: file.watcher, poll: file.poll, 'poll-interval-ms': file.pollIntervalMs,
     'health-port': file.healthPort, 'drain-timeout-ms': file.drainTimeoutMs, 'status-interval-ms': file.statusIntervalMs,
     'root-check-ms': file.rootCheckMs,
+    'history-size': file.historySize, 'notify-exec': file.notifyExec, 'notify-url': file.notifyUrl, 'notify-unavailable-after': file.notifyUnavailableAfterSeconds,
   };
   const given = Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined));
   return { ...Object.fromEntries(Object.entries(fromFile).filter(([, value]) => value !== undefined)), ...given };
 }
 
 /** Validate the watch flags, reporting every problem at once (exit 2). */
-export function watchTuningFrom(args: WatchArgs, maxBackoffMs: number): WatchTuning & { drainTimeoutMs: number; statusIntervalMs: number; healthPort: number | undefined } {
+export function watchTuningFrom(args: WatchArgs, maxBackoffMs: number): WatchTuning & { drainTimeoutMs: number; statusIntervalMs: number; healthPort: number | undefined; historySize: number; notify: NotifyOptions } {
   const problems: string[] = [];
   const whole = (flag: keyof WatchArgs, fallback: number, min: number): number => {
     const value = args[flag] ?? fallback;
@@ -79,7 +88,11 @@ export function watchTuningFrom(args: WatchArgs, maxBackoffMs: number): WatchTun
     rootCheckMs: whole('root-check-ms', WATCH_DEFAULTS.rootCheckMs, 10),
     watcher: (args.watcher ?? 'auto') as WatcherBackendName,
     healthPort: args['health-port'] === undefined ? undefined : whole('health-port', 0, 0),
+    historySize: whole('history-size', WATCH_DEFAULTS.historySize, 1),
+    notify: { exec: args['notify-exec'], url: args['notify-url'], unavailableAfterMs: whole('notify-unavailable-after', WATCH_DEFAULTS.notifyUnavailableAfterS, 0) * 1000 },
   };
+  if (args['notify-url'] !== undefined && !/^https?:\/\/[^/]/.test(args['notify-url'])) problems.push(`--notify-url must be an http:// or https:// URL (got ${JSON.stringify(args['notify-url'])})`);
+  if (args['notify-exec'] !== undefined && args['notify-exec'].trim() === '') problems.push('--notify-exec must name a command');
   if (!['auto', 'parcel', 'chokidar'].includes(tuning.watcher)) problems.push(`--watcher must be auto, parcel or chokidar (got ${JSON.stringify(args.watcher)})`);
   if (tuning.healthPort !== undefined && tuning.healthPort > 65535) problems.push(`--health-port must be a TCP port (got ${tuning.healthPort})`);
   if (problems.length > 0) {
@@ -100,6 +113,7 @@ export async function runWatch(args: WatchArgs, signal: AbortSignal): Promise<Ex
   const log = createLogger({ level: settings.log.level, ...(settings.log.file ? { file: settings.log.file } : {}) });
   const daemon = await WatchDaemon.open({
     settings, tuning, log, healthPort: tuning.healthPort, drainTimeoutMs: tuning.drainTimeoutMs, statusIntervalMs: tuning.statusIntervalMs,
+    historySize: tuning.historySize, notify: tuning.notify,
   });
   const stopped = new Promise<void>((resolve) => {
     if (signal.aborted) resolve();
@@ -113,7 +127,7 @@ export async function runWatch(args: WatchArgs, signal: AbortSignal): Promise<Ex
   }
   if (!signal.aborted) {
     const backends = [...new Set(daemon.mirrors.map((mirror) => mirror.watcherCondition.backend))].join(', ');
-    const health = daemon.health ? `; health on http://127.0.0.1:${daemon.health.port}/healthz` : '';
+    const health = daemon.health ? `; health on http://127.0.0.1:${daemon.health.port}/healthz, status page http://127.0.0.1:${daemon.health.port}/` : '';
     printLine(`lumensync watch: ready, ${daemon.mirrors.length} mirror(s), watcher ${backends}${health}`);
     // pm2's wait_ready: the process counts as online once its first reconcile has run.
     process.send?.('ready');
@@ -136,10 +150,14 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
     .option('poll', { type: 'boolean', defaultDescription: 'false', describe: 'poll instead of native events (network shares); uses chokidar' })
     .option('poll-interval-ms', { type: 'number', defaultDescription: String(WATCH_DEFAULTS.pollIntervalMs), describe: 'polling interval with --poll' })
     .option('max-dirty', { type: 'number', defaultDescription: String(WATCH_DEFAULTS.maxDirty), describe: 'changed paths held at most; past it one full reconcile replaces them' })
-    .option('health-port', { type: 'number', describe: 'serve /healthz and /metrics on 127.0.0.1:<port> (0 = any free port)' })
+    .option('health-port', { type: 'number', describe: 'serve the status page (/), /healthz, /livez and /metrics on 127.0.0.1:<port> (0 = any free port)' })
     .option('drain-timeout-ms', { type: 'number', defaultDescription: String(WATCH_DEFAULTS.drainTimeoutMs), describe: 'on SIGINT/SIGTERM, wait this long for requests in flight' })
     .option('status-interval-ms', { type: 'number', defaultDescription: String(WATCH_DEFAULTS.statusIntervalMs), describe: 'how often status.json is rewritten in each state dir' })
     .option('root-check-ms', { type: 'number', defaultDescription: String(WATCH_DEFAULTS.rootCheckMs), describe: 'how often the root is checked to still be the watched folder (swapped, deleted, recreated)' })
+    .option('history-size', { type: 'number', defaultDescription: String(WATCH_DEFAULTS.historySize), describe: 'passes kept in each state dir\'s history.json (status, status page)' })
+    .option('notify-exec', { type: 'string', describe: 'run this shell command with a JSON event on stdin when a pass fails, a guard holds actions, or the remote stays unavailable' })
+    .option('notify-url', { type: 'string', describe: 'POST the same JSON event to this URL (Slack-like webhooks show its "text")' })
+    .option('notify-unavailable-after', { type: 'number', defaultDescription: String(WATCH_DEFAULTS.notifyUnavailableAfterS), describe: 'seconds the remote may stay unavailable before an alert' })
     .example('$0 watch ./handbook --org acme --folder handbook --workspace support-bot', 'keep acme/handbook equal to ./handbook')
     .example('$0 watch --config lumensync.json --health-port 9464', 'watch every mirror of the file, with /healthz and /metrics')
     .example('pm2 start ecosystem.config.cjs', 'run it under pm2 (see README)') as unknown as Argv<WatchArgs>,
