@@ -26,7 +26,7 @@ export interface MirrorArgs {
   'delete-batch'?: number;
   'embed-batch'?: number;
   concurrency?: number;
-  rate?: number;
+  rate?: number | 'auto';
   retries?: number;
   'max-backoff'?: number;
   'log-level'?: string;
@@ -68,10 +68,18 @@ export function mirrorOptions<T>(yargs: Argv<T>): Argv<T> {
     .option('delete-batch', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.deleteBatchSize), describe: 'docpaths per remove-files request' })
     .option('embed-batch', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.embedBatchSize), describe: 'docpaths per update-embeddings request' })
     .option('concurrency', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.concurrency), describe: 'requests in flight at once' })
-    .option('rate', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.ratePerSecond), describe: 'requests per second at most (0 = unlimited)' })
+    .option('rate', { type: 'string', coerce: parseRate, defaultDescription: String(MIRROR_DEFAULTS.ratePerSecond), describe: 'requests per second: auto (find the server\'s limit), a number to pin it, 0 = unlimited' })
     .option('retries', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.retries), describe: 'retries per request (network errors, 408, 429, 5xx)' })
     .option('max-backoff', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.maxBackoffMs / 1000), describe: 'backoff ceiling between retries, seconds' })
     .option('json', { type: 'boolean', defaultDescription: 'false', describe: 'print the summary as JSON on stdout' });
+}
+
+/** `--rate auto` or a number (NaN for anything else, reported by mirrorSpecFrom). */
+export function parseRate(value: unknown): number | 'auto' | undefined {
+  if (value === undefined) return undefined;
+  const text = String(Array.isArray(value) ? value[value.length - 1] : value).trim().toLowerCase();
+  if (text === 'auto') return 'auto';
+  return text === '' ? Number.NaN : Number(text);
 }
 
 const positiveInteger = (value: number | undefined, flag: string, problems: string[], min = 1): number | undefined => {
@@ -96,7 +104,7 @@ export function mirrorSpecFrom(args: MirrorArgs): MirrorSpec {
   positiveInteger(args['embed-batch'], 'embed-batch', problems);
   positiveInteger(args.concurrency, 'concurrency', problems);
   positiveInteger(args.retries, 'retries', problems, 0);
-  if (args.rate !== undefined && (!Number.isFinite(args.rate) || args.rate < 0)) problems.push(`--rate must be ≥ 0 requests/s (got ${args.rate})`);
+  if (args.rate !== undefined && args.rate !== 'auto' && (!Number.isFinite(args.rate) || args.rate < 0)) problems.push(`--rate must be auto or a number ≥ 0 requests/s (got ${String(args.rate)})`);
   if (problems.length > 0) {
     throw new LumenSyncError('LUMENSYNC_USAGE', problems.length === 1 ? problems[0]! : `${problems.length} problems:\n  - ${problems.join('\n  - ')}`, { hint: 'see lumensync sync --help' });
   }

@@ -7,7 +7,8 @@ import { LumenOneClient } from '../api/client.js';
 import { resolveOrganization, resolveWorkspaces } from '../api/resolve.js';
 import { Journal } from '../journal/journal.js';
 import { assertStateDirOutsideRoot, defaultStateDir, mirrorIdFor } from '../journal/state-dir.js';
-import { Pacer } from '../executor/pacer.js';
+import { PacerPool } from '../executor/pacer.js';
+import { readLearnedRate, writeLearnedRate } from '../journal/learned-rate.js';
 import { Stats } from '../stats/stats.js';
 import type { SyncSession } from '../sync/engine.js';
 import type { MirrorSpec } from '../sync/mirror.js';
@@ -21,6 +22,8 @@ export interface SessionInput {
   pacing: PacingSettings;
   log: Logger;
   signal?: AbortSignal;
+  /** The process's pacers, one per host, shared by every mirror (default: a pool of this session's own). */
+  pacers?: PacerPool;
 }
 
 export interface OpenSession {
@@ -38,8 +41,10 @@ export async function openSession(input: SessionInput): Promise<OpenSession> {
   if (isCleartextRemote(connection.host)) input.log.warn({ host: new URL(connection.host).host }, 'plain http:// to a non-loopback host sends the API key unencrypted; use https://');
   const client = new LumenOneClient(clientOptionsFor(connection));
   const stats = new Stats();
-  const pacer = new Pacer({
-    ...input.pacing,
+  const pacerHost = new URL(client.apiBaseUrl).host;
+  const pacer = (input.pacers ?? new PacerPool(input.pacing)).pacer(pacerHost, {
+    retries: input.pacing.retries,
+    maxBackoffMs: input.pacing.maxBackoffMs,
     ...(input.signal ? { signal: input.signal } : {}),
     onRetry: ({ label, attempt, error, retryAfterMs }) => {
       stats.retries += 1;
@@ -58,6 +63,8 @@ export async function openSession(input: SessionInput): Promise<OpenSession> {
     const compactEvery = Number(process.env.LUMENSYNC_JOURNAL_COMPACT_EVERY);
     journal = await Journal.open({ stateDir, ...(Number.isInteger(compactEvery) && compactEvery > 0 ? { compactEvery } : {}) });
     const openJournal = journal;
+    // --rate auto starts near the limit an earlier run learned for this host.
+    pacer.host.seed(await readLearnedRate(stateDir, pacerHost));
     if (journal.recovery.openIntents.length > 0) {
       input.log.warn({ openIntents: journal.recovery.openIntents.length }, 'previous run stopped mid-operation; the remote listing settles what it did');
     }
@@ -66,6 +73,12 @@ export async function openSession(input: SessionInput): Promise<OpenSession> {
       session, client, journal, stateDir, mirrorId,
       close: async () => {
         pacer.stop();
+        const learned = pacer.host.learned();
+        if (learned !== undefined) {
+          await writeLearnedRate(stateDir, pacerHost, learned).catch((error: unknown) => {
+            input.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not save the learned request rate');
+          });
+        }
         await openJournal.close();
         await client.close();
       },

@@ -42,7 +42,7 @@ export interface ConfigFile {
   /** Absolute path of the file it came from. */
   file: string;
   connection: { host?: string; account?: string; apiKeyFile?: string; apiKey?: string; caFile?: string };
-  pacing: { concurrency?: number; rate?: number; retries?: number; maxBackoffSeconds?: number };
+  pacing: { concurrency?: number; rate?: number | 'auto'; retries?: number; maxBackoffSeconds?: number };
   log: { level?: string; file?: string };
   /** Tuning of `lumensync watch` (flags win over it). */
   watch: FileWatch;

@@ -60,6 +60,15 @@ export class DaemonMetrics {
     gauge('lumensync_last_reconcile_timestamp_seconds', 'End of the last successful full reconcile (unix time)', (snapshot) =>
       snapshot.lastReconcileAt !== undefined && snapshot.lastReconcileOk ? snapshot.lastReconcileAt / 1000 : undefined);
     gauge('lumensync_failed_items', 'Files or documents currently failing', (snapshot) => snapshot.failed.length);
+    gauge('lumensync_pacing_rate_per_second', 'Requests per second the pacer allows now (absent with --rate 0)', (snapshot) => snapshot.throughputLimit.ratePerSec);
+    gauge('lumensync_server_limit_per_second', 'Server request limit estimated by --rate auto (absent until one is met)', (snapshot) => snapshot.throughputLimit.serverLimitPerSec);
+    new Gauge({
+      name: 'lumensync_throughput_limit', help: 'What limits throughput now: 1 for the current kind (paused, paced, latency-bound, idle, open)', labelNames: ['mirror', 'kind'], registers,
+      collect() {
+        this.reset();
+        for (const snapshot of snapshots()) this.set({ mirror: snapshot.name, kind: snapshot.throughputLimit.kind }, 1);
+      },
+    });
     counter('lumensync_uploads_total', 'Documents uploaded (new and replacements)', (snapshot) => snapshot.counters.uploaded + snapshot.counters.replaced);
     counter('lumensync_deletes_total', 'Documents removed', (snapshot) => snapshot.counters.deleted);
     counter('lumensync_renames_total', 'Moves inside the tree applied without an upload', (snapshot) => snapshot.counters.renamed);

@@ -22,6 +22,10 @@ import { watchBig } from './rows/watch-big.js';
 import { bigUpload } from './rows/big-upload.js';
 import { deletes } from './rows/deletes.js';
 import { startup } from './rows/startup.js';
+import { autoLimit } from './rows/auto-limit.js';
+import { autoLimitChange } from './rows/auto-limit-change.js';
+import { autoSharedKey } from './rows/auto-shared-key.js';
+import { autoLatency } from './rows/auto-latency.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -36,6 +40,10 @@ const ROWS: Record<number, { name: string; run: RowRunner; needs?: 'watch' }> = 
   7: { name: '1 GiB upload memory', run: bigUpload },
   8: { name: '10,000 deletes', run: deletes },
   9: { name: 'CLI start-up', run: startup },
+  10: { name: '--rate auto vs a per-key limit', run: autoLimit },
+  11: { name: '--rate auto, limit drops then rises', run: autoLimitChange },
+  12: { name: '--rate auto, two processes on one key', run: autoSharedKey },
+  13: { name: '--rate auto, latency-bound', run: autoLatency },
 };
 
 /** Parsed command line. */
@@ -58,7 +66,7 @@ function parseArgs(argv: string[]): BenchArgs {
     else throw new Error(`unknown flag ${flag} (use --only 1,3  --quick  --rounds N  --out FILE  --keep)`);
   }
   const unknown = args.only.filter((row) => ROWS[row] === undefined);
-  if (unknown.length > 0) throw new Error(`--only: no row ${unknown.join(', ')} (rows are 1–9)`);
+  if (unknown.length > 0) throw new Error(`--only: no row ${unknown.join(', ')} (rows are 1–${Object.keys(ROWS).length})`);
   if (!Number.isInteger(args.rounds) || args.rounds < 1) throw new Error('--rounds must be a whole number ≥ 1');
   return args;
 }
