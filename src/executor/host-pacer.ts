@@ -38,12 +38,17 @@ export interface HostPacerOptions {
   now?: () => number;
 }
 
-/** Count of timestamps in the last second, trimming older ones (the array is oldest first). */
-const lastSecond = (times: number[], now: number): number => {
+/** How long start times are kept (the window counted reaches back from a request's start, which may be seconds ago). */
+const HISTORY_MS = 5000;
+
+/** Count of timestamps in (to − 1 s, to], after dropping those older than the history (the array is oldest first). */
+const inSecondBefore = (times: number[], to: number, now: number): number => {
   let drop = 0;
-  while (drop < times.length && times[drop]! <= now - 1000) drop += 1;
+  while (drop < times.length && times[drop]! <= now - HISTORY_MS) drop += 1;
   if (drop > 0) times.splice(0, drop);
-  return times.length;
+  let count = 0;
+  for (let i = times.length - 1; i >= 0 && times[i]! > to - 1000; i -= 1) if (times[i]! <= to) count += 1;
+  return count;
 };
 
 export class HostPacer {
@@ -54,7 +59,6 @@ export class HostPacer {
   private readonly config: RateConfig;
   private readonly now: () => number;
   private state: RateState;
-  private observed = false;
   private notBefore = 0;
   private nextStartAt = 0;
   private readonly starts: number[] = [];
@@ -64,6 +68,8 @@ export class HostPacer {
   inFlight = 0;
   /** Requests holding a slot, waiting for their turn. */
   waitingForRate = 0;
+  /** The limit an earlier run learned, when this run started from it. */
+  startedFromLimitPerSec: number | undefined;
   /** Answers 429/503 seen (for logs and tests). */
   throttled = 0;
   /** Moving average of answer latency (ms), whatever the mode. */
@@ -89,10 +95,11 @@ export class HostPacer {
     return this.state;
   }
 
-  /** Start near a rate learned by an earlier run, unless this run has already observed answers. */
+  /** Start near a rate learned by an earlier run, unless this process has learned a limit of its own already. */
   seed(learned: LearnedRate | undefined): void {
-    if (this.mode !== 'auto' || this.observed || learned === undefined) return;
+    if (this.mode !== 'auto' || this.state.limit !== undefined || learned === undefined) return;
     this.state = initialRateState(this.config, { limit: learned.limitPerSec, at: this.now() });
+    this.startedFromLimitPerSec = learned.limitPerSec;
   }
 
   /** What to keep for the next run: the estimated server limit (auto mode, once one is known). */
@@ -150,15 +157,18 @@ export class HostPacer {
       const result = await task();
       const at = this.now();
       this.latencyMs = this.latencyMs === undefined ? at - startedAt : this.latencyMs + this.config.latencyAlpha * (at - startedAt - this.latencyMs);
-      this.observe({ kind: 'ok', at, startedAt, latencyMs: at - startedAt, sentRate: lastSecond(this.starts, at) });
+      this.observe({ kind: 'ok', at, startedAt, latencyMs: at - startedAt, sentRate: inSecondBefore(this.starts, at, at) });
       return result;
     } catch (error) {
+      // Paused before this request's slot is free, so no queued request slips out in between.
+      if (error instanceof RemoteError && error.retryAfterMs !== undefined) this.pauseFor(error.retryAfterMs);
       if (error instanceof RemoteError && (error.status === 429 || error.status === 503)) {
         this.throttled += 1;
         const at = this.now();
         this.refused.push(startedAt);
-        // What the server let through in the last second: every start there, less the refused ones.
-        this.observe({ kind: 'throttled', at, startedAt, acceptedRate: lastSecond(this.starts, at) - lastSecond(this.refused, at) });
+        // What the server let through in the second before this request arrived: every start there, less the refused ones.
+        const acceptedRate = inSecondBefore(this.starts, startedAt, at) - inSecondBefore(this.refused, startedAt, at);
+        this.observe({ kind: 'throttled', at, startedAt, acceptedRate });
       }
       throw error;
     } finally {
@@ -168,16 +178,13 @@ export class HostPacer {
 
   private observe(observation: Parameters<typeof nextRateState>[1]): void {
     if (this.mode !== 'auto') return;
-    this.observed = true;
-    const before = this.state;
     this.state = nextRateState(this.state, observation, this.config);
-    if (process.env.P12DEBUG && (before.phase !== this.state.phase || before.limit !== this.state.limit)) process.stderr.write(`P12 ${Math.round(observation.at)} ${JSON.stringify(observation)} ${before.phase}/${before.rate.toFixed(2)}/${before.limit} -> ${this.state.phase}/${this.state.rate.toFixed(2)}/${this.state.limit} ${this.state.limitSource}\n`);
   }
 
   /** How the rate was chosen and what was learned, for the summary. */
-  pacingSummary(): { mode: RateMode; ratePerSec: number | undefined; serverLimitPerSec: number | undefined; throttled: number; text: string } {
+  pacingSummary(): { mode: RateMode; ratePerSec: number | undefined; serverLimitPerSec: number | undefined; startedFromLimitPerSec: number | undefined; throttled: number; text: string } {
     const pacing = { mode: this.mode, ratePerSec: this.ratePerSec, serverLimitPerSec: this.mode === 'auto' ? this.state.limit : undefined, throttled: this.throttled };
-    return { ...pacing, text: describePacing(pacing) };
+    return { ...pacing, startedFromLimitPerSec: this.startedFromLimitPerSec, text: describePacing(pacing) };
   }
 
   /** What limits throughput right now. */
