@@ -12,6 +12,8 @@ export interface ConnectionInput {
   account?: string | undefined;
   apiKeyFile?: string | undefined;
   caFile?: string | undefined;
+  /** The command run, for the help the error points to (default sync). */
+  command?: string | undefined;
 }
 
 /** The `connection` section of a config file (paths absolute). */
@@ -77,7 +79,7 @@ export async function resolveConnection(input: ConnectionInput, env: NodeJS.Proc
   const apiKey = await resolveApiKey(input, env, file);
   if (!apiKey) problems.push('no API key: set LUMENONE_API_KEY, or pass --api-key-file <file> (mode 0600), or set connection.apiKeyFile in the config file');
   if (problems.length > 0 || !host || !accountId || !apiKey) {
-    throw new LumenSyncError('LUMENSYNC_CONFIG_INVALID', `incomplete connection settings:\n  - ${problems.join('\n  - ')}`, { hint: 'see `lumensync sync --help` and the README section "Configuration"' });
+    throw new LumenSyncError('LUMENSYNC_CONFIG_INVALID', `incomplete connection settings:\n  - ${problems.join('\n  - ')}`, { hint: `see \`lumensync ${input.command ?? 'sync'} --help\` and the README section "Configuration"` });
   }
   const caFile = input.caFile ?? (env.LUMENONE_CA_FILE?.trim() || undefined) ?? file.caFile;
   return { host, accountId, apiKey, ...(caFile ? { caFile } : {}) };

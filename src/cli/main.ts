@@ -10,13 +10,25 @@ import { explainError, printError } from './output.js';
 import { withCompletion } from './commands/completion.js';
 import { DESCRIPTIONS, EPILOGUE, LOADERS, USAGE, USAGES, requestedCommand, type CommandName } from './command-list.js';
 import { VERSION } from '../version.js';
+import { LumenSyncError } from '../errors.js';
+import { explainUnknownOptions, notANumberProblems } from './flag-problems.js';
 
 const controller = new AbortController();
-let interrupted = 0;
+/**
+ * A repeat within this window is the same Ctrl+C delivered twice, not a second press: the
+ * terminal signals the whole process group, and launchers (npm exec/npx, npm run) forward
+ * the signal they got to their child as well.
+ */
+const SAME_SIGNAL_WINDOW_MS = 1000;
+let firstSignalAt: number | undefined;
 const onSignal = (signal: NodeJS.Signals): void => {
-  interrupted += 1;
-  if (interrupted > 1) process.exit(130);
-  printError(`${signal}: stopping — no new requests, saving the journal (press again to quit at once)`);
+  if (firstSignalAt !== undefined) {
+    if (Date.now() - firstSignalAt < SAME_SIGNAL_WINDOW_MS) return;
+    process.exit(130);
+  }
+  firstSignalAt = Date.now();
+  // The hint is for a person at a terminal, not for pm2's log.
+  printError(`${signal}: stopping — no new requests, saving the journal${process.stderr.isTTY ? ' (press again to quit at once)' : ''}`);
   controller.abort(new Error(`interrupted by ${signal}`));
 };
 
@@ -59,6 +71,11 @@ async function main(): Promise<ExitCode> {
       for (const [key, value] of Object.entries(args)) {
         if (key !== '_' && Array.isArray(value) && !arrays.has(key)) (args as Record<string, unknown>)[key] = value.at(-1);
       }
+      // A number flag given text: say what was typed, not "NaN".
+      const notNumbers = notANumberProblems(args, argv);
+      if (notNumbers.length > 0) {
+        throw new LumenSyncError('LUMENSYNC_USAGE', notNumbers.length === 1 ? notNumbers[0]! : `${notNumbers.length} problems:\n  - ${notNumbers.join('\n  - ')}`, { hint: `see lumensync ${wanted ?? ''} --help`.replace('  ', ' ') });
+      }
     }, true)
     .demandCommand(1, 'name a command, e.g. lumensync sync --help')
     .strict()
@@ -67,14 +84,15 @@ async function main(): Promise<ExitCode> {
     .epilogue(EPILOGUE)
     .fail((message, error) => {
       if (error) throw error;
-      throw Object.assign(new Error(message), { usage: true });
+      const known = Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key);
+      throw Object.assign(new Error(explainUnknownOptions(message, argv, known) ?? message), { usage: true });
     });
   try {
     await parser.parseAsync();
     if (ran) exitCode = await ran;
   } catch (error) {
     if ((error as { usage?: boolean }).usage) {
-      printError(`error: ${(error as Error).message}\n  fix: see lumensync --help`);
+      printError(`error: ${(error as Error).message}\n  fix: see lumensync ${wanted === undefined ? '' : `${wanted} `}--help`);
       return EXIT.USAGE;
     }
     if (controller.signal.aborted) {

@@ -37,10 +37,21 @@ export interface MirrorArgs {
 /** Log levels pino accepts (the --log-level choices). */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
+const CONFIG_OPTION = { type: 'string', describe: 'config file (JSON, see config/lumensync.example.json) [env LUMENSYNC_CONFIG]' } as const;
+const MIRROR_OPTION = { type: 'string', array: true, describe: 'with --config: run only this mirror (by name); repeatable' } as const;
+
+/**
+ * `--config` and `--mirror`: how every command that reads mirrors (sync, watch, doctor, status, …)
+ * picks them, the same way everywhere.
+ */
+export function mirrorSelectionOptions<T>(yargs: Argv<T>): Argv<T> {
+  return yargs.option('config', CONFIG_OPTION).option('mirror', MIRROR_OPTION);
+}
+
 /** The connection and config-file flags (shared by sync, watch, doctor, init). No yargs defaults: resolution fills them. */
 export function connectionOptions<T>(yargs: Argv<T>): Argv<T> {
   return yargs
-    .option('config', { type: 'string', describe: 'config file (JSON, see config/lumensync.example.json) [env LUMENSYNC_CONFIG]' })
+    .option('config', CONFIG_OPTION)
     .option('host', { type: 'string', describe: 'LumenOne base URL [env LUMENONE_HOST; file connection.host]' })
     .option('account', { type: 'string', describe: 'account UUID [env LUMENONE_ACCOUNT_ID; file connection.account]' })
     .option('ca-file', { type: 'string', describe: 'extra CA certificate bundle (PEM) to trust for https [env LUMENONE_CA_FILE; file connection.caFile]; verification cannot be turned off' })
@@ -55,7 +66,7 @@ export function connectionOptions<T>(yargs: Argv<T>): Argv<T> {
  */
 export function mirrorOptions<T>(yargs: Argv<T>): Argv<T> {
   return connectionOptions(yargs)
-    .option('mirror', { type: 'string', array: true, describe: 'with --config: run only this mirror (by name); repeatable' })
+    .option('mirror', MIRROR_OPTION)
     .option('org', { type: 'string', describe: 'organization slug, original form (e.g. acme)' })
     .option('folder', { type: 'string', describe: 'remote folder to mirror into (one level; created when missing)' })
     .option('workspace', { type: 'string', array: true, describe: 'workspace slug (original form) to embed into; repeat for several' })
@@ -88,10 +99,18 @@ const positiveInteger = (value: number | undefined, flag: string, problems: stri
   return value;
 };
 
+/** The command these parsed arguments belong to (yargs puts it first in `_`); sync when unknown. */
+export const commandOf = (args: object): string => {
+  const first = (args as { _?: unknown[] })._?.[0];
+  return typeof first === 'string' && /^[a-z]+$/.test(first) ? first : 'sync';
+};
+
 /** Validate the flags into a MirrorSpec, reporting every problem at once (exit 2). */
 export function mirrorSpecFrom(args: MirrorArgs): MirrorSpec {
   const problems: string[] = [];
-  if (!args.dir) problems.push('the folder to mirror is missing: lumensync sync <dir> --org <slug> --folder <name>, or lumensync sync --config <file>');
+  // The messages name the command being run (doctor, watch, …), not always sync.
+  const command = commandOf(args);
+  if (!args.dir) problems.push(`the folder to mirror is missing: lumensync ${command} <dir> --org <slug> --folder <name>, or lumensync ${command} --config <file>`);
   if (!args.org) problems.push('--org is required (the original organization slug, e.g. acme)');
   if (!args.folder) problems.push('--folder is required (the remote folder name, e.g. handbook)');
   else if (args.folder.includes('/') || args.folder.includes('\\') || args.folder === '.' || args.folder === '..') {
@@ -106,7 +125,7 @@ export function mirrorSpecFrom(args: MirrorArgs): MirrorSpec {
   positiveInteger(args.retries, 'retries', problems, 0);
   if (args.rate !== undefined && args.rate !== 'auto' && (!Number.isFinite(args.rate) || args.rate < 0)) problems.push(`--rate must be auto or a number ≥ 0 requests/s (got ${String(args.rate)})`);
   if (problems.length > 0) {
-    throw new LumenSyncError('LUMENSYNC_USAGE', problems.length === 1 ? problems[0]! : `${problems.length} problems:\n  - ${problems.join('\n  - ')}`, { hint: 'see lumensync sync --help' });
+    throw new LumenSyncError('LUMENSYNC_USAGE', problems.length === 1 ? problems[0]! : `${problems.length} problems:\n  - ${problems.join('\n  - ')}`, { hint: `see lumensync ${command} --help` });
   }
   return {
     root: path.resolve(args.dir!),

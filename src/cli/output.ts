@@ -6,8 +6,21 @@ export const printLine = (text = ''): void => {
   process.stdout.write(`${text}\n`);
 };
 
-/** Write a line to stderr. */
+/** Things drawn on the terminal that a message must end first (the progress bar). */
+const transients = new Set<() => void>();
+
+/** Register `end` to run before the next printError (returns the unregister function). */
+export const holdTransient = (end: () => void): (() => void) => {
+  transients.add(end);
+  return () => {
+    transients.delete(end);
+  };
+};
+
+/** Write a line to stderr, after ending any progress bar (so the message gets a line of its own). */
 export const printError = (text: string): void => {
+  for (const end of [...transients]) end();
+  transients.clear();
   process.stderr.write(`${text}\n`);
 };
 

@@ -8,7 +8,7 @@ export function renderPlan(plan: Plan, options: { limit?: number } = {}): string
   const limit = options.limit ?? 200;
   const lines: string[] = [];
   const s = plan.summary;
-  lines.push(`plan: ${s.uploads} upload(s), ${s.replacements} replacement(s) (${formatBytes(s.uploadBytes)}), ${s.renames} rename(s), ${s.adoptions} adoption(s), ${s.removes} delete(s), ${s.embeds} embed(s), ${s.unembeds} unembed(s), ${s.unchanged + s.records} unchanged`);
+  lines.push(`plan: ${s.uploads} upload(s), ${s.replacements} replacement(s), ${formatBytes(s.uploadBytes)} to send, ${s.renames} rename(s), ${s.adoptions} adoption(s), ${s.removes} delete(s), ${s.embeds} embed(s), ${s.unembeds} unembed(s), ${s.unchanged + s.records} unchanged`);
   let shown = 0;
   for (const action of plan.actions) {
     if (shown >= limit) break;

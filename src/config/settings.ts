@@ -12,7 +12,7 @@
 import path from 'node:path';
 import type { LevelWithSilent } from 'pino';
 import { resolveConnection, type Connection } from '../cli/connection.js';
-import { LOG_LEVELS, mirrorSpecFrom, type MirrorArgs } from '../cli/mirror-options.js';
+import { LOG_LEVELS, commandOf, mirrorSpecFrom, type MirrorArgs } from '../cli/mirror-options.js';
 import { LumenSyncError } from '../errors.js';
 import { MIRROR_DEFAULTS, type MirrorSpec } from '../sync/mirror.js';
 import { configPathFrom, loadConfigFile, type ConfigFile, type FileMirror, type FileWatch } from './file.js';
@@ -110,8 +110,8 @@ export function resolvePacing(args: MirrorArgs, file: ConfigFile | undefined): P
 }
 
 /** Log settings: flags > environment > file > warn on stderr. */
-export function resolveLog(args: MirrorArgs, env: NodeJS.ProcessEnv, file: ConfigFile | undefined): Settings['log'] {
-  const level = args['log-level'] ?? (env.LUMENSYNC_LOG_LEVEL?.trim() || undefined) ?? file?.log.level ?? 'warn';
+export function resolveLog(args: MirrorArgs, env: NodeJS.ProcessEnv, file: ConfigFile | undefined, fallback: LevelWithSilent = 'warn'): Settings['log'] {
+  const level = args['log-level'] ?? (env.LUMENSYNC_LOG_LEVEL?.trim() || undefined) ?? file?.log.level ?? fallback;
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {
     throw new LumenSyncError('LUMENSYNC_CONFIG_INVALID', `log level ${JSON.stringify(level)} is not one of ${LOG_LEVELS.join(', ')}`, { hint: 'fix LUMENSYNC_LOG_LEVEL' });
   }
@@ -125,9 +125,9 @@ export async function loadChosenConfig(args: Pick<MirrorArgs, 'config'>, env: No
 }
 
 /** Resolve everything a sync/watch run needs; throws LumenSyncError (exit 2) listing every problem. */
-export async function resolveSettings(args: MirrorArgs, env: NodeJS.ProcessEnv = process.env): Promise<Settings> {
+export async function resolveSettings(args: MirrorArgs, env: NodeJS.ProcessEnv = process.env, defaults: { logLevel?: LevelWithSilent } = {}): Promise<Settings> {
   const file = await loadChosenConfig(args, env);
   const mirrors = resolveMirrors(args, file);
-  const connection = await resolveConnection({ host: args.host, account: args.account, apiKeyFile: args['api-key-file'], caFile: args['ca-file'] }, env, file?.connection);
-  return { connection, mirrors, pacing: resolvePacing(args, file), log: resolveLog(args, env, file), configFile: file?.file, watch: file?.watch ?? {} };
+  const connection = await resolveConnection({ host: args.host, account: args.account, apiKeyFile: args['api-key-file'], caFile: args['ca-file'], command: commandOf(args) }, env, file?.connection);
+  return { connection, mirrors, pacing: resolvePacing(args, file), log: resolveLog(args, env, file, defaults.logLevel), configFile: file?.file, watch: file?.watch ?? {} };
 }

@@ -34,11 +34,12 @@ export const rootGuards = (local: LocalListing, journalSize: number): GuardVerdi
       hint: 'if the folder really is meant to be empty, delete the remote documents by hand or run once with --allow-empty-root',
     });
   }
-  if (local.errors.length > 0) {
+  // A root that cannot be read is the error already reported above, not one more unreadable path.
+  if (local.rootStatus === 'ok' && local.errors.length > 0) {
     verdicts.push({
       guard: 'local-read-errors',
       message: `${local.errors.length} local path(s) could not be read, so no document is deleted in this pass`,
-      hint: 'fix the unreadable paths listed above (permissions, I/O errors) or exclude them with --ignore',
+      hint: 'fix the unreadable paths (each is reported as a failed scan, with its reason: permissions, I/O errors) or exclude them with --ignore',
     });
   }
   return verdicts;

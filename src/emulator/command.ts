@@ -61,7 +61,7 @@ export const faultsFromArgs = (args: Partial<Record<FaultFlag, number | undefine
 /** The start-up banner: where it listens, what was seeded, active faults, a ready-to-paste export line. */
 export const formatBanner = (emulator: Pick<EmulatorHandle, 'url' | 'port' | 'state'>, faults: FaultOptions): string => {
   const { state } = emulator;
-  const lines = [`LumenOne emulator listening on ${emulator.url} (port ${emulator.port})`, `API base URL: ${emulator.url}/api`, '', 'Seeded:'];
+  const lines = [`LumenOne emulator listening on ${emulator.url} (port ${emulator.port})`, `API base URL: ${emulator.url}/api (every route is under ${emulator.url}/api/v1/…, as in the README's curl examples)`, `LUMENONE_HOST is the server address itself (${emulator.url}): lumensync adds /api/v1`, '', 'Seeded:'];
   let first: { apiKey: string; accountId: string } | undefined;
   for (const company of state.companies()) {
     const apiKeys = state.apiKeysOf(company.companyId);

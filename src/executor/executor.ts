@@ -139,6 +139,7 @@ async function upload(action: UploadAction, context: ExecutorContext): Promise<'
     else stats.uploaded += 1;
     stats.bytesUploaded += action.size;
     stats.filesDone += 1;
+    stats.bytesDone += action.size;
     context.log.debug({ path: action.relativePath, bytes: action.size, docpath: document.docpath }, 'uploaded');
     return 'ok';
   } catch (error) {

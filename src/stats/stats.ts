@@ -52,6 +52,8 @@ export class Stats {
   filesTotal = 0;
   bytesTotal = 0;
   filesDone = 0;
+  /** Bytes uploaded in this pass (progress); bytesUploaded counts every pass. */
+  bytesDone = 0;
   readonly inFlight = new Set<string>();
   failures: FailureRecord[] = [];
   lastError: string | undefined;

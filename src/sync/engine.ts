@@ -163,6 +163,7 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
   stats.filesTotal = result.summary.uploads + result.summary.replacements + result.summary.removes;
   stats.bytesTotal = result.summary.uploadBytes;
   stats.filesDone = 0;
+  stats.bytesDone = 0;
   stats.unchanged += result.summary.unchanged;
   options.onPlan?.(result, listing);
   log.info({ ...result.summary, guards: result.guards.map((guard) => guard.guard), scoped: options.scope !== undefined }, 'planned');
@@ -173,7 +174,8 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
     folder: spec.folder, workspaces: spec.workspaces, deleteBatchSize: spec.deleteBatchSize,
     ...(session.signal ? { signal: session.signal } : {}),
   });
-  if (!options.scope && stats.failures.length === 0) {
+  // A folder that could not be read was not reconciled: no "last reconcile" for it.
+  if (!options.scope && stats.failures.length === 0 && listing.rootStatus === 'ok') {
     journal.setMeta({ workspaces: spec.workspaces, orgSlug: spec.orgSlug, folder: spec.folder, lastReconcileAt: Date.now() });
     // This pass listed the remote and reconciled everything: whatever those intents did is settled
     // (adopted, re-done or removed). Left open they would pile up in the journal after every crash.

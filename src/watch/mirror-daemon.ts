@@ -250,7 +250,10 @@ export class MirrorDaemon {
     try {
       const result = await runPass(session, scope ? { scope } : {});
       this.lastGuards = result.plan.guards.map((guard) => `${guard.message} (fix: ${guard.hint})`);
-      for (const guard of result.plan.guards) this.log.warn({ guard: guard.guard, hint: guard.hint }, guard.message);
+      for (const guard of result.plan.guards) this.log.warn({ guard: guard.guard, hint: guard.hint, root: session.spec.root }, guard.message);
+      // What each pass did, for pm2's log (info: the daemon's default level when not on a terminal).
+      const { uploads, replacements, renames, adoptions, removes, embeds, unembeds } = result.plan.summary;
+      this.log.info({ scoped: scope !== undefined, paths: scope?.length, uploads, replacements, renames, adoptions, removes, embeds, unembeds, failed: session.stats.failures.length }, 'pass finished');
       retryLater = result.relistNeeded || session.stats.failures.some((failure) => failure.retryable);
     } catch (error) {
       if (this.stopping) return false;

@@ -175,13 +175,13 @@ const CASES: BadInput[] = [
   { label: 'bad API key', prepare: async (ctx) => ({ env: { ...ctx.env, LUMENONE_API_KEY: 'not-the-key-0000' } }), expectCode: 3, expectOutput: [/rejected the API key as missing, invalid or revoked \(HTTP 403/, /fix: ask your LumenOne superadmin for a new key/], remote: 'untouched', verify: (_ctx, result) => assertNoSecret('not-the-key-0000', result.stdout, result.stderr) },
   { label: 'account of another company', prepare: async (ctx) => ({ env: { ...ctx.env, LUMENONE_ACCOUNT_ID: ACCOUNT_OTHER_COMPANY } }), expectCode: 3, expectOutput: [/account "33333333-.*" is unknown or belongs to another company/, /fix: check LUMENONE_ACCOUNT_ID/], remote: 'untouched' },
   // ---- the root ----
-  { label: 'root does not exist', prepare: async (ctx) => { await rm(ctx.root, { recursive: true }); ctx.files.clear(); }, expectCode: 4, expectOutput: [/guard: the mirror root does not exist/, /fix: check that the folder exists and is mounted/], remote: 'untouched' },
+  { label: 'root does not exist', prepare: async (ctx) => { await rm(ctx.root, { recursive: true }); ctx.files.clear(); }, expectCode: 4, expectOutput: [/error: the mirror root does not exist: \//, /fix: check that the folder exists and is mounted/], remote: 'untouched' },
   {
-    label: 'root is a file', expectCode: 4, expectOutput: [/guard: the mirror root is not a directory/, FIX], remote: 'untouched',
+    label: 'root is a file', expectCode: 4, expectOutput: [/error: the mirror root is not a directory: \//, FIX], remote: 'untouched',
     prepare: async (ctx) => ({ args: ctx.args({ dir: path.join(ctx.root, 'a.md') }) }),
   },
   {
-    label: 'root unreadable', files: TWO, expectCode: 4, expectOutput: [/guard: the mirror root cannot be read/, /fix: fix the folder permissions/], remote: 'untouched',
+    label: 'root unreadable', files: TWO, expectCode: 4, expectOutput: [/error: the mirror root cannot be read: \//, /fix: fix the folder permissions/], remote: 'untouched',
     prepare: async (ctx) => {
       const spec = await shareWithUnprivileged(ctx);
       assert.equal((await runCli(ctx.args(), { env: ctx.env, ...spec })).code, 0);

@@ -204,7 +204,7 @@ test('sync: an unmounted (missing or empty) root exits 4 and deletes nothing', a
       await mutate();
       const run = await runCli(syncArgs(ctx.root, ctx.stateDir, ['--max-delete', '100%']), { env: ctx.env });
       assert.equal(run.code, 4, run.stdout + run.stderr);
-      assert.match(run.stdout, /guard: .*(empty|does not exist)/);
+      assert.match(run.stdout + run.stderr, /guard: .*empty|error: the mirror root does not exist: /);
       assert.equal(ctx.emu.requestLog.filter(isRemove).length, 0);
       assert.equal(documentsByTitle(ctx.emu, 'mirror').size, 2);
     }

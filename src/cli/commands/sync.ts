@@ -7,12 +7,13 @@ import { mirrorOptions, type MirrorArgs } from '../mirror-options.js';
 import type { Logger } from 'pino';
 import { resolveSettings, type MirrorSettings, type Settings } from '../../config/settings.js';
 import { openSession } from '../session.js';
-import { printJson, printLine } from '../output.js';
+import { printError, printJson, printLine } from '../output.js';
 import { renderPlan, renderSummary } from '../render.js';
 import { startProgress } from '../progress.js';
 import { MIRROR_DEFAULTS } from '../../sync/mirror.js';
 import { DESCRIPTIONS } from '../command-list.js';
 import { PacerPool } from '../../executor/pacer.js';
+import type { GuardVerdict } from '../../core/plan-types.js';
 
 interface SyncArgs extends MirrorArgs {
   'dry-run'?: boolean;
@@ -58,6 +59,12 @@ async function syncMirror(args: SyncArgs, settings: Settings, mirror: MirrorSett
     const rootGuarded = result.lastPlan.guards.some((guard) => guard.guard.startsWith('root-'));
     const guardsBlocked = result.lastPlan.blockedRemoves.length > 0 || rootGuarded;
     const exitCode = exitCodeForOutcome(snapshot.failures, guardsBlocked);
+    // A folder that is missing, not a folder or unreadable: no pass ran, so one error and no summary.
+    const unusableRoot = result.lastPlan.guards.find((guard) => UNUSABLE_ROOT.has(guard.guard));
+    if (unusableRoot && !args.json) {
+      printError(renderUnusableRoot(unusableRoot, mirror, settings));
+      return EXIT.GUARD;
+    }
     if (args.json) {
       printJson({
         ...(settings.mirrors.length > 1 ? { mirror: mirror.name } : {}),
@@ -77,6 +84,17 @@ async function syncMirror(args: SyncArgs, settings: Settings, mirror: MirrorSett
     progress.stop();
     await opened.close();
   }
+}
+
+/** Root guards meaning the folder itself could not be used (not "empty"). */
+const UNUSABLE_ROOT = new Set<GuardVerdict['guard']>(['root-missing', 'root-not-directory', 'root-unreadable']);
+
+/** The error for an unusable root, naming the path and (with a config file or several mirrors) the mirror. */
+export function renderUnusableRoot(guard: GuardVerdict, mirror: MirrorSettings, settings: Pick<Settings, 'mirrors' | 'configFile'>): string {
+  const named = settings.configFile !== undefined || settings.mirrors.length > 1
+    ? ` (mirror "${mirror.name}"${settings.configFile === undefined ? '' : ` of ${settings.configFile}`})`
+    : '';
+  return `error: ${guard.message}: ${mirror.spec.root}${named}\n  fix: ${guard.hint}`;
 }
 
 export const syncCommand: CommandModule<object, SyncArgs> = {

@@ -84,9 +84,14 @@ export function watchTuningFrom(args: WatchArgs, maxBackoffMs: number): WatchTun
   return tuning;
 }
 
+/** The default log level of `watch`: info when its logs are kept (no terminal, or a log file), warn on a terminal. */
+export const daemonLogLevel = (args: Pick<WatchArgs, 'log-file'>, stderrIsTerminal: boolean): 'info' | 'warn' =>
+  stderrIsTerminal && args['log-file'] === undefined && !process.env.LUMENSYNC_LOG_FILE ? 'warn' : 'info';
+
 /** Run the daemon until `signal` aborts, then drain; returns the exit code (main.ts owns process.exit). */
 export async function runWatch(args: WatchArgs, signal: AbortSignal): Promise<ExitCode> {
-  const settings = await resolveSettings(args);
+  // A daemon (pm2, systemd, a log file) logs each pass's summary by default; a terminal stays quiet.
+  const settings = await resolveSettings(args, process.env, { logLevel: daemonLogLevel(args, process.stderr.isTTY === true) });
   const tuning = watchTuningFrom(watchArgsWithFile(args, settings.watch), settings.pacing.maxBackoffMs);
   const log = createLogger({ level: settings.log.level, ...(settings.log.file ? { file: settings.log.file } : {}) });
   const daemon = await WatchDaemon.open({
