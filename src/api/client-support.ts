@@ -31,12 +31,27 @@ export interface ClientOptions {
   userAgent?: string;
   /** Metrics/logging hook, called once per HTTP exchange. */
   onRequest?: (observation: RequestObservation) => void;
+  /** Documents asked for per folder-listing page (default 1000, the upstream maximum: contract §13 U2). */
+  listPageSize?: number;
 }
 
 /** The default folder of every organization (contract §4.2). */
 export const DEFAULT_FOLDER = 'custom-documents';
 /** Safety bound on D4 pagination: a server that always says hasMore must not loop forever. */
 export const MAX_FOLDER_PAGES = 10_000;
+/** Default D4 page size: upstream's maximum `limit` (contract §13 U2). */
+export const LIST_PAGE_SIZE = 1000;
+
+/** The page size of a client: a whole number from 1 to the upstream maximum. */
+export function listPageSizeOf(options: ClientOptions): number {
+  const size = options.listPageSize ?? LIST_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 1 || size > LIST_PAGE_SIZE) {
+    throw new LumenSyncError('LUMENSYNC_CONFIG_INVALID', `The listing page size ${size} is not a whole number from 1 to ${LIST_PAGE_SIZE}.`, {
+      hint: `LumenOne answers at most ${LIST_PAGE_SIZE} documents per page; leave the page size unset to use ${LIST_PAGE_SIZE}`,
+    });
+  }
+  return size;
+}
 
 /** Validate the options and apply the documented defaults for the HTTP layer. */
 export function transportOptionsFor(options: ClientOptions): TransportOptions {

@@ -5,18 +5,36 @@
  */
 import { inspect } from 'node:util';
 import { RemoteError } from '../errors.js';
-import { DEFAULT_FOLDER, MAX_FOLDER_PAGES, buildUploadForm, checkFolderName, emptyBatch, isOrgNotFound, transportOptionsFor, type ClientOptions } from './client-support.js';
+import { DEFAULT_FOLDER, MAX_FOLDER_PAGES, buildUploadForm, checkFolderName, emptyBatch, isOrgNotFound, listPageSizeOf, transportOptionsFor, type ClientOptions } from './client-support.js';
+import { parseFolderPageStream, parseWorkspaceDocpathsStream, type ListingFields, type StreamedPageInfo } from './listing-stream.js';
 import { HttpTransport, type ApiRequest, type ApiResponse } from './http.js';
 import { parseBatchResult } from './multistatus.js';
 import {
-  ResponseShapeError, isObject, parseDocument, parseDocumentTree, parseFolderPage, parseOrganization, parseOrganizations,
+  ResponseShapeError, isObject, parseDocument, parseDocumentTree, parseOrganization, parseOrganizations,
   parseUploadedDocuments, parseWorkspace, parseWorkspaceDetail, parseWorkspaces,
 } from './parse.js';
 import { toHexSlug } from './slugs.js';
-import type { BatchResult, FolderListing, MoveRequest, Organization, RemoteDocument, UploadRequest, UploadedDocument, Workspace, WorkspaceDetail } from './types.js';
+import type { BatchResult, CompactFolderListing, FolderListing, ListedDocument, MoveRequest, Organization, RemoteDocument, UploadRequest, UploadedDocument, Workspace, WorkspaceDetail } from './types.js';
 import { checkEmbeddings, checkMoves } from './verify.js';
 
 export { DEFAULT_FOLDER, type ClientOptions } from './client-support.js';
+
+/** Listing pages requested at once once the folder's size is known. */
+const LIST_PAGES_IN_FLIGHT = 2;
+
+/** `run` over every item, at most `width` at a time; results in input order. */
+async function inBatches<T, R>(items: T[], width: number, run: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let index = next++; index < items.length; index = next++) results[index] = await run(items[index]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+  return results;
+}
+
+/** Runs one listing page's request (pacing and retries are the caller's). */
+export type PageRunner = <T>(request: () => Promise<T>) => Promise<T>;
 
 /** Client for one LumenOne host, key and account. */
 export class LumenOneClient {
@@ -26,6 +44,7 @@ export class LumenOneClient {
   readonly accountId: string;
   readonly #transport: HttpTransport;
   readonly #uploadTimeoutMs: number;
+  readonly #listPageSize: number;
   /** Hex forms learned from the server (original → hex), preferred over computing them. */
   readonly #orgSlugHex = new Map<string, string>();
   readonly #workspaceSlugHex = new Map<string, string>();
@@ -36,6 +55,7 @@ export class LumenOneClient {
     this.apiBaseUrl = transportOptions.apiBaseUrl;
     this.accountId = transportOptions.accountId;
     this.#uploadTimeoutMs = options.uploadTimeoutMs ?? 600_000;
+    this.#listPageSize = listPageSizeOf(options);
     this.#transport = new HttpTransport(transportOptions);
   }
 
@@ -100,6 +120,19 @@ export class LumenOneClient {
   }
 
   /**
+   * W1 parsed as a stream, keeping only the embedded docpaths that start with `docpathPrefix`
+   * (e.g. the mirror's `{org}/{folder}/`): each embedded document carries its whole metadata, so
+   * the full answer is as heavy as the folder listing.
+   */
+  async getWorkspaceDocpaths(workspaceSlug: string, orgSlug: string, docpathPrefix: string): Promise<WorkspaceDetail> {
+    const apiRequest: ApiRequest = { method: 'GET', path: `/v1/workspace/${this.#workspaceHex(workspaceSlug)}`, route: '/v1/workspace/:workspaceSlug', context: { orgSlug, workspaceSlug } };
+    const response = await this.#transport.send(apiRequest, (body) => parseWorkspaceDocpathsStream(body, orgSlug, (docpath) => docpath.startsWith(docpathPrefix)));
+    const workspace = this.#parsed(apiRequest, response, () => parseWorkspaceDetail(response.streamed, orgSlug));
+    this.#workspaceSlugHex.set(workspace.workspaceSlug, workspace.workspaceSlugHex);
+    return workspace;
+  }
+
+  /**
    * W4: embed (`adds`) and un-embed (`deletes`) docpaths. When the answer lists the workspace's
    * documents, adds that did not land (upstream skips unknown docpaths silently) and deletes that
    * stayed are reported as failed entries.
@@ -147,27 +180,89 @@ export class LumenOneClient {
     return this.#call(apiRequest, (body) => parseDocumentTree(body, orgSlug));
   }
 
-  /** D4: the documents of one folder, following `hasMore`; an unknown folder → `exists: false`. */
+  /** D4: the documents of one folder with every field, paged and streamed; an unknown folder → `exists: false`. */
   async listFolder(orgSlug: string, folder: string): Promise<FolderListing> {
+    const documents: RemoteDocument[] = [];
+    const { exists } = await this.forEachFolderDocument(orgSlug, folder, (document) => documents.push(document), 'full');
+    return { folder, exists, documents: exists ? documents : [] };
+  }
+
+  /** D4 in the planner's compact form: docpath, title and docSource only (what a sync pass keeps). */
+  async listFolderCompact(orgSlug: string, folder: string, runPage?: PageRunner): Promise<CompactFolderListing> {
+    const documents: ListedDocument[] = [];
+    const { exists } = await this.forEachFolderDocument(orgSlug, folder, (document) => {
+      documents.push({ docpath: document.docpath, title: document.title, docSource: document.docSource });
+    }, 'compact', runPage);
+    return { folder, exists, documents: exists ? documents : [] };
+  }
+
+  /**
+   * D4, page by page (contract §13 U2): asks for `limit` documents from `offset`, pages by
+   * `offset += limit` (never by items received: upstream drops items after slicing, so pages can
+   * be short), follows `hasMore`, and parses each answer as a stream, calling `onDocument` once per
+   * docpath. Tolerates a server that ignores paging (answers everything at once, or repeats the
+   * same page) and stops on one that never says `hasMore: false` once a page brings nothing new.
+   * A 404 (unknown folder, also when it vanishes mid-listing) → `exists: false`. `runPage` runs
+   * each page's request (the caller's pacing and retries: a failed page is asked again, not the listing).
+   */
+  async forEachFolderDocument(
+    orgSlug: string,
+    folder: string,
+    onDocument: (document: RemoteDocument) => void,
+    fields: ListingFields = 'compact',
+    runPage: PageRunner = (request) => request(),
+  ): Promise<{ exists: boolean; pages: number; documents: number }> {
     checkFolderName(folder);
-    const byDocpath = new Map<string, RemoteDocument>();
-    for (let page = 0; page < MAX_FOLDER_PAGES; page += 1) {
+    const seen = new Set<string>();
+    const limit = this.#listPageSize;
+    const fetchPage = async (offset: number): Promise<{ page: StreamedPageInfo | undefined; fresh: number }> => {
       const apiRequest: ApiRequest = {
         method: 'GET',
         path: `/v1/org/${this.#orgHex(orgSlug)}/documents/folder/${encodeURIComponent(folder)}`,
         route: '/v1/org/:orgSlug/documents/folder/:folder',
+        query: { offset: String(offset), limit: String(limit) },
         context: { orgSlug, folder },
         accept: (status, message) => status === 404 && !isOrgNotFound(message),
-        ...(page === 0 ? {} : { query: { offset: String(byDocpath.size) } }),
       };
-      const response = await this.#transport.send(apiRequest);
-      if (response.status === 404) return { folder, exists: false, documents: [] };
-      const parsed = this.#parsed(apiRequest, response, (body) => parseFolderPage(body, orgSlug, folder));
-      const before = byDocpath.size;
-      for (const document of parsed.documents) byDocpath.set(document.docpath, document);
-      if (!parsed.hasMore || byDocpath.size === before) break;
+      // Counted across attempts of this page: a retried page re-sends what an attempt already delivered.
+      let fresh = 0;
+      const response = await runPage(() => this.#transport.send(apiRequest, (body) => parseFolderPageStream(body, orgSlug, folder, fields, (document) => {
+        if (seen.has(document.docpath)) return;
+        seen.add(document.docpath);
+        fresh += 1;
+        onDocument(document);
+      })));
+      return { page: response.status === 404 ? undefined : (response.streamed as StreamedPageInfo), fresh };
+    };
+    const gone = (pages: number) => ({ exists: false, pages, documents: 0 });
+    let last = await fetchPage(0);
+    let pages = 1;
+    let offset = limit;
+    if (last.page === undefined) return gone(pages);
+    // The size is known: the pages up to totalCount are asked LIST_PAGES_IN_FLIGHT at a time, so the
+    // server prepares one page while this side parses another.
+    const totalCount = last.page.totalCount;
+    if (last.page.hasMore && last.fresh > 0 && totalCount !== undefined && totalCount > offset) {
+      const offsets: number[] = [];
+      for (let next = offset; next < totalCount && pages + offsets.length < MAX_FOLDER_PAGES; next += limit) offsets.push(next);
+      const results = await inBatches(offsets, LIST_PAGES_IN_FLIGHT, fetchPage);
+      pages += offsets.length;
+      offset = offsets[offsets.length - 1]! + limit;
+      if (results.some((result) => result.page === undefined)) return gone(pages);
+      last = results[results.length - 1]!;
     }
-    return { folder, exists: true, documents: [...byDocpath.values()] };
+    // Past the announced size (documents added meanwhile, or a server that never ends): one by one.
+    for (; pages < MAX_FOLDER_PAGES; pages += 1, offset += limit) {
+      const page = last.page!;
+      if (!page.hasMore) break;
+      // Items but nothing new: the server ignores `offset` and repeats itself.
+      if (page.items > 0 && last.fresh === 0) break;
+      // An empty page is the end unless the count says more follow (a whole page dropped after slicing).
+      if (page.items === 0 && (page.totalCount === undefined || offset >= page.totalCount)) break;
+      last = await fetchPage(offset);
+      if (last.page === undefined) return gone(pages + 1);
+    }
+    return { exists: true, pages, documents: seen.size };
   }
 
   /** D5: one document by stored name (not docpath); undefined when the server does not know it. */

@@ -60,7 +60,12 @@ export interface ApiResponse {
   status: number;
   body: unknown;
   serverMessage: string;
+  /** What a body consumer returned (2xx answers read as a stream; `body` is then undefined). */
+  streamed?: unknown;
 }
+
+/** Reads a 2xx body as it arrives instead of buffering it (large listings); throws ResponseShapeError on a bad body. */
+export type BodyConsumer = (body: AsyncIterable<Uint8Array>) => Promise<unknown>;
 
 /** Extra CA certificates are added to (never replace) the system roots. */
 function loadCa(caFile: string | undefined): string[] | undefined {
@@ -106,13 +111,13 @@ export class HttpTransport {
   }
 
   /** Send one request; resolve with the answer or throw RemoteError / LumenSyncError. */
-  async send(apiRequest: ApiRequest): Promise<ApiResponse> {
+  async send(apiRequest: ApiRequest, consume?: BodyConsumer): Promise<ApiResponse> {
     const url = this.#url(apiRequest);
     const started = performance.now();
     let status: number | undefined;
     let failure: string | undefined;
     try {
-      const response = await this.#exchange(apiRequest, url);
+      const response = await this.#exchange(apiRequest, url, consume);
       status = response.status;
       return response;
     } catch (error) {
@@ -147,7 +152,7 @@ export class HttpTransport {
     return headers;
   }
 
-  async #exchange(apiRequest: ApiRequest, url: string): Promise<ApiResponse> {
+  async #exchange(apiRequest: ApiRequest, url: string, consume?: BodyConsumer): Promise<ApiResponse> {
     const { method } = apiRequest;
     let response: Awaited<ReturnType<typeof request>>;
     try {
@@ -162,6 +167,16 @@ export class HttpTransport {
       });
     } catch (error) {
       throw this.#networkFailure(apiRequest, url, error);
+    }
+    if (consume !== undefined && response.statusCode >= 200 && response.statusCode < 300) {
+      try {
+        return { status: response.statusCode, body: undefined, serverMessage: STATUS_CODES[response.statusCode] ?? '', streamed: await consume(response.body) };
+      } catch (error) {
+        // The rest of a body we stopped reading is not worth downloading: close the connection.
+        response.body.destroy();
+        if (error instanceof ResponseShapeError) throw this.shapeFailure(apiRequest, url, response.statusCode, error);
+        throw this.#networkFailure(apiRequest, url, error);
+      }
     }
     let text: string;
     try {

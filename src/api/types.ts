@@ -45,6 +45,20 @@ export interface FolderListing {
   documents: RemoteDocument[];
 }
 
+/** What the sync keeps of a listed document (the planner's view): no heavy fields. */
+export interface ListedDocument {
+  docpath: string;
+  title: string | undefined;
+  docSource: string | undefined;
+}
+
+/** A folder listing in the planner's compact form. */
+export interface CompactFolderListing {
+  folder: string;
+  exists: boolean;
+  documents: ListedDocument[];
+}
+
 /** Metadata keys lumensync may attach to an upload (contract §6.10). */
 export interface UploadMetadata {
   title?: string;

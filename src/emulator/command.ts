@@ -27,12 +27,23 @@ export const FAULT_FLAGS = {
   'remove-fail-rate': { key: 'removeFailRate', describe: 'fraction of remove-files entries that fail with a storage error → 207 (0..1)' },
   'max-upload-bytes': { key: 'maxUploadBytes', describe: 'uploads larger than this answer 413 (0 = unlimited)' },
   'fault-seed': { key: 'faultSeed', describe: 'PRNG seed: same seed + same request order → same faults' },
+  'list-page-default': { key: 'listPageDefault', describe: 'default limit of a folder listing page when none is asked (0 = all, the default)' },
+  'list-page-max': { key: 'listPageMax', describe: 'largest listing limit accepted (default 1000); larger answers 400' },
+  'unlisted-rate': { key: 'unlistedRate', describe: 'fraction of documents with missing metadata, dropped from listings after slicing: short pages (0..1)' },
 } as const satisfies Record<string, { key: keyof FaultOptions; describe: string }>;
 
 type FaultFlag = keyof typeof FAULT_FLAGS;
 
+/** Switches (no value) and the FaultOptions key each one turns on. */
+export const FAULT_SWITCHES = {
+  'ignore-paging': { key: 'ignorePaging', describe: 'listings ignore offset/limit and answer the whole folder at once' },
+  'endless-has-more': { key: 'endlessHasMore', describe: 'every listing page says hasMore: true, even past the end' },
+} as const satisfies Record<string, { key: keyof FaultOptions; describe: string }>;
+
+type FaultSwitch = keyof typeof FAULT_SWITCHES;
+
 /** Parsed options of the command. */
-export type EmulatorArgs = { port: number; host: string; seed?: string; data?: string } & { [flag in FaultFlag]?: number };
+export type EmulatorArgs = { port: number; host: string; seed?: string; data?: string } & { [flag in FaultFlag]?: number } & { [flag in FaultSwitch]?: boolean };
 
 /** Environment variable of an option: `error-rate` → `LUMENSYNC_EMULATOR_ERROR_RATE`. */
 export const envName = (flag: string): string => `${ENV_PREFIX}${flag.toUpperCase().replace(/-/g, '_')}`;
@@ -49,11 +60,14 @@ export const envNumber = (flag: string, env: NodeJS.ProcessEnv = process.env): n
 };
 
 /** FaultOptions from parsed flags (validated). */
-export const faultsFromArgs = (args: Partial<Record<FaultFlag, number | undefined>>): FaultOptions => {
-  const faults: Record<string, number> = {};
+export const faultsFromArgs = (args: Partial<Record<FaultFlag, number | undefined> & Record<FaultSwitch, boolean | undefined>>): FaultOptions => {
+  const faults: Record<string, number | boolean> = {};
   for (const [flag, { key }] of Object.entries(FAULT_FLAGS)) {
     const value = args[flag as FaultFlag];
     if (value !== undefined) faults[key] = value;
+  }
+  for (const [flag, { key }] of Object.entries(FAULT_SWITCHES)) {
+    if (args[flag as FaultSwitch] === true) faults[key] = true;
   }
   return validateFaults(faults);
 };
@@ -135,12 +149,16 @@ export const emulatorCommand: CommandModule<object, EmulatorArgs> = {
     for (const [flag, { describe }] of Object.entries(FAULT_FLAGS)) {
       built = built.option(flag, { type: 'number', default: envNumber(flag), describe: `${describe} [env ${envName(flag)}]`, group: 'Faults:' });
     }
+    for (const [flag, { describe }] of Object.entries(FAULT_SWITCHES)) {
+      built = built.option(flag, { type: 'boolean', default: envString(flag) === undefined ? undefined : envString(flag) !== '0' && envString(flag) !== 'false', describe: `${describe} [env ${envName(flag)}=1]`, group: 'Faults:' });
+    }
     return built
       .example('$0 emulator', 'serve the default seed on http://127.0.0.1:8787')
       .example('$0 emulator --port 0 --data ./.emulator', 'any free port; keep documents across restarts')
       .example('$0 emulator --error-rate 0.1 --latency-ms 50 --fault-seed 42', 'flaky, slow server with reproducible faults')
       .example('$0 emulator --rate-limit 20', 'answer 429 + Retry-After above 20 requests/s')
       .example('$0 emulator --max-upload-bytes 1048576', 'refuse uploads over 1 MiB with 413')
+      .example('$0 emulator --list-page-default 100 --unlisted-rate 0.1', 'page folder listings by 100 by default; 10% of documents missing from them (short pages)')
       .example('LUMENSYNC_EMULATOR_DROP_RATE=0.05 $0 emulator', 'drop 5% of connections (every fault flag has an env twin)')
       .example('$0 emulator --seed ./my-seed.json', 'your own keys, accounts, orgs and workspaces') as unknown as Argv<EmulatorArgs>;
   },

@@ -34,6 +34,16 @@ export interface FaultOptions {
   down?: boolean;
   /** PRNG seed: same seed + same request order → same faults. */
   faultSeed?: number;
+  /** Listing model (paging.ts): default `limit` of the folder listing when none is sent (0 = `all`, the default). */
+  listPageDefault?: number;
+  /** Largest `limit` accepted by the listings (default 1000); larger answers 400. */
+  listPageMax?: number;
+  /** Fraction of documents whose metadata is missing: dropped from listings after slicing (short pages). */
+  unlistedRate?: number;
+  /** Listings ignore `offset`/`limit` and answer the whole folder at once, without totalCount/hasMore. */
+  ignorePaging?: boolean;
+  /** Every listing page says `hasMore: true`, even past the end. */
+  endlessHasMore?: boolean;
 }
 
 /** What the fault stage decided for one request, before the request is looked at. */
@@ -52,11 +62,11 @@ export interface FaultDecision {
   dropAfterApply: boolean;
 }
 
-const RATE_KEYS = ['spikeRate', 'rateLimitFraction', 'errorRate', 'dropRate', 'dropAfterApplyRate', 'removeFailRate'] as const;
-const NON_NEGATIVE_KEYS = ['latencyMs', 'latencyJitterMs', 'spikeMs', 'rateLimitPerSec', 'rateLimitPerKeyPerSec', 'retryAfterSeconds', 'maxUploadBytes'] as const;
+const RATE_KEYS = ['spikeRate', 'rateLimitFraction', 'errorRate', 'dropRate', 'dropAfterApplyRate', 'removeFailRate', 'unlistedRate'] as const;
+const NON_NEGATIVE_KEYS = ['latencyMs', 'latencyJitterMs', 'spikeMs', 'rateLimitPerSec', 'rateLimitPerKeyPerSec', 'retryAfterSeconds', 'maxUploadBytes', 'listPageDefault'] as const;
 
 /** Every fault setting's name. */
-export const FAULT_KEYS: readonly string[] = [...RATE_KEYS, ...NON_NEGATIVE_KEYS, 'down', 'faultSeed'];
+export const FAULT_KEYS: readonly string[] = [...RATE_KEYS, ...NON_NEGATIVE_KEYS, 'down', 'faultSeed', 'listPageMax', 'ignorePaging', 'endlessHasMore'];
 
 /** Check fault settings; throws LUMENSYNC_USAGE naming every bad value. */
 export const validateFaults = (faults: FaultOptions): FaultOptions => {
@@ -69,6 +79,8 @@ export const validateFaults = (faults: FaultOptions): FaultOptions => {
     const value = faults[key];
     if (value !== undefined && !(Number.isFinite(value) && value >= 0)) problems.push(`${key} must be a number >= 0 (got ${value})`);
   }
+  if (faults.listPageMax !== undefined && !(Number.isInteger(faults.listPageMax) && faults.listPageMax >= 1)) problems.push(`listPageMax must be a whole number >= 1 (got ${faults.listPageMax})`);
+  if (faults.listPageDefault !== undefined && !Number.isInteger(faults.listPageDefault)) problems.push(`listPageDefault must be a whole number (got ${faults.listPageDefault})`);
   if (faults.faultSeed !== undefined && !Number.isInteger(faults.faultSeed)) problems.push(`faultSeed must be an integer (got ${faults.faultSeed})`);
   if (problems.length > 0) {
     throw new LumenSyncError('LUMENSYNC_USAGE', `invalid emulator fault settings: ${problems.join('; ')}`, {

@@ -2,12 +2,11 @@
 
 import { fail, HttpError, readJsonObject } from './http.js';
 import { documentItemJson, documentItemJsonText } from './present.js';
+import { DOCUMENTS_PAGE_DEFAULT, pageOf } from './paging.js';
 import { folderNameProblem } from './seed.js';
-import { DEFAULT_FOLDER, type StoredDocument } from './state.js';
+import { DEFAULT_FOLDER, type EmulatorState, type StoredDocument } from './state.js';
 import type { Reply, Route, RouteContext } from './types.js';
 import { parseDocpath, parseDocpathArray, requireString } from './validation.js';
-
-const MAX_PAGE = 1000;
 
 const item = (ctx: RouteContext, doc: StoredDocument) => documentItemJson(doc, ctx.state.isEmbedded(doc.docpath));
 
@@ -16,39 +15,40 @@ const itemsText = (ctx: RouteContext, docs: StoredDocument[]): string =>
 
 /** D3: `{localFiles:{name:"documents",type:"folder",items:[{name,type:"folder",items:[…]}]}}`, built as text for speed. */
 const listAll = (ctx: RouteContext): Reply => {
+  // Newer upstream pages one folder here instead, default limit 100 (contract §13 U2).
+  const folder = ctx.query.get('folder');
+  if (folder !== null) return folderPage(ctx, folder, DOCUMENTS_PAGE_DEFAULT);
   const orgSlug = ctx.org!.orgSlug;
   const folders = ctx.state.folders(orgSlug).map((folder) =>
     `{"name":${JSON.stringify(folder)},"type":"folder","items":[${itemsText(ctx, ctx.state.folderDocuments(orgSlug, folder) ?? [])}]}`);
   return { status: 200, rawJson: `{"localFiles":{"name":"documents","type":"folder","items":[${folders.join(',')}]}}` };
 };
 
-/** Parse `offset`/`limit` query values (limit ≤ 1000 or `all`). */
-const readPage = (query: URLSearchParams): { offset: number; limit: number | 'all' } => {
-  const offsetText = query.get('offset') ?? '0';
-  const limitText = query.get('limit') ?? 'all';
-  const offset = /^\d+$/.test(offsetText) ? Number(offsetText) : NaN;
-  if (!Number.isSafeInteger(offset)) throw fail(400, `offset must be a non-negative integer (got "${offsetText}")`);
-  if (limitText === 'all') return { offset, limit: 'all' };
-  const limit = /^\d+$/.test(limitText) ? Number(limitText) : NaN;
-  if (!(limit >= 1 && limit <= MAX_PAGE)) throw fail(400, `limit must be an integer from 1 to ${MAX_PAGE}, or "all" (got "${limitText}")`);
-  return { offset, limit };
+/** Folder arrays kept while the state is unchanged: paging 100,000 documents copies them once, not per page. */
+const folderArrays = new WeakMap<EmulatorState, { version: number; byFolder: Map<string, StoredDocument[] | undefined> }>();
+
+const folderDocuments = (state: EmulatorState, orgSlug: string, folder: string): StoredDocument[] | undefined => {
+  let cache = folderArrays.get(state);
+  if (cache?.version !== state.version) folderArrays.set(state, (cache = { version: state.version, byFolder: new Map() }));
+  const key = `${orgSlug}/${folder}`;
+  if (!cache.byFolder.has(key)) cache.byFolder.set(key, state.folderDocuments(orgSlug, folder));
+  return cache.byFolder.get(key);
 };
 
-const listFolder = (ctx: RouteContext): Reply => {
-  const folder = ctx.params.folderName ?? '';
-  const { offset, limit } = readPage(ctx.query);
-  const docs = ctx.state.folderDocuments(ctx.org!.orgSlug, folder);
+/** D4 (and D3 with `?folder=`): one page of a folder, modelled in paging.ts. */
+const folderPage = (ctx: RouteContext, folder: string, defaultLimit: number | 'all'): Reply => {
+  const docs = folderDocuments(ctx.state, ctx.org!.orgSlug, folder);
   if (docs === undefined) {
     const message = `Folder "${folder}" does not exist.`;
     throw new HttpError(404, message, { success: false, message, folder, documents: [], error: message });
   }
-  const page = limit === 'all' ? docs.slice(offset) : docs.slice(offset, offset + limit);
-  const hasMore = offset + page.length < docs.length;
-  return {
-    status: 200,
-    rawJson: `{"folder":${JSON.stringify(folder)},"documents":[${itemsText(ctx, page)}],"totalCount":${docs.length},"hasMore":${hasMore}}`,
-  };
+  const page = pageOf(docs, ctx.query, defaultLimit, ctx.faults.settings, (doc) => doc.docpath);
+  const tail = page.totalCount === undefined ? '' : `,"totalCount":${page.totalCount},"hasMore":${page.hasMore}`;
+  return { status: 200, rawJson: `{"folder":${JSON.stringify(folder)},"documents":[${itemsText(ctx, page.items)}]${tail}}` };
 };
+
+/** D4 takes `offset`/`limit` with default `all` (contract §6.13). */
+const listFolder = (ctx: RouteContext): Reply => folderPage(ctx, ctx.params.folderName ?? '', 'all');
 
 const getDocument = (ctx: RouteContext): Reply => {
   const doc = ctx.state.documentByStoredName(ctx.org!.orgSlug, ctx.params.docName ?? '');

@@ -83,6 +83,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return;
     }
     const entry: RequestLogEntry = { seq: ++seq, receivedAt, method: req.method ?? 'GET', path: url.pathname, status: null };
+    if (url.search.length > 1) entry.query = url.search.slice(1);
     const accountHeader = req.headers['x-account-id'];
     if (typeof accountHeader === 'string' && accountHeader.trim() !== '') entry.accountId = accountHeader.trim().toLowerCase();
     appendBounded(requestLog, entry, MAX_REQUEST_LOG);

@@ -12,6 +12,8 @@ export interface RequestLogEntry {
   method: string;
   /** URL pathname, without the query string. */
   path: string;
+  /** The query string without `?`, when there is one (listing pages). */
+  query?: string;
   /** null = connection dropped without an answer. */
   status: number | null;
   fault?: 'latency' | 'spike' | '429' | '500' | 'drop' | 'drop-after-apply' | '413' | 'down';

@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FolderListing, WorkspaceDetail } from '../api/types.js';
+import type { CompactFolderListing, WorkspaceDetail } from '../api/types.js';
 import { RemoteError } from '../errors.js';
 import { plan, scopeTest, type RemoteView } from '../core/planner.js';
 import type { Plan } from '../core/plan-types.js';
@@ -19,8 +19,10 @@ import { SHARED_FOLDER, type MirrorSpec } from './mirror.js';
 
 /** What the engine needs from the API client beyond the executor's calls. */
 export interface ListingPort extends RemotePort {
-  listFolder(orgSlug: string, folder: string): Promise<FolderListing>;
-  getWorkspace(workspaceSlug: string, orgSlug: string): Promise<WorkspaceDetail>;
+  /** The folder paged and streamed, keeping only what the planner needs. */
+  listFolderCompact(orgSlug: string, folder: string, runPage?: <T>(request: () => Promise<T>) => Promise<T>): Promise<CompactFolderListing>;
+  /** W1 streamed, keeping only the docpaths under `docpathPrefix`. */
+  getWorkspaceDocpaths(workspaceSlug: string, orgSlug: string, docpathPrefix: string): Promise<WorkspaceDetail>;
 }
 
 /** What the engine needs from the journal. */
@@ -62,13 +64,14 @@ export async function listRemote(session: SyncSession): Promise<RemoteView> {
   const { remote, pacer, spec, journal } = session;
   // The folder and the workspaces are listed at once: for 100,000 documents each answer is
   // tens of MB the server needs ~0.3–1.3 s to produce (benchmark row 1), so waiting in turn added up.
-  const folderListed = pacer.run('list-folder', () => remote.listFolder(spec.orgSlug, spec.folder));
+  // Each page is one paced, retried request (a 100,000-document folder is 100 of them).
+  const folderListed = remote.listFolderCompact(spec.orgSlug, spec.folder, (request) => pacer.run('list-folder', request));
   const prefix = `${spec.orgSlug}/${spec.folder}/`;
   const embeddings: Record<string, string[]> = {};
   const workspaces = [...new Set([...spec.workspaces, ...journal.meta().workspaces])];
   const workspacesListed = Promise.all(workspaces.map(async (workspaceSlug) => {
     try {
-      const detail = await pacer.run('get-workspace', () => remote.getWorkspace(workspaceSlug, spec.orgSlug));
+      const detail = await pacer.run('get-workspace', () => remote.getWorkspaceDocpaths(workspaceSlug, spec.orgSlug, prefix));
       embeddings[workspaceSlug] = detail.docpaths.filter((docpath) => docpath.startsWith(prefix));
     } catch (error) {
       // A workspace dropped from the mirror and since deleted holds nothing to un-embed.
@@ -79,7 +82,7 @@ export async function listRemote(session: SyncSession): Promise<RemoteView> {
   const [folderListing] = await Promise.all([folderListed, workspacesListed]);
   return {
     folderExists: folderListing.exists,
-    documents: folderListing.documents.map((doc) => ({ docpath: doc.docpath, title: doc.title, docSource: doc.docSource })),
+    documents: folderListing.documents,
     embeddings,
   };
 }

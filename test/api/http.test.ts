@@ -154,26 +154,27 @@ describe('HTTP layer (scripted loopback server)', () => {
     await rejectsRemote(client.verifyKey(), { kind: 'auth' });
   });
 
-  it('D4 listFolder follows hasMore with offset and stops on an empty page', async () => {
+  it('D4 listFolder follows hasMore with offset += limit and stops on an empty page', async () => {
     const item = (name: string) => ({ name, type: 'file', title: name });
     fixture.setScript((req, res) => {
       const offset = new URL(req.url ?? '/', 'http://x').searchParams.get('offset');
       const pages: Record<string, unknown> = {
-        none: { folder: 'f', documents: [item('a.json'), item('b.json')], totalCount: 3, hasMore: true },
-        '2': { folder: 'f', documents: [item('c.json')], totalCount: 3, hasMore: true },
-        '3': { folder: 'f', documents: [], totalCount: 3, hasMore: true },
+        '0': { folder: 'f', documents: [item('a.json'), item('b.json')], totalCount: 3, hasMore: true },
+        '1000': { folder: 'f', documents: [item('c.json')], totalCount: 3, hasMore: true },
+        '2000': { folder: 'f', documents: [], totalCount: 3, hasMore: true },
       };
       json(200, pages[offset ?? 'none'])(req, res, '');
     });
     const listing = await client.listFolder('acme', 'f');
     assert.deepEqual(listing.documents.map((d) => d.docpath), ['acme/f/a.json', 'acme/f/b.json', 'acme/f/c.json']);
-    assert.deepEqual(fixture.seen.slice(-3).map((seen) => seen.url), ['/api/v1/org/61636d65/documents/folder/f', '/api/v1/org/61636d65/documents/folder/f?offset=2', '/api/v1/org/61636d65/documents/folder/f?offset=3']);
+    const base = '/api/v1/org/61636d65/documents/folder/f';
+    assert.deepEqual(fixture.seen.slice(-3).map((seen) => seen.url), [`${base}?offset=0&limit=1000`, `${base}?offset=1000&limit=1000`, `${base}?offset=2000&limit=1000`]);
   });
 
   it('folder names are URL-encoded, not hex', async () => {
     fixture.setScript(json(200, { documents: [] }));
     await client.listFolder('acme', 'Q3 reports & co');
-    assert.equal(fixture.seen.at(-1)?.url, '/api/v1/org/61636d65/documents/folder/Q3%20reports%20%26%20co');
+    assert.equal(fixture.seen.at(-1)?.url, '/api/v1/org/61636d65/documents/folder/Q3%20reports%20%26%20co?offset=0&limit=1000');
   });
 
   it('O4 falls back to POST /workspaces when /workspace/new is not a route', async () => {

@@ -1,5 +1,5 @@
 /**
- * Shared by the `--rate auto` rows (10–13): a lumensync sync child against any org/account of
+ * Shared by the `--rate auto` rows (11–14): a lumensync sync child against any org/account of
  * the dev key, and the throughput figures read from the emulator's request log.
  */
 import type { RequestLogEntry } from '../../src/emulator/server.js';

@@ -22,6 +22,7 @@ import { watchBig } from './rows/watch-big.js';
 import { bigUpload } from './rows/big-upload.js';
 import { deletes } from './rows/deletes.js';
 import { startup } from './rows/startup.js';
+import { noopVerify } from './rows/noop-verify.js';
 import { autoLimit } from './rows/auto-limit.js';
 import { autoLimitChange } from './rows/auto-limit-change.js';
 import { autoSharedKey } from './rows/auto-shared-key.js';
@@ -40,10 +41,11 @@ const ROWS: Record<number, { name: string; run: RowRunner; needs?: 'watch' }> = 
   7: { name: '1 GiB upload memory', run: bigUpload },
   8: { name: '10,000 deletes', run: deletes },
   9: { name: 'CLI start-up', run: startup },
-  10: { name: '--rate auto vs a per-key limit', run: autoLimit },
-  11: { name: '--rate auto, limit drops then rises', run: autoLimitChange },
-  12: { name: '--rate auto, two processes on one key', run: autoSharedKey },
-  13: { name: '--rate auto, latency-bound', run: autoLatency },
+  10: { name: 'no-op with --verify', run: noopVerify },
+  11: { name: '--rate auto vs a per-key limit', run: autoLimit },
+  12: { name: '--rate auto, limit drops then rises', run: autoLimitChange },
+  13: { name: '--rate auto, two processes on one key', run: autoSharedKey },
+  14: { name: '--rate auto, latency-bound', run: autoLatency },
 };
 
 /** Parsed command line. */
@@ -133,7 +135,7 @@ async function main(): Promise<number> {
   };
   const results: RowResult[] = [];
   try {
-    if (args.only.some((row) => [1, 2].includes(row))) await installTools();
+    if (args.only.some((row) => [1, 2, 10].includes(row))) await installTools();
     const hasWatch = await watchAvailable();
     for (const row of args.only) {
       const { name, run, needs } = ROWS[row]!;

@@ -28,6 +28,14 @@ test('faultsFromArgs maps every flag and validates', () => {
   assert.throws(() => faultsFromArgs({ 'drop-rate': 2 }), /dropRate must be a number between 0 and 1/);
 });
 
+test('faultsFromArgs maps the listing switches (paging model)', () => {
+  assert.deepEqual(faultsFromArgs({ 'list-page-default': 100, 'list-page-max': 500, 'unlisted-rate': 0.1, 'ignore-paging': true, 'endless-has-more': false }), {
+    listPageDefault: 100, listPageMax: 500, unlistedRate: 0.1, ignorePaging: true,
+  });
+  assert.throws(() => faultsFromArgs({ 'list-page-max': 0 }), /listPageMax must be a whole number >= 1/);
+  assert.throws(() => faultsFromArgs({ 'unlisted-rate': 1.5 }), /unlistedRate must be a number between 0 and 1/);
+});
+
 test('the builder parses flags and takes env defaults', async () => {
   const saved = process.env.LUMENSYNC_EMULATOR_SPIKE_RATE;
   process.env.LUMENSYNC_EMULATOR_SPIKE_RATE = '0.25';

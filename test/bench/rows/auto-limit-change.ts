@@ -1,5 +1,5 @@
 /**
- * Row 11: the server's per-key limit drops from 50 to 10 req/s mid-run, then rises back to 50.
+ * Row 12: the server's per-key limit drops from 50 to 10 req/s mid-run, then rises back to 50.
  * Target with `--rate auto`: no 429 later than 5 s after the drop; 429s ≤ 2 %; ≥ 40 req/s accepted
  * within 30 s of the rise. Baseline in the same run: `--rate 50` pinned to the nominal limit.
  */
@@ -53,13 +53,13 @@ async function runSchedule(emulator: EmulatorHandle, run: () => Promise<unknown>
 export const autoLimitChange: RowRunner = async (ctx) => {
   const files = ctx.quick ? 1200 : 2500;
   const timing = ctx.quick ? { dropAfterMs: 8000, lowForMs: 12_000 } : { dropAfterMs: 15_000, lowForMs: 20_000 };
-  const root = path.join(ctx.scratch, 'row11-tree');
+  const root = path.join(ctx.scratch, 'row12-tree');
   await buildTree(root, { files, folders: 20, bytesPerFile: 512 });
   const emulator = await startEmulator({ port: 0 });
   try {
     const schedule = (rate: string): Promise<ChangeFigures> => {
-      ctx.note(`row 11: ${files} uploads, limit ${HIGH} → ${LOW} → ${HIGH} req/s, --rate ${rate}`);
-      return runSchedule(emulator, () => runPacedSync(emulator.url, { dir: root, folder: `row11-${rate}`, stateDir: path.join(ctx.scratch, `row11-state-${rate}`), rate }), timing);
+      ctx.note(`row 12: ${files} uploads, limit ${HIGH} → ${LOW} → ${HIGH} req/s, --rate ${rate}`);
+      return runSchedule(emulator, () => runPacedSync(emulator.url, { dir: root, folder: `row12-${rate}`, stateDir: path.join(ctx.scratch, `row12-state-${rate}`), rate }), timing);
     };
     const auto = await schedule('auto');
     const pinned = await schedule(String(HIGH));
@@ -68,7 +68,7 @@ export const autoLimitChange: RowRunner = async (ctx) => {
       `last 429 ${(figures.lastLow429Ms / 1000).toFixed(1)} s after the drop, ${figures.tooMany} × 429 = ${pct(figures.tooMany, figures.requests)} of ${figures.requests}, ` +
       `≥ ${Math.ceil(0.8 * HIGH)} req/s ${figures.reachMs === undefined ? 'never reached' : `${(figures.reachMs / 1000).toFixed(1)} s`} after the rise, ${(figures.wallMs / 1000).toFixed(1)} s wall`;
     return {
-      row: 11, name: `limit drops ${HIGH} → ${LOW} req/s mid-run, then rises (${files} uploads)`,
+      row: 12, name: `limit drops ${HIGH} → ${LOW} req/s mid-run, then rises (${files} uploads)`,
       target: 'under the new limit within 5 s; 429s ≤ 2%; ≥ 80% of 50 within 30 s of the rise', verdict: met ? 'met' : 'missed',
       measured: `auto: ${describe(auto)}; pinned --rate ${HIGH}: ${describe(pinned)}`,
       figures: {

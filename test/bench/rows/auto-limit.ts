@@ -1,5 +1,5 @@
 /**
- * Row 10: `--rate auto` against an emulator limiting at R = 5, 20 and 100 req/s per key (the client
+ * Row 11: `--rate auto` against an emulator limiting at R = 5, 20 and 100 req/s per key (the client
  * is not told). Target: ≥ 90 % of R accepted after the first 10 s; 429s ≤ 1 % of requests.
  * Baseline in the same run: `--rate R` pinned by a user who knows the limit.
  */
@@ -19,15 +19,15 @@ export const autoLimit: RowRunner = async (ctx) => {
   let met = true;
   for (const { limit, files: fullFiles } of CASES) {
     const files = ctx.quick ? Math.min(fullFiles, limit * 15) : fullFiles;
-    const root = path.join(ctx.scratch, `row10-tree-${limit}`);
+    const root = path.join(ctx.scratch, `row11-tree-${limit}`);
     await buildTree(root, { files, folders: 20, bytesPerFile: 512 });
     const emulator = await startEmulator({ port: 0, faults: { rateLimitPerKeyPerSec: limit } });
     try {
       const measure = async (rate: string, name: string): Promise<{ achieved: number; tooMany: number; requests: number }> => {
         await new Promise((resolve) => setTimeout(resolve, 1100));
         const first = emulator.requestLog.length;
-        ctx.note(`row 10: limit ${limit} req/s, ${files} uploads, --rate ${rate}`);
-        await runPacedSync(emulator.url, { dir: root, folder: `row10-${limit}-${name}`, stateDir: path.join(ctx.scratch, `row10-state-${limit}-${name}`), rate });
+        ctx.note(`row 11: limit ${limit} req/s, ${files} uploads, --rate ${rate}`);
+        await runPacedSync(emulator.url, { dir: root, folder: `row11-${limit}-${name}`, stateDir: path.join(ctx.scratch, `row11-state-${limit}-${name}`), rate });
         const entries = emulator.requestLog.slice(first);
         const start = entries[0]!.receivedAt;
         const end = entries[entries.length - 1]!.receivedAt;
@@ -47,7 +47,7 @@ export const autoLimit: RowRunner = async (ctx) => {
     }
   }
   return {
-    row: 10, name: '--rate auto vs a server limiting at 5, 20, 100 req/s per key', target: '≥ 90% of R after the first 10 s; 429s ≤ 1%',
+    row: 11, name: '--rate auto vs a server limiting at 5, 20, 100 req/s per key', target: '≥ 90% of R after the first 10 s; 429s ≤ 1%',
     verdict: met ? 'met' : 'missed', measured: parts.join('; '), figures,
   };
 };
