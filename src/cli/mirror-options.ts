@@ -27,7 +27,7 @@ export interface MirrorArgs {
   'embed-batch'?: number;
   'verify-interval'?: number;
   concurrency?: number;
-  rate?: number;
+  rate?: number | 'auto';
   retries?: number;
   'max-backoff'?: number;
   'request-timeout'?: number;
@@ -84,13 +84,21 @@ export function mirrorOptions<T>(yargs: Argv<T>): Argv<T> {
     .option('embed-batch', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.embedBatchSize), describe: 'docpaths per update-embeddings request' })
     .option('verify-interval', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.verifyIntervalMs / 1000), describe: 'seconds to trust the journal after the last remote listing (0 = list the remote on every pass)' })
     .option('concurrency', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.concurrency), describe: 'requests in flight at once' })
-    .option('rate', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.ratePerSecond), describe: 'requests per second at most (0 = unlimited)' })
+    .option('rate', { type: 'string', coerce: parseRate, defaultDescription: String(MIRROR_DEFAULTS.ratePerSecond), describe: 'requests per second: auto (find the server\'s limit), a number to pin it, 0 = unlimited' })
     .option('retries', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.retries), describe: 'retries per request (network errors, 408, 429, 5xx)' })
     .option('max-backoff', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.maxBackoffMs / 1000), describe: 'backoff ceiling between retries, seconds' })
     .option('request-timeout', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.requestTimeoutS), describe: 'seconds to wait for an answer (and between its bytes) before a request is retried' })
     .option('upload-timeout', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.uploadTimeoutS), describe: 'seconds to wait for the answer once an upload is sent (the server embeds first)' })
     .option('upload-idle-timeout', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.uploadIdleTimeoutS), describe: 'an upload that sends no byte for this many seconds is abandoned and retried' })
     .option('json', { type: 'boolean', defaultDescription: 'false', describe: 'print the summary as JSON on stdout' });
+}
+
+/** `--rate auto` or a number (NaN for anything else, reported by mirrorSpecFrom). */
+export function parseRate(value: unknown): number | 'auto' | undefined {
+  if (value === undefined) return undefined;
+  const text = String(Array.isArray(value) ? value[value.length - 1] : value).trim().toLowerCase();
+  if (text === 'auto') return 'auto';
+  return text === '' ? Number.NaN : Number(text);
 }
 
 const positiveInteger = (value: number | undefined, flag: string, problems: string[], min = 1): number | undefined => {
@@ -124,7 +132,7 @@ export function mirrorSpecFrom(args: MirrorArgs): MirrorSpec {
   positiveInteger(args.concurrency, 'concurrency', problems);
   positiveInteger(args.retries, 'retries', problems, 0);
   if (args['verify-interval'] !== undefined && (!Number.isFinite(args['verify-interval']) || args['verify-interval'] < 0)) problems.push(`--verify-interval must be ≥ 0 seconds (got ${args['verify-interval']})`);
-  if (args.rate !== undefined && (!Number.isFinite(args.rate) || args.rate < 0)) problems.push(`--rate must be ≥ 0 requests/s (got ${args.rate})`);
+  if (args.rate !== undefined && args.rate !== 'auto' && (!Number.isFinite(args.rate) || args.rate < 0)) problems.push(`--rate must be auto or a number ≥ 0 requests/s (got ${String(args.rate)})`);
   for (const flag of ['request-timeout', 'upload-timeout', 'upload-idle-timeout'] as const) {
     const value = args[flag];
     if (value !== undefined && (!Number.isFinite(value) || value <= 0)) problems.push(`--${flag} must be a number of seconds > 0 (got ${value})`);

@@ -8,7 +8,8 @@ import { resolveOrganization, resolveWorkspaces } from '../api/resolve.js';
 import { existsSync } from 'node:fs';
 import { Journal } from '../journal/journal.js';
 import { assertStateDirOutsideRoot, defaultStateDir, mirrorIdFor } from '../journal/state-dir.js';
-import { Pacer } from '../executor/pacer.js';
+import { PacerPool } from '../executor/pacer.js';
+import { readLearnedRate, writeLearnedRate } from '../journal/learned-rate.js';
 import { Stats } from '../stats/stats.js';
 import type { SyncSession } from '../sync/engine.js';
 import { MIRROR_DEFAULTS, type MirrorSpec } from '../sync/mirror.js';
@@ -26,6 +27,8 @@ export interface SessionInput {
   signal?: AbortSignal;
   /** `--verify`: resolve the org and workspaces again even when the journal vouches for them. */
   verify?: boolean;
+  /** The process's pacers, one per host, shared by every mirror (default: a pool of this session's own). */
+  pacers?: PacerPool;
 }
 
 export interface OpenSession {
@@ -49,8 +52,10 @@ export async function openSession(input: SessionInput): Promise<OpenSession> {
     ...(input.pacing.uploadIdleTimeoutMs === undefined ? {} : { uploadIdleTimeoutMs: input.pacing.uploadIdleTimeoutMs }),
   });
   const stats = new Stats();
-  const pacer = new Pacer({
-    ...input.pacing,
+  const pacerHost = new URL(client.apiBaseUrl).host;
+  const pacer = (input.pacers ?? new PacerPool(input.pacing)).pacer(pacerHost, {
+    retries: input.pacing.retries,
+    maxBackoffMs: input.pacing.maxBackoffMs,
     ...(input.signal ? { signal: input.signal } : {}),
     onRetry: ({ label, attempt, error, retryAfterMs }) => {
       stats.retries += 1;
@@ -74,6 +79,8 @@ export async function openSession(input: SessionInput): Promise<OpenSession> {
     };
     // Only an existing state dir is opened before resolving: a mistyped slug must not create one.
     if (existsSync(stateDir)) journal = await openJournal();
+    // --rate auto starts near the limit an earlier run learned for this host (before any request, resolution included).
+    pacer.host.seed(await readLearnedRate(stateDir, pacerHost));
     const trusted = journal !== undefined && verificationReason({
       meta: journal.meta(), spec: given, openIntents: journal.recovery.openIntents.length, requested: input.verify ?? false,
       intervalMs: given.verifyIntervalMs ?? MIRROR_DEFAULTS.verifyIntervalMs, now: Date.now(),
@@ -95,6 +102,12 @@ export async function openSession(input: SessionInput): Promise<OpenSession> {
       session, client, journal, stateDir, mirrorId,
       close: async () => {
         pacer.stop();
+        const learned = pacer.host.learned();
+        if (learned !== undefined) {
+          await writeLearnedRate(stateDir, pacerHost, learned).catch((error: unknown) => {
+            input.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not save the learned request rate');
+          });
+        }
         await opened.close();
         await client.close();
       },

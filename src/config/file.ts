@@ -49,7 +49,7 @@ export interface ConfigFile {
   file: string;
   connection: { host?: string; account?: string; apiKeyFile?: string; apiKey?: string; caFile?: string };
   pacing: {
-    concurrency?: number; rate?: number; retries?: number; maxBackoffSeconds?: number;
+    concurrency?: number; rate?: number | 'auto'; retries?: number; maxBackoffSeconds?: number;
     requestTimeoutSeconds?: number; uploadTimeoutSeconds?: number; uploadIdleTimeoutSeconds?: number;
   };
   log: { level?: string; file?: string };

@@ -21,7 +21,8 @@ import { didYouMean } from './suggest.js';
 /** Request pacing for one host. */
 export interface PacingSettings {
   concurrency: number;
-  ratePerSecond: number;
+  /** Requests per second: a number pins it, 0 = unlimited, 'auto' finds the server's limit. */
+  ratePerSecond: number | 'auto';
   retries: number;
   maxBackoffMs: number;
   /** Request timeouts (issue 15); see MIRROR_DEFAULTS. */

@@ -19,6 +19,7 @@ export const FAULT_FLAGS = {
   'spike-rate': { key: 'spikeRate', describe: 'fraction of requests that get a latency spike (0..1)' },
   'spike-ms': { key: 'spikeMs', describe: 'length of a spike (ms, default 1000)' },
   'rate-limit': { key: 'rateLimitPerSec', describe: 'answer 429 above this many requests per second (sliding 1 s window)' },
+  'rate-limit-per-key': { key: 'rateLimitPerKeyPerSec', describe: 'answer 429 above this many requests per second per API key (sliding 1 s window per key)' },
   'rate-limit-fraction': { key: 'rateLimitFraction', describe: 'fraction of requests answered 429 at random (0..1)' },
   'retry-after': { key: 'retryAfterSeconds', describe: 'Retry-After seconds sent with 429 (default: computed / 1)' },
   'error-rate': { key: 'errorRate', describe: 'fraction of requests answered 500 before doing anything (0..1)' },

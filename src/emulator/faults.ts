@@ -14,6 +14,8 @@ export interface FaultOptions {
   spikeMs?: number;
   /** > 0: answer 429 with Retry-After above this many requests/s (sliding 1 s window, all keys). */
   rateLimitPerSec?: number;
+  /** > 0: answer 429 with Retry-After above this many requests/s per API key (sliding 1 s window per key, as a multi-tenant server limits). */
+  rateLimitPerKeyPerSec?: number;
   /** Fraction of requests answered 429 at random (soak tests). */
   rateLimitFraction?: number;
   /** Retry-After value sent with 429 (default: computed for the limiter, 1 for the fraction). */
@@ -75,7 +77,10 @@ export interface FaultDecision {
 }
 
 const RATE_KEYS = ['spikeRate', 'rateLimitFraction', 'errorRate', 'dropRate', 'dropAfterApplyRate', 'errorAfterApplyRate', 'removeFailRate', 'unlistedRate', 'orphanUploadRate', 'embedFailRate'] as const;
-const NON_NEGATIVE_KEYS = ['latencyMs', 'latencyJitterMs', 'spikeMs', 'rateLimitPerSec', 'retryAfterSeconds', 'maxUploadBytes', 'listPageDefault', 'errorAfterApplyStatus', 'stallUploadCount'] as const;
+const NON_NEGATIVE_KEYS = ['latencyMs', 'latencyJitterMs', 'spikeMs', 'rateLimitPerSec', 'rateLimitPerKeyPerSec', 'retryAfterSeconds', 'maxUploadBytes', 'listPageDefault', 'errorAfterApplyStatus', 'stallUploadCount'] as const;
+
+/** Every fault setting's name. */
+export const FAULT_KEYS: readonly string[] = [...RATE_KEYS, ...NON_NEGATIVE_KEYS, 'down', 'faultSeed', 'listPageMax', 'ignorePaging', 'endlessHasMore', 'allFailedStatus', 'parseAnyFile'];
 
 /** Check fault settings; throws LUMENSYNC_USAGE naming every bad value. */
 export const validateFaults = (faults: FaultOptions): FaultOptions => {
@@ -131,6 +136,8 @@ export class FaultEngine {
   /** Arrival times (ms) of requests the limiter let through in the last second, oldest first. */
   private window: number[] = [];
   private stallsLeft = 0;
+  /** The same, per API key (rateLimitPerKeyPerSec). */
+  private readonly keyWindows = new Map<string, number[]>();
 
   constructor(faults: FaultOptions = {}) {
     this.set(faults);
@@ -171,8 +178,8 @@ export class FaultEngine {
     return rate > 0 && this.random() < rate;
   }
 
-  /** Decide the request-level faults for the request arriving at `now` (ms). */
-  decide(now: number): FaultDecision {
+  /** Decide the request-level faults for the request arriving at `now` (ms) with API key `key`. */
+  decide(now: number, key = ''): FaultDecision {
     const f = this.faults;
     const [dropDraw, fractionDraw, errorDraw, jitterDraw, spikeDraw, afterApplyDraw] = [0, 0, 0, 0, 0, 0].map(() => this.random()) as [number, number, number, number, number, number];
     const spike = spikeDraw < (f.spikeRate ?? 0);
@@ -187,23 +194,32 @@ export class FaultEngine {
     else if (delayMs > 0) decision.delayKind = 'latency';
     if (f.down === true) return { ...decision, drop: 'down', delayMs: 0 };
     if (dropDraw < (f.dropRate ?? 0)) return { ...decision, drop: 'drop' };
-    const limited = this.rateLimit(now);
+    const limited = this.rateLimit(now, this.window, this.faults.rateLimitPerSec ?? 0)
+      ?? this.rateLimit(now, this.keyWindow(key), this.faults.rateLimitPerKeyPerSec ?? 0);
     if (limited !== undefined) return { ...decision, rateLimitRetryAfter: limited };
     if (fractionDraw < (f.rateLimitFraction ?? 0)) return { ...decision, rateLimitRetryAfter: f.retryAfterSeconds ?? 1 };
     if (errorDraw < (f.errorRate ?? 0)) return { ...decision, serverError: true };
     return decision;
   }
 
-  /** Sliding 1 s window over all keys; returns Retry-After seconds when over the limit. */
-  private rateLimit(now: number): number | undefined {
-    const limit = this.faults.rateLimitPerSec ?? 0;
+  private keyWindow(key: string): number[] {
+    let window = this.keyWindows.get(key);
+    if (window === undefined) {
+      window = [];
+      this.keyWindows.set(key, window);
+    }
+    return window;
+  }
+
+  /** Sliding 1 s window (all keys, or one key's); returns Retry-After seconds when over the limit. */
+  private rateLimit(now: number, window: number[], limit: number): number | undefined {
     if (limit <= 0) return undefined;
-    while (this.window.length > 0 && (this.window[0] ?? 0) <= now - 1000) this.window.shift();
-    if (this.window.length < limit) {
-      this.window.push(now);
+    while (window.length > 0 && (window[0] ?? 0) <= now - 1000) window.shift();
+    if (window.length < limit) {
+      window.push(now);
       return undefined;
     }
-    const oldest = this.window[0] ?? now;
+    const oldest = window[0] ?? now;
     return this.faults.retryAfterSeconds ?? Math.max(1, Math.ceil((oldest + 1000 - now) / 1000));
   }
 }

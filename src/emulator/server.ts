@@ -7,6 +7,7 @@ import { STATUS_CODES, createServer, type IncomingMessage, type ServerResponse }
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FaultEngine, type FaultOptions } from './faults.js';
+import { CONTROL_PATH, controlReply } from './control.js';
 import { drain, sendReply } from './http.js';
 import { loadStateFile, StatePersister } from './persistence.js';
 import { runPipeline } from './router.js';
@@ -82,13 +83,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const receivedAt = Date.now();
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    if (url.pathname === CONTROL_PATH) {
+      const control = await controlReply(req, faults);
+      await drain(req);
+      sendReply(res, control);
+      return;
+    }
     const entry: RequestLogEntry = { seq: ++seq, receivedAt, method: req.method ?? 'GET', path: url.pathname, status: null };
     if (url.search.length > 1) entry.query = url.search.slice(1);
     const accountHeader = req.headers['x-account-id'];
     if (typeof accountHeader === 'string' && accountHeader.trim() !== '') entry.accountId = accountHeader.trim().toLowerCase();
     appendBounded(requestLog, entry, MAX_REQUEST_LOG);
 
-    const decision = faults.decide(receivedAt);
+    const decision = faults.decide(receivedAt, /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1] ?? '');
     if (decision.drop !== undefined) {
       entry.fault = decision.drop;
       req.socket.destroy();

@@ -41,7 +41,8 @@ export const MIRROR_DEFAULTS = {
   deleteBatchSize: 50,
   embedBatchSize: 100,
   concurrency: 4,
-  ratePerSecond: 10,
+  /** `--rate auto`: find the server's limit (a number pins the rate; 0 = unlimited). */
+  ratePerSecond: 'auto' as number | 'auto',
   retries: 5,
   maxBackoffMs: 60_000,
   maxPasses: 3,

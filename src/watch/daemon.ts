@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Settings } from '../config/settings.js';
 import { openSession, type OpenSession } from '../cli/session.js';
+import { PacerPool } from '../executor/pacer.js';
 import { MirrorDaemon, type WatchTuning } from './mirror-daemon.js';
 import { DaemonMetrics, startHealthServer, type HealthServer } from './health.js';
 import { StatusWriter } from './status-file.js';
@@ -58,12 +59,14 @@ export class WatchDaemon {
     // One per mirror, aborted by its drain once its requests in flight have answered (or at the deadline).
     const aborts: AbortController[] = [];
     const opened: OpenSession[] = [];
+    // One pacer per host for every mirror: they share the server's limit and its Retry-After pauses.
+    const pacers = new PacerPool(settings.pacing);
     try {
       for (const mirror of settings.mirrors) {
         const abort = new AbortController();
         aborts.push(abort);
         opened.push(await openSession({
-          connection: settings.connection, spec: mirror.spec, stateDir: mirror.stateDir, pacing: settings.pacing,
+          connection: settings.connection, spec: mirror.spec, stateDir: mirror.stateDir, pacing: settings.pacing, pacers,
           log: log.child({ mirror: mirror.name }), signal: abort.signal,
         }));
       }

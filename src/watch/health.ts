@@ -84,6 +84,15 @@ export class DaemonMetrics {
     gauge('lumensync_last_pass_listed', '1 when the latest full reconcile listed the remote, 0 when it trusted the journal', (snapshot) => (snapshot.lastPassListed ? 1 : 0));
     gauge('lumensync_held_actions', 'Deletes and un-embeds a guard holds back until approved (lumensync approve) or resolved', (snapshot) => snapshot.held?.count ?? 0);
     gauge('lumensync_failed_items', 'Files or documents currently failing', (snapshot) => snapshot.failed.length);
+    gauge('lumensync_pacing_rate_per_second', 'Requests per second the pacer allows now (absent with --rate 0)', (snapshot) => snapshot.throughputLimit.ratePerSec);
+    gauge('lumensync_server_limit_per_second', 'Server request limit estimated by --rate auto (absent until one is met)', (snapshot) => snapshot.throughputLimit.serverLimitPerSec);
+    new Gauge({
+      name: 'lumensync_throughput_limit', help: 'What limits throughput now: 1 for the current kind (paused, paced, latency-bound, idle, open)', labelNames: ['mirror', 'kind'], registers,
+      collect() {
+        this.reset();
+        for (const snapshot of snapshots()) this.set({ mirror: snapshot.name, kind: snapshot.throughputLimit.kind }, 1);
+      },
+    });
     counter('lumensync_uploads_total', 'Documents uploaded (new and replacements)', (snapshot) => snapshot.counters.uploaded + snapshot.counters.replaced);
     counter('lumensync_deletes_total', 'Documents removed', (snapshot) => snapshot.counters.deleted);
     counter('lumensync_renames_total', 'Moves inside the tree applied without an upload', (snapshot) => snapshot.counters.renamed);

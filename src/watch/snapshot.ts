@@ -3,6 +3,7 @@
  * and `/metrics` show. One shape, so the four never disagree.
  */
 import type { FailureRecord, StatsSnapshot } from '../stats/stats.js';
+import type { ThroughputLimit } from '../executor/throughput-limit.js';
 import type { MirrorDaemon, MirrorState, WatcherCondition } from './mirror-daemon.js';
 import type { HeldNow } from './guard-hold.js';
 import type { Approval } from './approval.js';
@@ -26,6 +27,8 @@ export interface MirrorSnapshot {
   queueDepth: number;
   /** Age of the oldest change not yet synced (ms). */
   lagMs: number;
+  /** What limits throughput to the host right now (pacing, latency, a Retry-After pause). */
+  throughputLimit: ThroughputLimit;
   lastError: string | undefined;
   /** ms since epoch; undefined before the first full reconcile ended. */
   lastReconcileAt: number | undefined;
@@ -74,6 +77,7 @@ export function mirrorSnapshot(daemon: MirrorDaemon, now: number): MirrorSnapsho
     remoteReachable: daemon.remoteHealth.reachable,
     queueDepth: daemon.dirty.size + session.pacer.depth,
     lagMs: daemon.dirty.lagMs(now),
+    throughputLimit: session.pacer.throughputLimit,
     lastError: daemon.remoteHealth.lastError ?? stats.lastError,
     lastReconcileAt: daemon.lastReconcileAt,
     lastReconcileOk: daemon.lastReconcileOk,

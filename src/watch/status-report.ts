@@ -127,6 +127,7 @@ export function renderStatus(views: readonly MirrorStatusView[], now: number): s
     if (!daemon) continue;
     lines.push(`  watcher: ${daemon.watcher.backend} ${daemon.watcher.status}${daemon.watcher.message ? ` — ${daemon.watcher.message}` : ''}`);
     lines.push(`  remote: ${daemon.remoteReachable ? 'reachable' : 'UNREACHABLE'}${daemon.lastError ? `; last error: ${daemon.lastError}` : ''}`);
+    if (daemon.throughputLimit) lines.push(`  throughput: ${daemon.throughputLimit.text}`);
     lines.push(`  pending: ${daemon.pending.dirtyPaths} changed path(s)${daemon.pending.overflowed ? ' (overflowed: full reconcile due)' : ''}, ${daemon.pending.requests} request(s) queued, lag ${Math.round(daemon.lagMs / 1000)} s`);
     for (const relativePath of daemon.pending.paths.slice(0, 10)) lines.push(`    - ${relativePath}`);
     if (daemon.backoffUntil > now) lines.push(`  backing off until ${new Date(daemon.backoffUntil).toISOString()} (remote unavailable)`);

@@ -25,6 +25,10 @@ import { startup } from './rows/startup.js';
 import { noopVerify } from './rows/noop-verify.js';
 import { scale } from './rows/scale.js';
 import { buildDirectMirror } from './direct-mirror.js';
+import { autoLimit } from './rows/auto-limit.js';
+import { autoLimitChange } from './rows/auto-limit-change.js';
+import { autoSharedKey } from './rows/auto-shared-key.js';
+import { autoLatency } from './rows/auto-latency.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -41,6 +45,10 @@ const ROWS: Record<number, { name: string; run: RowRunner; needs?: 'watch' }> = 
   9: { name: 'CLI start-up', run: startup },
   10: { name: 'no-op with --verify', run: noopVerify },
   20: { name: '1,000,000 files (scale)', run: scale, needs: 'watch' },
+  11: { name: '--rate auto vs a per-key limit', run: autoLimit },
+  12: { name: '--rate auto, limit drops then rises', run: autoLimitChange },
+  13: { name: '--rate auto, two processes on one key', run: autoSharedKey },
+  14: { name: '--rate auto, latency-bound', run: autoLatency },
 };
 
 /** Parsed command line. */

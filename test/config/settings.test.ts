@@ -94,7 +94,7 @@ describe('resolveSettings precedence: flags > environment > file > defaults', ()
 
   it('defaults apply with flags only', async () => {
     const settings = await resolveSettings({ dir, org: 'acme', folder: 'f' }, { LUMENONE_API_KEY: 'k', LUMENONE_HOST: 'http://h:1', LUMENONE_ACCOUNT_ID: ACCOUNT });
-    assert.deepEqual(settings.pacing, { concurrency: 4, ratePerSecond: 10, retries: 5, maxBackoffMs: 60_000, requestTimeoutMs: 60_000, uploadTimeoutMs: 600_000, uploadIdleTimeoutMs: 60_000 });
+    assert.deepEqual(settings.pacing, { concurrency: 4, ratePerSecond: 'auto', retries: 5, maxBackoffMs: 60_000, requestTimeoutMs: 60_000, uploadTimeoutMs: 600_000, uploadIdleTimeoutMs: 60_000 });
     assert.equal(settings.log.level, 'warn');
     assert.equal(settings.mirrors[0]!.spec.followSymlinks, false);
   });

@@ -16,6 +16,7 @@ import { startProgress } from '../progress.js';
 import { MIRROR_DEFAULTS } from '../../sync/mirror.js';
 import { DESCRIPTIONS } from '../command-list.js';
 import { describeVerification } from '../../sync/verification.js';
+import { PacerPool } from '../../executor/pacer.js';
 import type { GuardVerdict } from '../../core/plan-types.js';
 
 interface SyncArgs extends MirrorArgs {
@@ -30,25 +31,27 @@ export async function runSync(args: SyncArgs, signal?: AbortSignal): Promise<Exi
   const settings = await resolveSettings(args);
   const log = createLogger({ level: settings.log.level, ...(settings.log.file ? { file: settings.log.file } : {}) });
   let worst: ExitCode = EXIT.OK;
+  // One pacer per host for every mirror: the second mirror starts at the rate the first one learned.
+  const pacers = new PacerPool(settings.pacing);
   for (const mirror of settings.mirrors) {
     if (signal?.aborted) break;
     if (settings.mirrors.length > 1 && !args.json) printLine(`mirror ${mirror.name}: ${mirror.spec.root} → ${mirror.spec.orgSlug}/${mirror.spec.folder}`);
-    const exitCode = await syncMirror(args, settings, mirror, log, signal);
+    const exitCode = await syncMirror(args, settings, mirror, log, pacers, signal);
     if (worst === EXIT.OK) worst = exitCode;
   }
   return worst;
 }
 
 /** One mirror's sync: open, pass(es), print, close. */
-async function syncMirror(args: SyncArgs, settings: Settings, mirror: MirrorSettings, log: Logger, signal?: AbortSignal): Promise<ExitCode> {
+async function syncMirror(args: SyncArgs, settings: Settings, mirror: MirrorSettings, log: Logger, pacers: PacerPool, signal?: AbortSignal): Promise<ExitCode> {
   const opened = await openSession({
-    connection: settings.connection, spec: mirror.spec, stateDir: mirror.stateDir, log: settings.mirrors.length > 1 ? log.child({ mirror: mirror.name }) : log, pacing: settings.pacing,
+    connection: settings.connection, spec: mirror.spec, stateDir: mirror.stateDir, log: settings.mirrors.length > 1 ? log.child({ mirror: mirror.name }) : log, pacing: settings.pacing, pacers,
     verify: args.verify ?? false,
     ...(signal ? { signal } : {}),
   });
   const { session } = opened;
   const dryRun = args['dry-run'] ?? false;
-  const progress = startProgress(session.stats, { enabled: (args.progress ?? true) && !dryRun && !args.json, tty: process.stderr.isTTY === true });
+  const progress = startProgress(session.stats, { enabled: (args.progress ?? true) && !dryRun && !args.json, tty: process.stderr.isTTY === true, limit: () => session.pacer.throughputLimit });
   const startedAt = Date.now();
   try {
     const result = await syncUntilConverged(session, {
@@ -78,11 +81,13 @@ async function syncMirror(args: SyncArgs, settings: Settings, mirror: MirrorSett
         ...(dryRun ? { plan: result.firstPlan } : {}),
         guards: result.lastPlan.guards, blockedDeletes: result.lastPlan.blockedRemoves.length,
         summary: { ...snapshot, inFlight: undefined },
+        pacing: session.pacer.host.pacingSummary(),
       });
     } else {
       if (!dryRun) for (const guard of result.lastPlan.guards) printLine(`guard: ${guard.message}\n  fix: ${guard.hint}`);
       printLine(renderSummary(snapshot, { passes: result.passes, dryRun }));
       printLine(`  ${describeVerification(result.verification, Date.now())}`);
+      if (!dryRun) printLine(`  ${session.pacer.host.pacingSummary().text}`);
     }
     return dryRun && exitCode === EXIT.OK ? EXIT.OK : exitCode;
   } finally {

@@ -1,0 +1,199 @@
+/**
+ * The shared half of pacing, one per remote host in a process (DESIGN §4, invariant 5): the
+ * concurrency slots (p-queue), the even spacing of request starts at the current rate, the
+ * host-wide Retry-After pause, and — with `--rate auto` — the rate controller fed with every
+ * answer. Every mirror talking to the host goes through the same HostPacer (see PacerPool).
+ */
+import PQueue from 'p-queue';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RemoteError } from '../errors.js';
+import { initialRateState, nextRateState, RATE_DEFAULTS, type RateConfig, type RateState } from './rate-controller.js';
+import { describePacing, describeThroughputLimit, type RateMode, type ThroughputLimit } from './throughput-limit.js';
+
+/** `--rate`: requests per second, `0` for unlimited, or `'auto'` to find the server's limit. */
+export type RateSetting = number | 'auto';
+
+/**
+ * Spacing slack: a server counting arrivals in a sliding 1 s window sees our requests with a few
+ * ms of jitter, so exact 1/rate spacing puts every (rate+1)-th arrival on the window's edge and
+ * draws 429s. 2% absorbs 20 ms of jitter at 20 requests/s (benchmark row 3).
+ */
+export const RATE_HEADROOM = 1.02;
+
+/** Starts closer than this to their turn go at once (timers cannot space starts much finer). */
+const TIMER_GRAIN_MS = 1;
+
+/** What a rate learned by `--rate auto` is worth keeping for the next run. */
+export interface LearnedRate {
+  limitPerSec: number;
+  ratePerSec: number;
+}
+
+export interface HostPacerOptions {
+  concurrency: number;
+  rate: RateSetting;
+  rateConfig?: Partial<RateConfig>;
+  /** Monotonic clock in ms (tests may pass their own). */
+  now?: () => number;
+}
+
+/** How long start times are kept (the window counted reaches back from a request's start, which may be seconds ago). */
+const HISTORY_MS = 5000;
+
+/** Count of timestamps in (to − 1 s, to], after dropping those older than the history (the array is oldest first). */
+const inSecondBefore = (times: number[], to: number, now: number): number => {
+  let drop = 0;
+  while (drop < times.length && times[drop]! <= now - HISTORY_MS) drop += 1;
+  if (drop > 0) times.splice(0, drop);
+  let count = 0;
+  for (let i = times.length - 1; i >= 0 && times[i]! > to - 1000; i -= 1) if (times[i]! <= to) count += 1;
+  return count;
+};
+
+export class HostPacer {
+  readonly queue: PQueue;
+  readonly concurrency: number;
+  readonly mode: RateMode;
+  private readonly pinnedRate: number;
+  private readonly config: RateConfig;
+  private readonly now: () => number;
+  private state: RateState;
+  private notBefore = 0;
+  private nextStartAt = 0;
+  private readonly starts: number[] = [];
+  /** Start times of requests answered 429/503 (the rest of `starts` reached the server's count). */
+  private readonly refused: number[] = [];
+  /** Requests sent and not yet answered. */
+  inFlight = 0;
+  /** Requests holding a slot, waiting for their turn. */
+  waitingForRate = 0;
+  /** The limit an earlier run learned, when this run started from it. */
+  startedFromLimitPerSec: number | undefined;
+  /** Answers 429/503 seen (for logs and tests). */
+  throttled = 0;
+  /** Moving average of answer latency (ms), whatever the mode. */
+  latencyMs: number | undefined;
+
+  constructor(options: HostPacerOptions) {
+    this.concurrency = options.concurrency;
+    this.mode = options.rate === 'auto' ? 'auto' : options.rate > 0 ? 'pinned' : 'unlimited';
+    this.pinnedRate = options.rate === 'auto' ? 0 : options.rate;
+    this.config = { ...RATE_DEFAULTS, ...options.rateConfig };
+    this.now = options.now ?? (() => performance.now());
+    this.state = initialRateState(this.config);
+    this.queue = new PQueue({ concurrency: options.concurrency });
+  }
+
+  /** Current pacing rate (req/s); undefined when unlimited. */
+  get ratePerSec(): number | undefined {
+    return this.mode === 'auto' ? this.state.rate : this.mode === 'pinned' ? this.pinnedRate : undefined;
+  }
+
+  /** The controller's state (auto mode). */
+  get rateState(): RateState {
+    return this.state;
+  }
+
+  /** Start near a rate learned by an earlier run, unless this process has learned a limit of its own already. */
+  seed(learned: LearnedRate | undefined): void {
+    if (this.mode !== 'auto' || this.state.limit !== undefined || learned === undefined) return;
+    this.state = initialRateState(this.config, { limit: learned.limitPerSec, at: this.now() });
+    this.startedFromLimitPerSec = learned.limitPerSec;
+  }
+
+  /** What to keep for the next run: the estimated server limit (auto mode, once one is known). */
+  learned(): LearnedRate | undefined {
+    if (this.mode !== 'auto' || this.state.limit === undefined) return undefined;
+    return { limitPerSec: this.state.limit, ratePerSec: this.state.rate };
+  }
+
+  /** Milliseconds until the host may be called again (0 when not paused). */
+  get pausedForMs(): number {
+    return Math.max(0, this.notBefore - this.now());
+  }
+
+  /** Hold every request to this host for `delayMs` (a Retry-After). Never shortens a longer pause. */
+  pauseFor(delayMs: number): void {
+    this.notBefore = Math.max(this.notBefore, this.now() + delayMs);
+  }
+
+  /** Wait for this request's turn: after any pause, then one start per 1/rate s, evenly spaced. */
+  async turn(signal: AbortSignal | undefined): Promise<void> {
+    this.waitingForRate += 1;
+    try {
+      for (;;) {
+        signal?.throwIfAborted();
+        const now = this.now();
+        const rate = this.ratePerSec;
+        // A pinned rate keeps headroom for arrival jitter; auto keeps its own margin below the limit it measured.
+        const interval = rate === undefined ? 0 : (1000 / rate) * (this.mode === 'pinned' ? RATE_HEADROOM : 1);
+        const at = Math.max(now, this.notBefore, interval > 0 ? this.nextStartAt : 0);
+        if (at - now < TIMER_GRAIN_MS) {
+          this.nextStartAt = at + interval;
+          return;
+        }
+        if (at === this.nextStartAt && at > this.notBefore) {
+          // Reserve the slot, so waiters queue up one interval apart (no burst when they wake).
+          this.nextStartAt = at + interval;
+          await sleep(Math.ceil(at - now), undefined, signal ? { signal } : {});
+          // A pause that began meanwhile moves this request after it.
+          if (this.pausedForMs <= 0) return;
+          continue;
+        }
+        await sleep(Math.ceil(at - now), undefined, signal ? { signal } : {});
+      }
+    } finally {
+      this.waitingForRate -= 1;
+    }
+  }
+
+  /** Send one request (its turn already taken) and feed the answer to the controller. */
+  async send<T>(task: () => Promise<T>): Promise<T> {
+    const startedAt = this.now();
+    this.starts.push(startedAt);
+    this.inFlight += 1;
+    try {
+      const result = await task();
+      const at = this.now();
+      this.latencyMs = this.latencyMs === undefined ? at - startedAt : this.latencyMs + this.config.latencyAlpha * (at - startedAt - this.latencyMs);
+      this.observe({ kind: 'ok', at, startedAt, latencyMs: at - startedAt, sentRate: inSecondBefore(this.starts, at, at) });
+      return result;
+    } catch (error) {
+      // Paused before this request's slot is free, so no queued request slips out in between.
+      if (error instanceof RemoteError && error.retryAfterMs !== undefined) this.pauseFor(error.retryAfterMs);
+      if (error instanceof RemoteError && (error.status === 429 || error.status === 503)) {
+        this.throttled += 1;
+        const at = this.now();
+        this.refused.push(startedAt);
+        // What the server let through in the second before this request arrived: every start there, less the refused ones.
+        const acceptedRate = inSecondBefore(this.starts, startedAt, at) - inSecondBefore(this.refused, startedAt, at);
+        this.observe({ kind: 'throttled', at, startedAt, acceptedRate });
+      }
+      throw error;
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  private observe(observation: Parameters<typeof nextRateState>[1]): void {
+    if (this.mode !== 'auto') return;
+    this.state = nextRateState(this.state, observation, this.config);
+  }
+
+  /** How the rate was chosen and what was learned, for the summary. */
+  pacingSummary(): { mode: RateMode; ratePerSec: number | undefined; serverLimitPerSec: number | undefined; startedFromLimitPerSec: number | undefined; throttled: number; text: string } {
+    const pacing = { mode: this.mode, ratePerSec: this.ratePerSec, serverLimitPerSec: this.mode === 'auto' ? this.state.limit : undefined, throttled: this.throttled };
+    return { ...pacing, startedFromLimitPerSec: this.startedFromLimitPerSec, text: describePacing(pacing) };
+  }
+
+  /** What limits throughput right now. */
+  throughputLimit(): ThroughputLimit {
+    return describeThroughputLimit({
+      mode: this.mode, ratePerSec: this.ratePerSec, serverLimitPerSec: this.mode === 'auto' ? this.state.limit : undefined,
+      limitSource: this.state.limitSource, inFlight: this.inFlight, waitingForRate: this.waitingForRate,
+      queued: this.queue.size + this.waitingForRate, concurrency: this.concurrency, latencyMs: this.latencyMs,
+      pausedForMs: this.pausedForMs,
+    });
+  }
+}

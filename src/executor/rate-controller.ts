@@ -1,0 +1,165 @@
+/**
+ * `--rate auto`: the decisions of the per-host rate controller, as a pure function of what it
+ * observed (state + observation + config in, new state out; time is passed in, never read).
+ *
+ * - Slow start: while no limit is known, every healthy answer adds `slowStartGain` req/s
+ *   (the rate roughly doubles each second it is actually used).
+ * - A 429 or 503 is a measured limit: the server let `acceptedRate` requests through in the
+ *   last second, so the limit is about that (or the current rate, if lower). The rate drops to
+ *   `beta` × that estimate, once per congestion event (answers to requests sent before the
+ *   decrease do not count again).
+ * - Afterwards the rate climbs back along a cubic (as TCP CUBIC does): fast at first, flat near
+ *   the estimated limit (where it stays longest), then probing beyond it. Climbing
+ *   `staleAbove` past the estimate without a 429 means the server's limit has risen: the
+ *   estimate is dropped and slow start resumes.
+ * - Latency that grows past `latencyFactor` × its baseline + `latencySlackMs` (the server is
+ *   queueing) is a milder decrease (`latencyBeta`), also once per event.
+ * - The rate never rises above twice what was actually sent in the last second (AWS SDK's
+ *   adaptive mode does the same): an idle or latency-bound host does not bank a huge rate.
+ */
+
+/** Tunables of the controller (defaults in RATE_DEFAULTS). */
+export interface RateConfig {
+  /** Rate of the first request when nothing was learned (req/s). */
+  initialRate: number;
+  minRate: number;
+  maxRate: number;
+  /** Share of the estimated limit the rate drops to on a 429/503. */
+  beta: number;
+  /** The cubic levels off at this share of the estimated limit (arrival jitter draws 429s right at it). */
+  plateau: number;
+  /**
+   * Cubic growth in req/s per s³, times √limit: larger flows climb faster, but less than in
+   * proportion, so two clients sharing one limit drift towards equal shares.
+   */
+  cubicC: number;
+  /** Past this multiple of the estimate without a 429, the estimate is stale: slow start again. */
+  staleAbove: number;
+  /** Req/s added per healthy answer in slow start. */
+  slowStartGain: number;
+  latencyFactor: number;
+  latencySlackMs: number;
+  /** Share of the sent rate kept when latency grows past its baseline. */
+  latencyBeta: number;
+  /** Weight of the newest latency sample in the moving average. */
+  latencyAlpha: number;
+  /** Least time between two decreases (ms). */
+  minDecreaseGapMs: number;
+  /** A 429 with fewer than this share of the rate let through in the last second takes that count as the limit. */
+  measuredBelow: number;
+  /** Latency must stay high this long, over at least `latencyHoldSamples` answers, to count (one slow answer is no queue). */
+  latencyHoldMs: number;
+  latencyHoldSamples: number;
+}
+
+export const RATE_DEFAULTS: RateConfig = {
+  initialRate: 10,
+  minRate: 0.2,
+  maxRate: 10_000,
+  beta: 0.95,
+  plateau: 0.98,
+  cubicC: 5.7e-5,
+  staleAbove: 1.03,
+  slowStartGain: 2,
+  latencyFactor: 2,
+  latencySlackMs: 50,
+  latencyBeta: 0.9,
+  latencyAlpha: 0.1,
+  minDecreaseGapMs: 1000,
+  measuredBelow: 0.7,
+  latencyHoldMs: 1000,
+  latencyHoldSamples: 10,
+};
+
+/** What the controller knows. Times are monotonic ms, as passed in. */
+export interface RateState {
+  phase: 'slow-start' | 'avoid';
+  /** Current pacing rate (req/s). */
+  rate: number;
+  /** Estimated server limit (req/s); undefined while unknown (slow start). */
+  limit: number | undefined;
+  /** Where `limit` came from: a 429/503 this run, latency growth, or the state dir. */
+  limitSource: 'throttle' | 'latency' | 'saved' | undefined;
+  /** Start of the current cubic climb. */
+  epochAt: number;
+  /** Seconds the cubic takes to climb back to `limit`. */
+  epochK: number;
+  /** Last decrease (-Infinity: none). */
+  decreasedAt: number;
+  latencyMs: number | undefined;
+  baselineMs: number | undefined;
+  /** Since when (and over how many answers) latency has stayed past its baseline. */
+  latencyHighSince: number | undefined;
+  latencyHighCount: number;
+}
+
+/** One answer, as the pacer saw it. */
+export type RateObservation =
+  | { kind: 'ok'; at: number; startedAt: number; latencyMs: number; sentRate: number }
+  | { kind: 'throttled'; at: number; startedAt: number; acceptedRate: number };
+
+/** The state before anything was observed: slow start, or near a rate learned earlier. */
+export function initialRateState(config: RateConfig = RATE_DEFAULTS, learned?: { limit: number; at: number }): RateState {
+  const base: RateState = {
+    phase: 'slow-start', rate: clamp(config.initialRate, config), limit: undefined, limitSource: undefined,
+    epochAt: 0, epochK: 0, decreasedAt: -Infinity, latencyMs: undefined, baselineMs: undefined,
+    latencyHighSince: undefined, latencyHighCount: 0,
+  };
+  if (learned === undefined || !(learned.limit > 0)) return base;
+  return { ...climbFrom(base, learned.limit, config.beta, learned.at, config), limitSource: 'saved', decreasedAt: -Infinity };
+}
+
+const clamp = (rate: number, config: RateConfig): number => Math.min(config.maxRate, Math.max(config.minRate, rate));
+
+/** Drop to `share` × `limit` and start a cubic climb back towards the plateau below `limit` at `at`. */
+function climbFrom(state: RateState, limit: number, share: number, at: number, config: RateConfig): RateState {
+  const rate = clamp(limit * share, config);
+  const epochK = Math.cbrt(Math.max(0, limit * config.plateau - rate) / (config.cubicC * Math.sqrt(limit)));
+  return { ...state, phase: 'avoid', rate, limit, epochAt: at, epochK, decreasedAt: at };
+}
+
+/** The cubic's rate `at` (req/s). */
+export function cubicRate(state: RateState, at: number, config: RateConfig): number {
+  const limit = state.limit ?? state.rate;
+  const t = (at - state.epochAt) / 1000 - state.epochK;
+  return limit * config.plateau + config.cubicC * Math.sqrt(limit) * t * t * t;
+}
+
+/** The new state after one observation. Pure. */
+export function nextRateState(state: RateState, observation: RateObservation, config: RateConfig = RATE_DEFAULTS): RateState {
+  const reacted = observation.startedAt < state.decreasedAt || observation.at - state.decreasedAt < config.minDecreaseGapMs;
+  if (observation.kind === 'throttled') {
+    if (reacted) return state;
+    // Well below the rate, what got through is the limit (slow start overshot, or the limit fell); near it, the
+    // rate is the better estimate (a count over one second is coarse at a few req/s).
+    const measured = observation.acceptedRate >= 1 && observation.acceptedRate < config.measuredBelow * state.rate ? observation.acceptedRate : state.rate;
+    // Throttled below the last limit: the limit shrinks or someone else shares it; give a little more way (CUBIC's fast convergence).
+    const estimate = state.limit !== undefined && measured < state.limit * 0.97 ? measured * (1 + config.beta) / 2 : measured;
+    return { ...climbFrom(state, estimate, config.beta, observation.at, config), limitSource: 'throttle' };
+  }
+  const latencyMs = state.latencyMs === undefined ? observation.latencyMs : state.latencyMs + config.latencyAlpha * (observation.latencyMs - state.latencyMs);
+  // The baseline follows drops at once and rises only slowly (a lasting change becomes the new normal).
+  const baselineMs = state.baselineMs === undefined ? latencyMs : Math.min(latencyMs, state.baselineMs + 0.001 * (latencyMs - state.baselineMs));
+  const high = state.baselineMs !== undefined && latencyMs > state.baselineMs * config.latencyFactor + config.latencySlackMs;
+  const withLatency: RateState = {
+    ...state, latencyMs, baselineMs,
+    latencyHighSince: high ? state.latencyHighSince ?? observation.at : undefined,
+    latencyHighCount: high ? state.latencyHighCount + 1 : 0,
+  };
+  const queueing = high && observation.at - (withLatency.latencyHighSince ?? observation.at) >= config.latencyHoldMs && withLatency.latencyHighCount >= config.latencyHoldSamples;
+  if (!reacted && queueing) {
+    const sent = observation.sentRate > 0 ? Math.min(state.rate, observation.sentRate) : state.rate;
+    return {
+      ...climbFrom(withLatency, sent, config.latencyBeta, observation.at, config), limitSource: 'latency',
+      baselineMs: latencyMs / config.latencyFactor, latencyHighSince: undefined, latencyHighCount: 0,
+    };
+  }
+  // Never bank more than twice what was actually sent.
+  const cap = Math.max(state.rate, 2 * observation.sentRate);
+  if (state.phase === 'slow-start') return { ...withLatency, rate: clamp(Math.min(cap, state.rate + config.slowStartGain), config) };
+  const climbed = cubicRate(state, observation.at, config);
+  if (state.limit !== undefined && climbed > state.limit * config.staleAbove) {
+    return { ...withLatency, phase: 'slow-start', limit: undefined, limitSource: undefined, rate: clamp(Math.min(cap, climbed), config) };
+  }
+  return { ...withLatency, rate: clamp(Math.min(cap, Math.max(state.rate, climbed)), config) };
+}

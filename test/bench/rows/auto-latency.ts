@@ -1,0 +1,39 @@
+/**
+ * Row 14: no server limit, 20 ms latency, concurrency 8: `--rate auto` must not be the brake.
+ * Target: ≥ 90 % of the 400 files/s bound. Baseline, interleaved: `--rate 0` (unlimited), which
+ * shows what the rest of the pipeline allows on this machine.
+ */
+import path from 'node:path';
+import { startEmulator } from '../../../src/emulator/server.js';
+import { buildTree, interleave, series } from '../lib.js';
+import { runPacedSync } from '../pacing.js';
+import type { RowRunner } from '../row.js';
+
+const BOUND = 400;
+
+export const autoLatency: RowRunner = async (ctx) => {
+  const files = ctx.quick ? 1000 : 6000;
+  const rounds = Math.min(ctx.rounds, ctx.quick ? 1 : 2);
+  const root = path.join(ctx.scratch, 'row14-tree');
+  await buildTree(root, { files, folders: 50, bytesPerFile: 1024 });
+  const emulator = await startEmulator({ port: 0, faults: { latencyMs: 20 } });
+  try {
+    const run = (rate: string) => async (round: number): Promise<number> => {
+      ctx.note(`row 14: round ${round + 1}/${rounds}, ${files} uploads at 20 ms latency, --rate ${rate}`);
+      const result = await runPacedSync(emulator.url, { dir: root, folder: `row14-${rate}-${round}`, stateDir: path.join(ctx.scratch, `row14-state-${rate}-${round}`), rate, concurrency: 8 });
+      return files / (result.wallMs / 1000);
+    };
+    const samples = await interleave(rounds, { auto: run('auto'), unlimited: run('0') });
+    const auto = series(samples.auto!);
+    const unlimited = series(samples.unlimited!);
+    const met = auto.median >= 0.9 * BOUND;
+    return {
+      row: 14, name: `--rate auto, no server limit, 20 ms latency, concurrency 8 (${files} uploads)`, target: `≥ 90% of ${BOUND} files/s`,
+      verdict: met ? 'met' : 'missed',
+      measured: `auto ${auto.median.toFixed(0)} files/s = ${((auto.median / BOUND) * 100).toFixed(0)}% of ${BOUND}; --rate 0 ${unlimited.median.toFixed(0)} files/s → auto/unlimited ${(auto.median / unlimited.median).toFixed(2)}`,
+      figures: { files, autoFilesPerSec: auto, unlimitedFilesPerSec: unlimited },
+    };
+  } finally {
+    await emulator.close();
+  }
+};

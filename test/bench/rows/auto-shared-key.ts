@@ -1,0 +1,55 @@
+/**
+ * Row 13: two lumensync processes sharing one API key (two accounts of one company), the server
+ * limiting the key at 20 req/s. Target with `--rate auto`: together ≥ 85 % of 20 while both run,
+ * neither < 35 %, 429s ≤ 2 %. Baseline in the same run: both pinned at `--rate 20` (each takes the full rate).
+ */
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startEmulator, type EmulatorHandle } from '../../../src/emulator/server.js';
+import { buildTree } from '../lib.js';
+import { acceptedPerSec, count429, DEV_TENANTS, pct, runPacedSync } from '../pacing.js';
+import type { RowRunner } from '../row.js';
+
+const LIMIT = 20;
+
+interface SharedFigures { together: number; a: number; b: number; tooMany: number; requests: number }
+
+async function both(emulator: EmulatorHandle, root: string, scratch: string, rate: string): Promise<SharedFigures> {
+  await sleep(1100);
+  const first = emulator.requestLog.length;
+  await Promise.all((['acme', 'globex'] as const).map((tenant) =>
+    runPacedSync(emulator.url, { dir: root, folder: `row13-${rate}`, stateDir: path.join(scratch, `row13-state-${rate}-${tenant}`), rate, tenant })));
+  const entries = emulator.requestLog.slice(first);
+  const byTenant = (['acme', 'globex'] as const).map((tenant) => entries.filter((entry) => entry.accountId === DEV_TENANTS[tenant].account));
+  // While both run: from the later first request to the earlier last one.
+  const from = Math.max(...byTenant.map((list) => list[0]!.receivedAt));
+  const to = Math.min(...byTenant.map((list) => list[list.length - 1]!.receivedAt));
+  const a = acceptedPerSec(byTenant[0]!, from, to);
+  const b = acceptedPerSec(byTenant[1]!, from, to);
+  return { together: a + b, a, b, tooMany: count429(entries), requests: entries.length };
+}
+
+export const autoSharedKey: RowRunner = async (ctx) => {
+  const files = ctx.quick ? 300 : 1000;
+  const root = path.join(ctx.scratch, 'row13-tree');
+  await buildTree(root, { files, folders: 20, bytesPerFile: 512 });
+  const emulator = await startEmulator({ port: 0, faults: { rateLimitPerKeyPerSec: LIMIT } });
+  try {
+    ctx.note(`row 13: two processes × ${files} uploads, one key limited at ${LIMIT} req/s, --rate auto`);
+    const auto = await both(emulator, root, ctx.scratch, 'auto');
+    ctx.note(`row 13: the same with both at --rate ${LIMIT}`);
+    const pinned = await both(emulator, root, ctx.scratch, String(LIMIT));
+    const met = auto.together >= 0.85 * LIMIT && Math.min(auto.a, auto.b) >= 0.35 * LIMIT && auto.tooMany <= 0.02 * auto.requests;
+    const describe = (figures: SharedFigures): string =>
+      `together ${figures.together.toFixed(2)} req/s = ${pct(figures.together, LIMIT)} (${pct(figures.a, LIMIT)} + ${pct(figures.b, LIMIT)}), ${figures.tooMany} × 429 = ${pct(figures.tooMany, figures.requests)} of ${figures.requests}`;
+    return {
+      row: 13, name: `two processes sharing one key limited at ${LIMIT} req/s (${files} uploads each)`,
+      target: 'together ≥ 85%; neither < 35%; 429s ≤ 2%', verdict: met ? 'met' : 'missed',
+      measured: `auto: ${describe(auto)}; both --rate ${LIMIT}: ${describe(pinned)}`,
+      figures: { files, autoTogether: auto.together, autoA: auto.a, autoB: auto.b, auto429: auto.tooMany, autoRequests: auto.requests,
+        pinnedTogether: pinned.together, pinnedA: pinned.a, pinnedB: pinned.b, pinned429: pinned.tooMany, pinnedRequests: pinned.requests },
+    };
+  } finally {
+    await emulator.close();
+  }
+};

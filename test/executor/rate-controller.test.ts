@@ -1,0 +1,116 @@
+/** The `--rate auto` controller's decisions as a pure function of what it observed, table-tested like the planner. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cubicRate, initialRateState, nextRateState, RATE_DEFAULTS, type RateObservation, type RateState } from '../../src/executor/rate-controller.js';
+
+const C = RATE_DEFAULTS;
+const ok = (at: number, patch: Partial<Extract<RateObservation, { kind: 'ok' }>> = {}): RateObservation => ({ kind: 'ok', at, startedAt: at - 5, latencyMs: 5, sentRate: 1000, ...patch });
+const throttled = (at: number, acceptedRate: number, startedAt = at - 5): RateObservation => ({ kind: 'throttled', at, startedAt, acceptedRate });
+const run = (state: RateState, observations: RateObservation[]): RateState => observations.reduce((current, observation) => nextRateState(current, observation), state);
+/** `count` healthy answers `gapMs` apart from `from`. */
+const oks = (from: number, count: number, gapMs: number, patch: Partial<Extract<RateObservation, { kind: 'ok' }>> = {}): RateObservation[] =>
+  Array.from({ length: count }, (_, i) => ok(from + i * gapMs, patch));
+const fresh = initialRateState();
+/** After a 429 at 20 req/s with 20 let through: limit 20, climbing from 19. */
+const after429 = nextRateState({ ...fresh, rate: 40 }, throttled(10_000, 20));
+
+const cases: { label: string; state: RateState; observations: RateObservation[]; expect: (state: RateState) => void }[] = [
+  {
+    label: 'nothing learned: slow start at the initial rate',
+    state: fresh, observations: [],
+    expect: (s) => { assert.equal(s.phase, 'slow-start'); assert.equal(s.rate, C.initialRate); assert.equal(s.limit, undefined); },
+  },
+  {
+    label: 'slow start: each healthy answer adds slowStartGain',
+    state: fresh, observations: oks(1000, 5, 10),
+    expect: (s) => assert.equal(s.rate, C.initialRate + 5 * C.slowStartGain),
+  },
+  {
+    label: 'slow start never banks more than twice the rate actually sent',
+    state: { ...fresh, rate: 30 }, observations: oks(1000, 20, 10, { sentRate: 16 }),
+    expect: (s) => assert.equal(s.rate, 32),
+  },
+  {
+    label: 'a rate above twice what is sent is kept, not lowered, by the cap',
+    state: { ...fresh, rate: 100 }, observations: oks(1000, 3, 10, { sentRate: 5 }),
+    expect: (s) => assert.equal(s.rate, 100),
+  },
+  {
+    label: '429 far below the rate (slow start overshot): the count let through is the limit',
+    state: { ...fresh, rate: 40 }, observations: [throttled(10_000, 20)],
+    expect: (s) => { assert.equal(s.phase, 'avoid'); assert.equal(s.limit, 20); assert.equal(s.rate, 20 * C.beta); assert.equal(s.limitSource, 'throttle'); },
+  },
+  {
+    label: '429 with about the rate let through: the rate is the limit (a one-second count is coarse)',
+    state: { ...fresh, phase: 'avoid', rate: 5, limit: 5.1 }, observations: [throttled(10_000, 4)],
+    expect: (s) => { assert.equal(s.limit, 5); assert.equal(s.rate, 5 * C.beta); },
+  },
+  {
+    label: '429 with nothing let through (idle host): the rate is the limit',
+    state: { ...fresh, rate: 12 }, observations: [throttled(10_000, 0)],
+    expect: (s) => assert.equal(s.limit, 12),
+  },
+  {
+    label: 'several 429s for requests sent before the decrease count once',
+    state: after429, observations: [throttled(10_050, 3, 9_990), throttled(10_200, 1, 9_995)],
+    expect: (s) => { assert.equal(s.limit, 20); assert.equal(s.rate, 19); },
+  },
+  {
+    label: 'a 429 for a request sent after the decrease (and the gap) decreases again, below what got through (the limit shrank)',
+    state: after429, observations: [throttled(12_000, 10, 11_990)],
+    expect: (s) => { assert.equal(s.limit, 10 * (1 + C.beta) / 2); assert.equal(s.rate, s.limit! * C.beta); },
+  },
+  {
+    label: 'after a decrease the rate climbs back towards the plateau below the limit, never past it in K seconds',
+    state: after429, observations: oks(10_100, 100, after429.epochK * 10),
+    expect: (s) => { assert.ok(s.rate > 19); assert.ok(s.rate <= 20 * C.plateau + 1e-9, `rate ${s.rate}`); assert.equal(s.phase, 'avoid'); },
+  },
+  {
+    label: 'the cubic is fast first, flat near the plateau',
+    state: after429, observations: [],
+    expect: (s) => {
+      const at = (seconds: number): number => cubicRate(s, s.epochAt + seconds * 1000, C);
+      assert.ok(at(s.epochK / 4) - at(0) > at(s.epochK) - at((3 * s.epochK) / 4));
+      assert.ok(Math.abs(at(s.epochK) - 20 * C.plateau) < 1e-9);
+    },
+  },
+  {
+    label: 'climbing past the limit without a 429: the limit rose, back to slow start',
+    state: after429, observations: oks(10_100, 60, 1000),
+    expect: (s) => { assert.equal(s.phase, 'slow-start'); assert.equal(s.limit, undefined); assert.ok(s.rate > 20); },
+  },
+  {
+    label: 'one slow answer is not a queue: no decrease',
+    state: run({ ...fresh, rate: 50 }, oks(1000, 20, 20)), observations: [ok(1500, { latencyMs: 2000 }), ...oks(1520, 3, 20)],
+    expect: (s) => { assert.equal(s.phase, 'slow-start'); assert.equal(s.limit, undefined); },
+  },
+  {
+    label: 'latency past twice its baseline for a second: decrease below the rate sent',
+    state: run({ ...fresh, rate: 50 }, oks(1000, 20, 20, { sentRate: 40 })), observations: oks(1500, 60, 20, { latencyMs: 400, sentRate: 40 }),
+    expect: (s) => { assert.equal(s.limitSource, 'latency'); assert.equal(s.limit, 40); assert.ok(s.rate <= 40 * C.latencyBeta + 1); },
+  },
+  {
+    label: 'a limit learned earlier: start just below it, climbing',
+    state: initialRateState(C, { limit: 18, at: 500 }), observations: [],
+    expect: (s) => { assert.equal(s.phase, 'avoid'); assert.equal(s.limit, 18); assert.equal(s.rate, 18 * C.beta); assert.equal(s.limitSource, 'saved'); },
+  },
+  {
+    label: 'a learned start still reacts to the first 429 at once',
+    state: initialRateState(C, { limit: 18, at: 500 }), observations: [throttled(600, 5, 550)],
+    expect: (s) => { assert.ok(s.limit! < 5.01); assert.equal(s.limitSource, 'throttle'); },
+  },
+  {
+    label: 'the rate never drops below minRate',
+    state: { ...fresh, rate: 0.2 }, observations: [throttled(10_000, 0)],
+    expect: (s) => assert.equal(s.rate, C.minRate),
+  },
+];
+
+for (const { label, state, observations, expect } of cases) {
+  test(`rate controller: ${label}`, () => expect(run(state, observations)));
+}
+
+test('rate controller: the same observations always give the same state (pure)', () => {
+  const observations = [...oks(0, 50, 10), throttled(600, 30), ...oks(700, 50, 50)];
+  assert.deepEqual(run(fresh, observations), run(fresh, observations));
+});
