@@ -32,6 +32,7 @@ export function renderPlan(plan: Plan, options: { limit?: number } = {}): string
   if (hidden > 0) lines.push(`  … and ${hidden} more (use --json for all)`);
   for (const guard of plan.guards) lines.push(`guard: ${guard.message}\n  fix: ${guard.hint}`);
   if (plan.blockedRemoves.length > 0) lines.push(`  ${plan.blockedRemoves.length} delete(s) held back by the guard`);
+  for (const action of plan.blockedUnembeds) lines.push(`  held     unembed ${action.docpaths.length} document(s) from ${action.workspaceSlug} (workspace guard)`);
   return lines.join('\n');
 }
 

@@ -89,9 +89,9 @@ export type Action =
   | UnembedAction
   | CreateFolderAction;
 
-/** A guard that stopped deletes, with what to do about it. */
+/** A guard that held actions back (deletes, or un-embeds for `workspace-removed`), with what to do about it. */
 export interface GuardVerdict {
-  guard: 'root-missing' | 'root-not-directory' | 'root-unreadable' | 'root-empty' | 'local-read-errors' | 'max-delete';
+  guard: 'root-missing' | 'root-not-directory' | 'root-unreadable' | 'root-empty' | 'local-read-errors' | 'max-delete' | 'workspace-removed';
   message: string;
   hint: string;
 }
@@ -109,12 +109,16 @@ export interface PlanSummary {
   unembeds: number;
   unchanged: number;
   blockedRemoves: number;
+  /** Docpaths (per workspace) the workspace guard kept embedded. */
+  blockedUnembeds: number;
 }
 
 export interface Plan {
   actions: Action[];
   /** Removals the guards held back (not in `actions`). */
   blockedRemoves: RemoveAction[];
+  /** Un-embeds the workspace guard held back (not in `actions`): workspaces no longer named, not removed explicitly. */
+  blockedUnembeds: UnembedAction[];
   guards: GuardVerdict[];
   summary: PlanSummary;
 }

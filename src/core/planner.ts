@@ -3,8 +3,8 @@
  * logger: local listing + journal + remote listing + policy in, a Plan out.
  */
 import type { JournalEntry, JournalMeta, LocalEntry, LocalListing } from './types.js';
-import type { Action, Plan, RemoveAction } from './plan-types.js';
-import { maxDeleteGuard, rootGuards, type MaxDelete } from './guards.js';
+import type { Action, Plan, RemoveAction, UnembedAction } from './plan-types.js';
+import { maxDeleteGuard, rootGuards, workspaceGuard, type MaxDelete } from './guards.js';
 import { parseMarker } from './marker.js';
 import { planEmbeddings } from './embedding-plan.js';
 import { summarise } from './summary.js';
@@ -39,6 +39,8 @@ export interface PlanPolicy {
   allowEmptyRoot?: boolean;
   /** Docpaths per update-embeddings request. */
   embedBatchSize: number;
+  /** Workspaces the user removes from the mirror on purpose: their un-embeds pass the workspace guard. */
+  removeWorkspaces?: string[];
 }
 
 export interface PlanInput {
@@ -203,13 +205,20 @@ export function plan(input: PlanInput): Plan {
   if (remote !== undefined && !remote.folderExists && local.rootStatus === 'ok') actions.unshift({ kind: 'create-folder', folder: policy.folder });
 
   // Documents kept but blocked from removal still count as the mirror's, so they keep their embeddings.
-  actions.push(...planEmbeddings({
+  const embeddingActions = planEmbeddings({
     keptDocpaths: [...keptDocpaths].sort(),
     embeddings: remote?.embeddings,
     workspaces: policy.workspaces,
     previousWorkspaces: input.journalMeta.workspaces,
     batchSize: policy.embedBatchSize,
-  }));
+  });
+  // Un-embeds only come from workspaces no longer named: held unless their removal is explicit.
+  const removable = new Set(policy.removeWorkspaces ?? []);
+  const blockedUnembeds = embeddingActions.filter((action): action is UnembedAction => action.kind === 'unembed' && !removable.has(action.workspaceSlug));
+  actions.push(...embeddingActions.filter((action) => action.kind !== 'unembed' || removable.has(action.workspaceSlug)));
+  const workspaceVerdict = workspaceGuard(blockedUnembeds);
+  if (workspaceVerdict) guards.push(workspaceVerdict);
 
-  return { actions, blockedRemoves, guards, summary: summarise(actions, blockedRemoves.length, unchanged) };
+  const blockedUnembedCount = blockedUnembeds.reduce((sum, action) => sum + action.docpaths.length, 0);
+  return { actions, blockedRemoves, blockedUnembeds, guards, summary: summarise(actions, blockedRemoves.length, unchanged, blockedUnembedCount) };
 }

@@ -158,6 +158,7 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
       folder: spec.folder, workspaces: spec.workspaces, keepUnknown: spec.keepUnknown,
       sharedFolder: spec.folder === SHARED_FOLDER, maxDelete: spec.maxDelete,
       allowEmptyRoot: spec.allowEmptyRoot, embedBatchSize: spec.embedBatchSize,
+      ...(spec.removeWorkspaces ? { removeWorkspaces: spec.removeWorkspaces } : {}),
     },
   });
   stats.filesTotal = result.summary.uploads + result.summary.replacements + result.summary.removes;
@@ -174,7 +175,9 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
     ...(session.signal ? { signal: session.signal } : {}),
   });
   if (!options.scope && stats.failures.length === 0) {
-    journal.setMeta({ workspaces: spec.workspaces, orgSlug: spec.orgSlug, folder: spec.folder, lastReconcileAt: Date.now() });
+    // Workspaces whose un-embeds the guard held stay the mirror's: the next pass holds them again.
+    const held = result.blockedUnembeds.map((action) => action.workspaceSlug).filter((slug) => !spec.workspaces.includes(slug));
+    journal.setMeta({ workspaces: [...new Set([...spec.workspaces, ...held])], orgSlug: spec.orgSlug, folder: spec.folder, lastReconcileAt: Date.now() });
     // This pass listed the remote and reconciled everything: whatever those intents did is settled
     // (adopted, re-done or removed). Left open they would pile up in the journal after every crash.
     for (const id of inheritedIntents) journal.endIntent(id, 'abandoned');

@@ -12,7 +12,7 @@ import type { RemoteCallOutcome } from './remote-monitor.js';
 /** The `/healthz` body. */
 export interface HealthReport {
   status: 'ok' | 'unavailable';
-  mirrors: { name: string; state: string; healthy: boolean; remoteReachable: boolean; watcher: string; queueDepth: number; lagMs: number; lastError: string | undefined }[];
+  mirrors: { name: string; state: string; healthy: boolean; remoteReachable: boolean; watcher: string; queueDepth: number; lagMs: number; lastError: string | undefined; guards: string[] }[];
 }
 
 /** Build the `/healthz` answer from snapshots: pure, so it is table-tested. */
@@ -20,6 +20,8 @@ export function healthReport(snapshots: readonly MirrorSnapshot[]): HealthReport
   const mirrors = snapshots.map((snapshot) => ({
     name: snapshot.name, state: snapshot.state, healthy: isHealthy(snapshot), remoteReachable: snapshot.remoteReachable,
     watcher: `${snapshot.watcher.backend}:${snapshot.watcher.status}`, queueDepth: snapshot.queueDepth, lagMs: snapshot.lagMs, lastError: snapshot.lastError,
+    // Guards holding deletes or un-embeds (e.g. a workspace no longer named): the daemon runs on, the operator must act.
+    guards: snapshot.guards,
   }));
   return { status: mirrors.length > 0 && mirrors.every((mirror) => mirror.healthy) ? 'ok' : 'unavailable', mirrors };
 }

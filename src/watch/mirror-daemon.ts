@@ -63,6 +63,8 @@ export class MirrorDaemon {
   nextReconcileAt = 0;
   backoffUntil = 0;
   lastGuards: string[] = [];
+  /** The workspace guard's verdict of the last full pass (scoped passes cannot judge it). */
+  private heldUnembedGuards: string[] = [];
   /** Failures over the process's life (stats keep only the latest pass's). */
   failuresTotal = 0;
   readonly failedItems = new Map<string, FailureRecord>();
@@ -249,7 +251,10 @@ export class MirrorDaemon {
     let retryLater = false;
     try {
       const result = await runPass(session, scope ? { scope } : {});
-      this.lastGuards = result.plan.guards.map((guard) => `${guard.message} (fix: ${guard.hint})`);
+      const guardLines = (guards: typeof result.plan.guards): string[] => guards.map((guard) => `${guard.message} (fix: ${guard.hint})`);
+      // Only a full pass sees the workspaces, so the un-embeds it held stay reported until the next one.
+      if (!scope) this.heldUnembedGuards = guardLines(result.plan.guards.filter((guard) => guard.guard === 'workspace-removed'));
+      this.lastGuards = [...guardLines(result.plan.guards), ...(scope ? this.heldUnembedGuards : [])];
       for (const guard of result.plan.guards) this.log.warn({ guard: guard.guard, hint: guard.hint }, guard.message);
       retryLater = result.relistNeeded || session.stats.failures.some((failure) => failure.retryable);
     } catch (error) {

@@ -12,6 +12,7 @@ import { renderPlan, renderSummary } from '../render.js';
 import { startProgress } from '../progress.js';
 import { MIRROR_DEFAULTS } from '../../sync/mirror.js';
 import { DESCRIPTIONS } from '../command-list.js';
+import type { Plan } from '../../core/plan-types.js';
 
 interface SyncArgs extends MirrorArgs {
   'dry-run'?: boolean;
@@ -53,7 +54,7 @@ async function syncMirror(args: SyncArgs, settings: Settings, mirror: MirrorSett
     progress.stop();
     const snapshot = session.stats.snapshot();
     const rootGuarded = result.lastPlan.guards.some((guard) => guard.guard.startsWith('root-'));
-    const guardsBlocked = result.lastPlan.blockedRemoves.length > 0 || rootGuarded;
+    const guardsBlocked = result.lastPlan.blockedRemoves.length > 0 || result.lastPlan.blockedUnembeds.length > 0 || rootGuarded;
     const exitCode = exitCodeForOutcome(snapshot.failures, guardsBlocked);
     if (args.json) {
       printJson({
@@ -61,10 +62,13 @@ async function syncMirror(args: SyncArgs, settings: Settings, mirror: MirrorSett
         exitCode, dryRun, passes: result.passes, stateDir: opened.stateDir, mirrorId: opened.mirrorId,
         ...(dryRun ? { plan: result.firstPlan } : {}),
         guards: result.lastPlan.guards, blockedDeletes: result.lastPlan.blockedRemoves.length,
+        blockedUnembeds: result.lastPlan.summary.blockedUnembeds,
+        ...(result.lastPlan.blockedUnembeds.length > 0 ? { removeWorkspaceCommand: removeWorkspaceCommand(result.lastPlan, settings, mirror) } : {}),
         summary: { ...snapshot, inFlight: undefined },
       });
     } else {
       if (!dryRun) for (const guard of result.lastPlan.guards) printLine(`guard: ${guard.message}\n  fix: ${guard.hint}`);
+      if (result.lastPlan.blockedUnembeds.length > 0) printLine(`  to remove them on purpose run: ${removeWorkspaceCommand(result.lastPlan, settings, mirror)}`);
       printLine(renderSummary(snapshot, { passes: result.passes, dryRun }));
     }
     return dryRun && exitCode === EXIT.OK ? EXIT.OK : exitCode;
@@ -72,6 +76,21 @@ async function syncMirror(args: SyncArgs, settings: Settings, mirror: MirrorSett
     progress.stop();
     await opened.close();
   }
+}
+
+/** A word as a POSIX shell reads it back (single quotes unless it is plain). */
+const shellWord = (word: string): string => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * The exact command that lets the held un-embeds through: this run's own arguments (without
+ * --dry-run), the mirror when the config file has several, and one --remove-workspace per workspace.
+ */
+export function removeWorkspaceCommand(plan: Plan, settings: Settings, mirror: MirrorSettings, argv: readonly string[] = process.argv.slice(2)): string {
+  const slugs = [...new Set(plan.blockedUnembeds.map((action) => action.workspaceSlug))];
+  const pick = settings.mirrors.length > 1 && mirror.name !== '' ? ['--mirror', mirror.name] : [];
+  const own = argv.filter((word, index) => word !== '--dry-run' && word !== '--dry-run=true'
+    && !(pick.length > 0 && (word === '--mirror' || word.startsWith('--mirror=') || argv[index - 1] === '--mirror')));
+  return ['lumensync', ...own, ...pick, ...slugs.flatMap((slug) => ['--remove-workspace', slug])].map(shellWord).join(' ');
 }
 
 export const syncCommand: CommandModule<object, SyncArgs> = {
@@ -86,6 +105,7 @@ export const syncCommand: CommandModule<object, SyncArgs> = {
     .example('$0 sync --config lumensync.json', 'sync every mirror of the config file, in order')
     .example('$0 sync --config lumensync.json --mirror handbook', 'sync one mirror of the config file')
     .example('$0 sync ./handbook --org acme --folder handbook --dry-run', 'show what would change, change nothing')
-    .example('$0 sync ./handbook --org acme --folder handbook --max-delete 100%', 'allow a pass to delete everything (after a deliberate cleanup)') as unknown as Argv<SyncArgs>,
+    .example('$0 sync ./handbook --org acme --folder handbook --max-delete 100%', 'allow a pass to delete everything (after a deliberate cleanup)')
+    .example('$0 sync ./handbook --org acme --folder handbook --workspace support-bot --remove-workspace sales', 'take the documents out of sales on purpose') as unknown as Argv<SyncArgs>,
   handler: () => undefined,
 };
