@@ -89,6 +89,17 @@ export type Action =
   | UnembedAction
   | CreateFolderAction;
 
+/**
+ * A file the pass does not upload, by a local verdict: `empty` (0 bytes: LumenOne stores no
+ * document without text, so none is asked for) or `rejected` (the server refused this very
+ * content before, U9; tried again once the content changes). A document of an earlier version stays.
+ */
+export interface SkippedFile {
+  relativePath: string;
+  sha256: string;
+  reason: 'empty' | 'rejected';
+}
+
 /** A guard that held actions back (deletes, or un-embeds for `workspace-removed`), with what to do about it. */
 export interface GuardVerdict {
   guard: 'root-missing' | 'root-not-directory' | 'root-unreadable' | 'root-empty' | 'local-read-errors' | 'max-delete' | 'workspace-removed';
@@ -111,6 +122,10 @@ export interface PlanSummary {
   blockedRemoves: number;
   /** Docpaths (per workspace) the workspace guard kept embedded. */
   blockedUnembeds: number;
+  /** Files not uploaded because they are empty. */
+  skippedEmpty: number;
+  /** Files not uploaded because the server refused this content before. */
+  skippedRejected: number;
 }
 
 export interface Plan {
@@ -119,6 +134,8 @@ export interface Plan {
   blockedRemoves: RemoveAction[];
   /** Un-embeds the workspace guard held back (not in `actions`): workspaces no longer named, not removed explicitly. */
   blockedUnembeds: UnembedAction[];
+  /** Files left out of the uploads by a local verdict (empty, or content the server refused). */
+  skipped: SkippedFile[];
   guards: GuardVerdict[];
   summary: PlanSummary;
 }

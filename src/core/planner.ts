@@ -3,7 +3,7 @@
  * logger: local listing + journal + remote listing + policy in, a Plan out.
  */
 import type { JournalEntry, JournalMeta, LocalEntry, LocalListing } from './types.js';
-import type { Action, Plan, RemoveAction, UnembedAction } from './plan-types.js';
+import type { Action, Plan, RemoveAction, SkippedFile, UnembedAction } from './plan-types.js';
 import { maxDeleteGuard, rootGuards, workspaceGuard, type MaxDelete } from './guards.js';
 import { parseMarker } from './marker.js';
 import { planEmbeddings } from './embedding-plan.js';
@@ -50,6 +50,8 @@ export interface PlanInput {
   /** Undefined: trust the journal (a watch pass over a few dirty paths, without listing the remote). */
   remote: RemoteView | undefined;
   policy: PlanPolicy;
+  /** Content the server refused for good (relative path → sha256): not sent again until it changes. */
+  rejectedContent?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -120,6 +122,7 @@ export function plan(input: PlanInput): Plan {
 
   // Pass 1: unchanged files and exact adoptions (same title and content) win their documents first.
   const pending: LocalEntry[] = [];
+  const skipped: SkippedFile[] = [];
   for (const entry of local.entries) {
     if (!inScope(entry.relativePath)) continue;
     const known = journal.get(entry.relativePath);
@@ -129,6 +132,17 @@ export function plan(input: PlanInput): Plan {
       if (known.size !== entry.size || known.mtimeMs !== entry.mtimeMs) {
         actions.push({ kind: 'record', relativePath: entry.relativePath, docpath: known.docpath, sha256: entry.sha256, size: entry.size, mtimeMs: entry.mtimeMs });
       } else unchanged += 1;
+      continue;
+    }
+    // Not worth a request: an empty file (no text to store), or content the server refused before (U9).
+    const skip = entry.size === 0 ? 'empty' : input.rejectedContent?.get(entry.relativePath) === entry.sha256 ? 'rejected' : undefined;
+    if (skip !== undefined) {
+      skipped.push({ relativePath: entry.relativePath, sha256: entry.sha256, reason: skip });
+      // Nothing replaces the last accepted version, so its document stays (like a failed replacement).
+      if (known && exists(known.docpath) && !claimed.has(known.docpath)) {
+        claimed.add(known.docpath);
+        keptDocpaths.add(known.docpath);
+      }
       continue;
     }
     const adopted = orphansExact.take(`${entry.relativePath}\u0000${entry.sha256}`);
@@ -220,5 +234,5 @@ export function plan(input: PlanInput): Plan {
   if (workspaceVerdict) guards.push(workspaceVerdict);
 
   const blockedUnembedCount = blockedUnembeds.reduce((sum, action) => sum + action.docpaths.length, 0);
-  return { actions, blockedRemoves, blockedUnembeds, guards, summary: summarise(actions, blockedRemoves.length, unchanged, blockedUnembedCount) };
+  return { actions, blockedRemoves, blockedUnembeds, guards, skipped, summary: summarise(actions, blockedRemoves.length, unchanged, blockedUnembedCount, skipped) };
 }

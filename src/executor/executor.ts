@@ -13,6 +13,7 @@ import type { Stats } from '../stats/stats.js';
 import type { Pacer } from './pacer.js';
 import type { JournalPort, RemotePort } from './ports.js';
 import { removeDocuments, type RemovalItem } from './removals.js';
+import type { Rejections } from '../journal/rejections.js';
 
 export interface ExecutorContext {
   remote: RemotePort;
@@ -28,6 +29,8 @@ export interface ExecutorContext {
   workspaces: string[];
   deleteBatchSize: number;
   signal?: AbortSignal;
+  /** Where content the server refused for good (U9) is remembered. */
+  rejections?: Rejections;
 }
 
 export interface ExecutionResult {
@@ -135,6 +138,7 @@ async function upload(action: UploadAction, context: ExecutorContext): Promise<'
     const unchangedDuringUpload = after !== undefined && after.size === action.size && after.mtimeMs === action.mtimeMs;
     journal.put({ relativePath: action.relativePath, docpath: document.docpath, sha256: action.sha256, size: action.size, mtimeMs: unchangedDuringUpload ? action.mtimeMs : -1 });
     journal.endIntent(intent.id, 'done');
+    context.rejections?.forget(action.relativePath);
     if (action.replacesDocpath !== undefined) stats.replaced += 1;
     else stats.uploaded += 1;
     stats.bytesUploaded += action.size;
@@ -148,6 +152,14 @@ async function upload(action: UploadAction, context: ExecutorContext): Promise<'
       return 'failed';
     }
     journal.endIntent(intent.id, 'failed');
+    if (error instanceof RemoteError && error.rejectsContent) {
+      // Permanent for these bytes: remembered, reported apart, sent again only once the file changes.
+      const reason = error.serverMessage ?? error.message;
+      const known = context.rejections?.record({ relativePath: action.relativePath, sha256: action.sha256, reason, hint: error.hint });
+      stats.reject({ relativePath: action.relativePath, reason, ...(error.hint ? { hint: error.hint } : {}), attempts: known?.attempts ?? 1 });
+      context.log.warn({ path: action.relativePath, reason }, 'upload rejected by the server; not retried until the file changes');
+      return 'failed';
+    }
     const ambiguous = error instanceof RemoteError && error.mayHaveApplied;
     stats.fail({ operation: 'upload', relativePath: action.relativePath, ...describe(error), ...(ambiguous ? { retryable: true } : {}) });
     context.log.warn({ path: action.relativePath, err: describe(error).message }, 'upload failed');

@@ -16,6 +16,7 @@ import type { JournalPort, RemotePort } from '../executor/ports.js';
 import type { Stats } from '../stats/stats.js';
 import { scanTree } from '../local/scanner.js';
 import { SHARED_FOLDER, type MirrorSpec } from './mirror.js';
+import type { Rejections } from '../journal/rejections.js';
 
 /** What the engine needs from the API client beyond the executor's calls. */
 export interface ListingPort extends RemotePort {
@@ -41,6 +42,8 @@ export interface SyncSession {
   log: Logger;
   spec: MirrorSpec;
   signal?: AbortSignal;
+  /** Content the server refused for good (U9); without it every refusal is tried again next pass. */
+  rejections?: Rejections;
 }
 
 export interface PassOptions {
@@ -154,6 +157,7 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
     journalEntries: journal.entries(),
     journalMeta: journal.meta(),
     remote,
+    ...(session.rejections ? { rejectedContent: session.rejections.contents() } : {}),
     policy: {
       folder: spec.folder, workspaces: spec.workspaces, keepUnknown: spec.keepUnknown,
       sharedFolder: spec.folder === SHARED_FOLDER, maxDelete: spec.maxDelete,
@@ -165,6 +169,11 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
   stats.bytesTotal = result.summary.uploadBytes;
   stats.filesDone = 0;
   stats.unchanged += result.summary.unchanged;
+  for (const file of result.skipped) {
+    const known = file.reason === 'rejected' ? session.rejections?.get(file.relativePath) : undefined;
+    if (known) stats.reject({ relativePath: known.relativePath, reason: known.reason, ...(known.hint ? { hint: known.hint } : {}), attempts: known.attempts });
+    else if (file.reason === 'empty') stats.skippedEmpty += 1;
+  }
   options.onPlan?.(result, listing);
   log.info({ ...result.summary, guards: result.guards.map((guard) => guard.guard), scoped: options.scope !== undefined }, 'planned');
   if (options.dryRun) return { plan: result, listing, relistNeeded: false };
@@ -173,7 +182,9 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
     remote: session.remote, journal, pacer: session.pacer, stats, log, root: spec.root, orgSlug: spec.orgSlug,
     folder: spec.folder, workspaces: spec.workspaces, deleteBatchSize: spec.deleteBatchSize,
     ...(session.signal ? { signal: session.signal } : {}),
+    ...(session.rejections ? { rejections: session.rejections } : {}),
   });
+  await saveRejections(session, options.scope === undefined && listing.rootStatus === 'ok' ? listing : undefined);
   if (!options.scope && stats.failures.length === 0) {
     // Workspaces whose un-embeds the guard held stay the mirror's: the next pass holds them again.
     const held = result.blockedUnembeds.map((action) => action.workspaceSlug).filter((slug) => !spec.workspaces.includes(slug));
@@ -183,6 +194,21 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
     for (const id of inheritedIntents) journal.endIntent(id, 'abandoned');
   }
   return { plan: result, listing, relistNeeded: execution.relistNeeded };
+}
+
+/** Forget refusals of files a full scan no longer finds, then write the file (a failed write costs one more attempt, no more). */
+async function saveRejections(session: SyncSession, fullListing: LocalListing | undefined): Promise<void> {
+  const { rejections } = session;
+  if (!rejections) return;
+  if (fullListing) {
+    const present = new Set(fullListing.entries.map((entry) => entry.relativePath));
+    rejections.retain((item) => present.has(item.relativePath));
+  }
+  try {
+    await rejections.save();
+  } catch (error) {
+    session.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not save the rejected-files list; refused files are tried once more');
+  }
 }
 
 export interface ConvergeOptions extends PassOptions {

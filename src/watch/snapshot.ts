@@ -35,7 +35,7 @@ export interface MirrorSnapshot {
   pending: { dirtyPaths: number; requests: number; openIntents: number; overflowed: boolean; paths: string[] };
   failed: FailureRecord[];
   guards: string[];
-  counters: Omit<StatsSnapshot, 'inFlight' | 'failures' | 'lastError'> & { inFlight: number; failuresTotal: number };
+  counters: Omit<StatsSnapshot, 'inFlight' | 'failures' | 'rejections' | 'lastError'> & { inFlight: number; failuresTotal: number };
   startedAt: number;
   updatedAt: number;
 }
@@ -44,7 +44,7 @@ export interface MirrorSnapshot {
 export function mirrorSnapshot(daemon: MirrorDaemon, now: number): MirrorSnapshot {
   const { session, journal, stateDir } = daemon.opened;
   const stats = session.stats.snapshot();
-  const { inFlight, failures: _failures, lastError: _lastError, ...counters } = stats;
+  const { inFlight, failures: _failures, rejections: _rejections, lastError: _lastError, ...counters } = stats;
   return {
     name: daemon.name,
     pid: process.pid,

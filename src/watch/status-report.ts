@@ -10,6 +10,7 @@ import { Journal, LOG_FILE_NAME, SNAPSHOT_FILE_NAME } from '../journal/journal.j
 import { isPidAlive, LOCK_FILE_NAME, readLockFile, type LockOwner } from '../journal/lock.js';
 import { defaultStateDir } from '../journal/state-dir.js';
 import { readStatusFile, STATUS_FILE_NAME, type StatusFile } from './status-file.js';
+import { readRejections, type Rejection } from '../journal/rejections.js';
 
 /** Everything read from one state dir. */
 export interface StatusInput {
@@ -33,6 +34,8 @@ export interface MirrorStatusView {
   journal: StatusInput['journal'];
   /** The daemon's last written state (may be from a dead process: see `running`). */
   daemon: StatusFile | undefined;
+  /** Files whose content the server refused for good (U9), from `rejections.json`. */
+  rejected?: Rejection[];
 }
 
 /** A status file not rewritten for this many of its intervals (assumed 2 s) means a hung daemon. */
@@ -99,7 +102,7 @@ export async function readMirrorStatus(stateDir: string, now = Date.now()): Prom
   } catch (error) {
     journal = { error: error instanceof Error ? error.message : String(error) };
   }
-  return judgeStatus({ stateDir, statusFile, lock, pidAlive, journal, now });
+  return { ...judgeStatus({ stateDir, statusFile, lock, pidAlive, journal, now }), rejected: readRejections(stateDir) };
 }
 
 const ago = (now: number, time: number | undefined): string =>
@@ -119,6 +122,12 @@ export function renderStatus(views: readonly MirrorStatusView[], now: number): s
       lines.push(`  files tracked: ${view.journal.filesTracked}; last complete reconcile: ${ago(now, view.journal.lastReconcileAt)}`);
       if (view.journal.openIntents > 0) lines.push(`  open intents: ${view.journal.openIntents} (settled by the next pass)`);
     }
+    const rejected = view.rejected ?? [];
+    if (rejected.length > 0) lines.push(`  rejected by the server: ${rejected.length} (not sent again until the file changes)`);
+    for (const item of rejected.slice(0, 20)) {
+      lines.push(`    - ${item.relativePath}: ${item.reason} (${item.attempts} attempt(s), last ${new Date(item.lastAt).toISOString()})${item.hint ? ` — fix: ${item.hint}` : ''}`);
+    }
+    if (rejected.length > 20) lines.push(`    … and ${rejected.length - 20} more (see --json)`);
     if (!daemon) continue;
     lines.push(`  watcher: ${daemon.watcher.backend} ${daemon.watcher.status}${daemon.watcher.message ? ` — ${daemon.watcher.message}` : ''}`);
     lines.push(`  remote: ${daemon.remoteReachable ? 'reachable' : 'UNREACHABLE'}${daemon.lastError ? `; last error: ${daemon.lastError}` : ''}`);

@@ -55,7 +55,7 @@ async function syncMirror(args: SyncArgs, settings: Settings, mirror: MirrorSett
     const snapshot = session.stats.snapshot();
     const rootGuarded = result.lastPlan.guards.some((guard) => guard.guard.startsWith('root-'));
     const guardsBlocked = result.lastPlan.blockedRemoves.length > 0 || result.lastPlan.blockedUnembeds.length > 0 || rootGuarded;
-    const exitCode = exitCodeForOutcome(snapshot.failures, guardsBlocked);
+    const exitCode = exitCodeForOutcome(snapshot.failures, guardsBlocked, snapshot.rejected);
     if (args.json) {
       printJson({
         ...(settings.mirrors.length > 1 ? { mirror: mirror.name } : {}),
