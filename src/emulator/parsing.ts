@@ -19,7 +19,6 @@ export const SNIFF_BYTES = 1024;
 /** The collector's sniff: text when NULs plus control characters are under 10 % of the bytes read (so never for 0 bytes). */
 export function looksLikeText(head: Buffer): boolean {
   const content = head.toString('utf8');
-  // eslint-disable-next-line no-control-regex -- counting control characters is the point
   const nulls = (content.match(/\0/g) ?? []).length;
   // eslint-disable-next-line no-control-regex -- the same class as upstream's
   const controls = (content.match(/[\x00-\x08\x0B\x0C\x0E-\x1F]/g) ?? []).length;

@@ -145,6 +145,24 @@ const cases: { label: string; input: PlanInput; expect: (result: ReturnType<type
     },
   },
   {
+    label: 'empty file: no upload, a local verdict; its earlier document stays',
+    input: input({ local: listing([file('new.txt', 'e', 0), file('was.txt', 'e', 0)]), journalEntries: [journalEntry('was.txt', 'w', 'W')], remote: remote([ours('W', 'was.txt', 'w')], { ws: [dp('W')] }) }),
+    expect: (r) => {
+      assert.deepEqual(r.actions, []);
+      assert.deepEqual(r.skipped.map((s) => `${s.relativePath}:${s.reason}`), ['new.txt:empty', 'was.txt:empty']);
+      assert.equal(r.summary.skippedEmpty, 2);
+    },
+  },
+  {
+    label: 'content the server refused is not sent again; changed content is',
+    input: input({ local: listing([file('a.xyz', 'a'), file('b.xyz', 'c')]), rejectedContent: new Map([['a.xyz', H('a')], ['b.xyz', H('b')]]) }),
+    expect: (r) => {
+      assert.deepEqual(r.actions.map((a) => `${a.kind}:${'relativePath' in a ? a.relativePath : ''}`), ['upload:b.xyz']);
+      assert.deepEqual(r.skipped, [{ relativePath: 'a.xyz', sha256: H('a'), reason: 'rejected' }]);
+      assert.equal(r.summary.skippedRejected, 1);
+    },
+  },
+  {
     label: 'missing remote folder is created first',
     input: input({ local: listing([file('a.txt', 'a')]), remote: { folderExists: false, documents: [], embeddings: { ws: [] } } }),
     expect: (r) => assert.deepEqual(kinds(r.actions), ['create-folder', 'upload']),
