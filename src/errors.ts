@@ -74,6 +74,11 @@ export interface RemoteErrorInit {
    * False when the request surely had no effect (connection refused, 4xx, 429, a GET).
    */
   mayHaveApplied?: boolean;
+  /**
+   * The server refused the uploaded content itself (U9: unsupported type, no text, no
+   * extension): the same bytes will never be accepted, so they are not sent again.
+   */
+  rejectsContent?: boolean;
   hint?: string;
   cause?: unknown;
 }
@@ -89,6 +94,8 @@ export class RemoteError extends LumenSyncError {
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
   readonly mayHaveApplied: boolean;
+  /** The server refused this content for good (see RemoteErrorInit). */
+  readonly rejectsContent: boolean;
   /** ISO time the failure was observed (for support tickets). */
   readonly timestamp: string;
 
@@ -105,6 +112,7 @@ export class RemoteError extends LumenSyncError {
     this.retryable = init.retryable;
     this.retryAfterMs = init.retryAfterMs;
     this.mayHaveApplied = init.mayHaveApplied ?? false;
+    this.rejectsContent = init.rejectsContent ?? false;
     this.timestamp = new Date().toISOString();
   }
 }

@@ -22,6 +22,8 @@ export interface Classification {
   kind: RemoteErrorKind;
   cause: RemoteCause;
   retryable: boolean;
+  /** The server refused the uploaded content itself (U9): only new content can succeed. */
+  rejectsContent?: boolean;
 }
 
 /** A 400 about slugs is about their form: the path takes hex, everything else the original. */
@@ -32,6 +34,17 @@ const CROSS_ORG = /does not belong|doesn't belong|not belong to|another organi[s
 const ACCOUNT_HEADER = /x-account-id|account id|accountid/i;
 const ALREADY_EXISTS = /already exists/i;
 const UNSUPPORTED = /not supported|cannot be assumed|unsupported/i;
+/** U9's other permanent parsing 500s: an empty (or image-only) file, a name without an extension. */
+const NO_TEXT = /no text content found/i;
+const NO_EXTENSION = /no file extension found/i;
+
+/** A refusal of an upload's content (U9), whatever the status: permanent for those bytes. */
+function contentRefusal(route: string, serverMessage: string): RemoteCause | undefined {
+  if (!route.includes('/document/upload')) return undefined;
+  if (NO_EXTENSION.test(serverMessage)) return 'no-file-extension';
+  if (NO_TEXT.test(serverMessage)) return 'no-text-content';
+  return UNSUPPORTED.test(serverMessage) ? 'unsupported-file' : undefined;
+}
 
 /** Which thing a 404 is about: the server's words first, the route as the fallback. */
 function notFoundCause(route: string, serverMessage: string): RemoteCause {
@@ -65,14 +78,15 @@ export function classifyStatus(input: StatusInput): Classification {
     return { kind: status >= 500 ? 'server' : 'validation', cause: 'already-exists', retryable: false };
   }
   if (status >= 500) {
-    const unsupported = route.includes('/document/upload') && UNSUPPORTED.test(serverMessage);
-    return unsupported ? { kind: 'server', cause: 'unsupported-file', retryable: false } : { kind: 'server', cause: 'server', retryable: true };
+    const refusal = contentRefusal(route, serverMessage);
+    return refusal ? { kind: 'server', cause: refusal, retryable: false, rejectsContent: true } : { kind: 'server', cause: 'server', retryable: true };
   }
   if (status >= 400) {
     if (CROSS_ORG.test(serverMessage)) return { kind: 'validation', cause: 'cross-org', retryable: false };
     if (SLUG_FORM.test(serverMessage)) return { kind: 'validation', cause: 'wrong-slug-form', retryable: false };
     if (ACCOUNT_HEADER.test(serverMessage)) return { kind: 'validation', cause: 'account-header', retryable: false };
-    if (UNSUPPORTED.test(serverMessage) && route.includes('/document/upload')) return { kind: 'validation', cause: 'unsupported-file', retryable: false };
+    const refusal = contentRefusal(route, serverMessage);
+    if (refusal) return { kind: 'validation', cause: refusal, retryable: false, rejectsContent: true };
     return { kind: 'validation', cause: 'validation', retryable: false };
   }
   // 1xx or anything else outside 2xx: the server spoke, but not HTTP as we know it.

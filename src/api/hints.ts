@@ -20,6 +20,8 @@ export type RemoteCause =
   | 'too-large'
   | 'rate-limit'
   | 'unsupported-file'
+  | 'no-text-content'
+  | 'no-file-extension'
   | 'server'
   | 'redirect'
   | 'connect-refused'
@@ -77,6 +79,8 @@ export function causeSentence(cause: RemoteCause, context: HintContext): string 
     case 'too-large': return 'The upload is larger than the server accepts';
     case 'rate-limit': return 'LumenOne is rate-limiting requests';
     case 'unsupported-file': return 'LumenOne cannot parse this file type';
+    case 'no-text-content': return 'LumenOne found no text to index in this file (empty, or images only)';
+    case 'no-file-extension': return 'LumenOne cannot process a file whose name has no extension';
     case 'server': return 'LumenOne failed with a server error';
     case 'redirect': return `The server redirected to ${quoted(context.location, 'another address')} instead of answering the API call`;
     case 'connect-refused': return `Nothing accepted the connection at ${origin(context.url)} (connection refused)`;
@@ -109,6 +113,8 @@ export function hintFor(cause: RemoteCause, context: HintContext): string {
     case 'too-large': return 'exclude the file with an ignore rule, or ask the LumenOne admin to raise the upload limit (often a reverse proxy setting such as nginx client_max_body_size)';
     case 'rate-limit': return 'lumensync waits as long as Retry-After asks and retries; if it persists, lower the concurrency';
     case 'unsupported-file': return 'exclude the file with an ignore rule or convert it to a supported type (e.g. .doc → .docx, or .pdf)';
+    case 'no-text-content': return 'add text to the file (a scanned PDF needs OCR first), or exclude it with an ignore rule';
+    case 'no-file-extension': return 'give the file an extension that says its type (e.g. NOTES → NOTES.txt), or exclude it with an ignore rule';
     case 'server': return `retried automatically; if it persists, include this in a support ticket: URL ${context.method} ${context.url}, time ${context.timestamp}, account id ${context.accountId ?? '(none)'}`;
     case 'redirect': return 'set LUMENONE_HOST to the final address (often the https:// form of the same host)';
     case 'connect-refused': return 'check LUMENONE_HOST (scheme, host and port) and that the server is running';

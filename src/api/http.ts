@@ -292,6 +292,7 @@ export class HttpTransport {
       retryable: classification.retryable,
       retryAfterMs: extra.retryAfterMs,
       mayHaveApplied: extra.mayHaveApplied,
+      ...(classification.rejectsContent ? { rejectsContent: true } : {}),
       hint: hintFor(cause, context),
       cause: extra.cause,
     });

@@ -48,8 +48,12 @@ export function exitCodeForError(error: unknown): ExitCode {
   return EXIT.PARTIAL;
 }
 
-/** Exit code for a finished pass: failures beat guards; only-retryable failures mean "try later". */
-export function exitCodeForOutcome(failures: readonly FailureRecord[], guardsBlockedDeletes: boolean): ExitCode {
+/**
+ * Exit code for a finished pass: failures beat guards; only-retryable failures mean "try later".
+ * Files the server rejected for good (U9) are permanent failures: 1, never 5.
+ */
+export function exitCodeForOutcome(failures: readonly FailureRecord[], guardsBlockedDeletes: boolean, rejected = 0): ExitCode {
+  if (rejected > 0) return EXIT.PARTIAL;
   if (failures.length > 0) return failures.every((failure) => failure.retryable) ? EXIT.UNAVAILABLE : EXIT.PARTIAL;
   return guardsBlockedDeletes ? EXIT.GUARD : EXIT.OK;
 }

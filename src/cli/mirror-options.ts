@@ -13,6 +13,7 @@ export interface MirrorArgs {
   org?: string;
   folder?: string;
   workspace?: string[];
+  'remove-workspace'?: string[];
   host?: string;
   account?: string;
   'api-key-file'?: string;
@@ -74,6 +75,7 @@ export function mirrorOptions<T>(yargs: Argv<T>): Argv<T> {
     .option('org', { type: 'string', describe: 'organization slug, original form (e.g. acme)' })
     .option('folder', { type: 'string', describe: 'remote folder to mirror into (one level; created when missing)' })
     .option('workspace', { type: 'string', array: true, describe: 'workspace slug (original form) to embed into; repeat for several' })
+    .option('remove-workspace', { type: 'string', array: true, describe: 'take the documents out of a workspace the mirror no longer names (passes the workspace guard); repeatable' })
     .option('state-dir', { type: 'string', defaultDescription: '$XDG_STATE_HOME/lumensync/<mirror-id>', describe: 'journal directory, outside the mirrored folder' })
     .option('ignore', { type: 'string', array: true, describe: 'extra ignore pattern, gitignore syntax; repeatable' })
     .option('follow-symlinks', { type: 'boolean', defaultDescription: 'false', describe: 'follow symlinks that stay inside the folder' })
@@ -145,6 +147,8 @@ export function mirrorSpecFrom(args: MirrorArgs): MirrorSpec {
     orgSlug: args.org!,
     folder: args.folder!,
     workspaces: [...new Set(args.workspace ?? [])],
+    // A workspace still named wins: its documents stay embedded whatever --remove-workspace says.
+    removeWorkspaces: [...new Set(args['remove-workspace'] ?? [])].filter((slug) => !(args.workspace ?? []).includes(slug)),
     ignore: args.ignore ?? [],
     followSymlinks: args['follow-symlinks'] ?? false,
     keepUnknown: args['keep-unknown'] ?? false,

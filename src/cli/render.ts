@@ -30,8 +30,10 @@ export function renderPlan(plan: Plan, options: { limit?: number } = {}): string
   }
   const hidden = plan.actions.filter((action) => action.kind !== 'record' && action.kind !== 'forget').length - shown;
   if (hidden > 0) lines.push(`  … and ${hidden} more (use --json for all)`);
+  for (const file of plan.skipped.slice(0, limit)) lines.push(`  skip     ${file.relativePath} (${file.reason === 'empty' ? 'empty file' : 'rejected by the server before; unchanged since'})`);
   for (const guard of plan.guards) lines.push(`guard: ${guard.message}\n  fix: ${guard.hint}`);
   if (plan.blockedRemoves.length > 0) lines.push(`  ${plan.blockedRemoves.length} delete(s) held back by the guard`);
+  for (const action of plan.blockedUnembeds) lines.push(`  held     unembed ${action.docpaths.length} document(s) from ${action.workspaceSlug} (workspace guard)`);
   return lines.join('\n');
 }
 
@@ -48,5 +50,11 @@ export function renderSummary(snapshot: StatsSnapshot, extra: { passes: number; 
     if (failure.hint) lines.push(`    fix: ${failure.hint}`);
   }
   if (snapshot.failures.length > shown.length) lines.push(`  … and ${snapshot.failures.length - shown.length} more failures (see --json)`);
+  if (snapshot.rejected > 0) lines.push(`  rejected by the server: ${snapshot.rejected} (not sent again until the file changes; lumensync status lists them)`);
+  for (const rejection of snapshot.rejections.slice(0, 50)) {
+    lines.push(`    ${rejection.relativePath}: ${rejection.reason}`);
+    if (rejection.hint) lines.push(`      fix: ${rejection.hint}`);
+  }
+  if (snapshot.skippedEmpty > 0) lines.push(`  empty files not uploaded: ${snapshot.skippedEmpty} (LumenOne keeps no document without text; they sync once they have content)`);
   return lines.join('\n');
 }

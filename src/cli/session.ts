@@ -7,6 +7,7 @@ import { LumenOneClient } from '../api/client.js';
 import { resolveOrganization, resolveWorkspaces } from '../api/resolve.js';
 import { existsSync } from 'node:fs';
 import { Journal } from '../journal/journal.js';
+import { Rejections } from '../journal/rejections.js';
 import { assertStateDirOutsideRoot, defaultStateDir, mirrorIdFor } from '../journal/state-dir.js';
 import { PacerPool } from '../executor/pacer.js';
 import { readLearnedRate, writeLearnedRate } from '../journal/learned-rate.js';
@@ -97,7 +98,7 @@ export async function openSession(input: SessionInput): Promise<OpenSession> {
     if (journal.recovery.openIntents.length > 0) {
       input.log.warn({ openIntents: journal.recovery.openIntents.length }, 'previous run stopped mid-operation; the remote listing settles what it did');
     }
-    const session: SyncSession = { remote: client, journal, pacer, stats, log: input.log, spec, ...(input.signal ? { signal: input.signal } : {}) };
+    const session: SyncSession = { remote: client, journal, pacer, stats, log: input.log, spec, rejections: Rejections.load(stateDir), ...(input.signal ? { signal: input.signal } : {}) };
     return {
       session, client, journal, stateDir, mirrorId,
       close: async () => {

@@ -14,6 +14,7 @@ export interface FileMirror {
   org: string;
   folder: string;
   workspaces?: string[];
+  removeWorkspaces?: string[];
   ignore?: string[];
   followSymlinks?: boolean;
   keepUnknown?: boolean;

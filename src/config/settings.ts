@@ -59,6 +59,7 @@ const DEFINING_FLAGS = ['org', 'folder', 'workspace'] as const;
 export function fileMirrorArgs(mirror: FileMirror): MirrorArgs {
   const args: MirrorArgs = { dir: mirror.root, org: mirror.org, folder: mirror.folder };
   if (mirror.workspaces !== undefined) args.workspace = mirror.workspaces;
+  if (mirror.removeWorkspaces !== undefined) args['remove-workspace'] = mirror.removeWorkspaces;
   if (mirror.ignore !== undefined) args.ignore = mirror.ignore;
   if (mirror.followSymlinks !== undefined) args['follow-symlinks'] = mirror.followSymlinks;
   if (mirror.keepUnknown !== undefined) args['keep-unknown'] = mirror.keepUnknown;

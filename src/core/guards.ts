@@ -1,6 +1,6 @@
 /** Delete guards (DESIGN invariant 3): pure verdicts on whether a pass may delete anything. */
 import type { LocalListing } from './types.js';
-import type { GuardVerdict } from './plan-types.js';
+import type { GuardVerdict, UnembedAction } from './plan-types.js';
 
 /** `--max-delete`: an absolute count or a percentage of the mirror's documents. */
 export type MaxDelete = { kind: 'count'; value: number } | { kind: 'percent'; value: number };
@@ -57,5 +57,28 @@ export const maxDeleteGuard = (removeCount: number, mirrorDocuments: number, max
     guard: 'max-delete',
     message: `deletes blocked: ${removeCount} document(s) would go${share}, more than --max-delete allows (${limit})`,
     hint: `check the folder is complete; if these deletes are intended, rerun with --max-delete ${removeCount} or --max-delete 100%`,
+  };
+};
+
+/**
+ * The workspace guard: un-embeds from workspaces the mirror embeds into but no longer names
+ * (a `--workspace` left out, a config edited) empty a chatbot as surely as deletes would, so
+ * they are held unless the removal is explicit (`--remove-workspace` / `removeWorkspaces`).
+ */
+export const workspaceGuard = (held: readonly UnembedAction[]): GuardVerdict | undefined => {
+  if (held.length === 0) return undefined;
+  const perWorkspace = new Map<string, Set<string>>();
+  for (const action of held) {
+    const docpaths = perWorkspace.get(action.workspaceSlug) ?? new Set<string>();
+    for (const docpath of action.docpaths) docpaths.add(docpath);
+    perWorkspace.set(action.workspaceSlug, docpaths);
+  }
+  const documents = new Set(held.flatMap((action) => action.docpaths)).size;
+  const slugs = [...perWorkspace.keys()];
+  const named = [...perWorkspace].map(([slug, docpaths]) => `${slug} (${docpaths.size})`).join(', ');
+  return {
+    guard: 'workspace-removed',
+    message: `un-embeds held: ${documents} document(s) would leave workspace(s) ${named}, which this mirror embeds into but no longer names (--workspace left out or the config edited)`,
+    hint: `to keep them, name them again (${slugs.map((slug) => `--workspace ${slug}`).join(' ')}); to take the documents out on purpose, rerun with ${slugs.map((slug) => `--remove-workspace ${slug}`).join(' ')} (config: "removeWorkspaces": ${JSON.stringify(slugs)})`,
   };
 };

@@ -34,7 +34,7 @@ export interface HeldSet {
 }
 
 /** Guards whose held actions an operator cannot approve: the fix is on the local side. */
-const NOT_APPROVABLE: ReadonlySet<string> = new Set(['root-missing', 'root-not-directory', 'root-unreadable', 'local-read-errors']);
+const NOT_APPROVABLE: ReadonlySet<string> = new Set(['root-missing', 'root-not-directory', 'root-unreadable', 'local-read-errors', 'foreign-mirror']);
 
 /** Held actions listed by name at most in a HeldSet (the count is always exact; `why` looks a path up in it). */
 const SAMPLE_SIZE = 1000;

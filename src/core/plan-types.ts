@@ -89,9 +89,20 @@ export type Action =
   | UnembedAction
   | CreateFolderAction;
 
-/** A guard that stopped deletes, with what to do about it. */
+/**
+ * A file the pass does not upload, by a local verdict: `empty` (0 bytes: LumenOne stores no
+ * document without text, so none is asked for) or `rejected` (the server refused this very
+ * content before, U9; tried again once the content changes). A document of an earlier version stays.
+ */
+export interface SkippedFile {
+  relativePath: string;
+  sha256: string;
+  reason: 'empty' | 'rejected';
+}
+
+/** A guard that held actions back (deletes, or un-embeds for `workspace-removed`), with what to do about it. */
 export interface GuardVerdict {
-  guard: 'root-missing' | 'root-not-directory' | 'root-unreadable' | 'root-empty' | 'local-read-errors' | 'max-delete' | 'foreign-mirror';
+  guard: 'root-missing' | 'root-not-directory' | 'root-unreadable' | 'root-empty' | 'local-read-errors' | 'max-delete' | 'foreign-mirror' | 'workspace-removed';
   message: string;
   hint: string;
 }
@@ -109,12 +120,22 @@ export interface PlanSummary {
   unembeds: number;
   unchanged: number;
   blockedRemoves: number;
+  /** Docpaths (per workspace) the workspace guard kept embedded. */
+  blockedUnembeds: number;
+  /** Files not uploaded because they are empty. */
+  skippedEmpty: number;
+  /** Files not uploaded because the server refused this content before. */
+  skippedRejected: number;
 }
 
 export interface Plan {
   actions: Action[];
   /** Removals the guards held back (not in `actions`). */
   blockedRemoves: RemoveAction[];
+  /** Un-embeds the workspace guard held back (not in `actions`): workspaces no longer named, not removed explicitly. */
+  blockedUnembeds: UnembedAction[];
+  /** Files left out of the uploads by a local verdict (empty, or content the server refused). */
+  skipped: SkippedFile[];
   guards: GuardVerdict[];
   summary: PlanSummary;
 }

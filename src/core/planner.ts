@@ -3,8 +3,8 @@
  * logger: local listing + journal + remote listing + policy in, a Plan out.
  */
 import type { JournalEntry, JournalMeta, LocalEntry, LocalListing } from './types.js';
-import type { Action, Plan, RemoveAction } from './plan-types.js';
-import { maxDeleteGuard, rootGuards, type MaxDelete } from './guards.js';
+import type { Action, Plan, RemoveAction, SkippedFile, UnembedAction } from './plan-types.js';
+import { maxDeleteGuard, rootGuards, workspaceGuard, type MaxDelete } from './guards.js';
 import { parseMarker, parseOwner } from './marker.js';
 import { foreignMirrorGuard } from './ownership.js';
 import { planEmbeddings } from './embedding-plan.js';
@@ -44,6 +44,8 @@ export interface PlanPolicy {
   embedBatchSize: number;
   /** This mirror's owner mark: a document marked by another mirror is never adopted nor deleted. */
   ownerMark?: string;
+  /** Workspaces the user removes from the mirror on purpose: their un-embeds pass the workspace guard. */
+  removeWorkspaces?: string[];
 }
 
 export interface PlanInput {
@@ -55,6 +57,8 @@ export interface PlanInput {
   /** Undefined: trust the journal (a watch pass over a few dirty paths, without listing the remote). */
   remote: RemoteView | undefined;
   policy: PlanPolicy;
+  /** Content the server refused for good (relative path → sha256): not sent again until it changes. */
+  rejectedContent?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -136,6 +140,7 @@ export function plan(input: PlanInput): Plan {
 
   // Pass 1: unchanged files and exact adoptions (same title and content) win their documents first.
   const pending: LocalEntry[] = [];
+  const skipped: SkippedFile[] = [];
   for (const entry of local.entries) {
     if (!inScope(entry.relativePath)) continue;
     const known = journal.get(entry.relativePath);
@@ -145,6 +150,17 @@ export function plan(input: PlanInput): Plan {
       if (known.size !== entry.size || known.mtimeMs !== entry.mtimeMs) {
         actions.push({ kind: 'record', relativePath: entry.relativePath, docpath: known.docpath, sha256: entry.sha256, size: entry.size, mtimeMs: entry.mtimeMs });
       } else unchanged += 1;
+      continue;
+    }
+    // Not worth a request: an empty file (no text to store), or content the server refused before (U9).
+    const skip = entry.size === 0 ? 'empty' : input.rejectedContent?.get(entry.relativePath) === entry.sha256 ? 'rejected' : undefined;
+    if (skip !== undefined) {
+      skipped.push({ relativePath: entry.relativePath, sha256: entry.sha256, reason: skip });
+      // Nothing replaces the last accepted version, so its document stays (like a failed replacement).
+      if (known && exists(known.docpath) && !claimed.has(known.docpath)) {
+        claimed.add(known.docpath);
+        keptDocpaths.add(known.docpath);
+      }
       continue;
     }
     const adopted = orphansExact.take(`${entry.relativePath}\u0000${entry.sha256}`);
@@ -223,13 +239,20 @@ export function plan(input: PlanInput): Plan {
   if (remote !== undefined && !remote.folderExists && local.rootStatus === 'ok') actions.unshift({ kind: 'create-folder', folder: policy.folder });
 
   // Documents kept but blocked from removal still count as the mirror's, so they keep their embeddings.
-  actions.push(...planEmbeddings({
+  const embeddingActions = planEmbeddings({
     keptDocpaths: remote === undefined ? [] : [...keptDocpaths].sort(),
     embeddings: remote?.embeddings,
     workspaces: policy.workspaces,
     previousWorkspaces: input.journalMeta.workspaces,
     batchSize: policy.embedBatchSize,
-  }));
+  });
+  // Un-embeds only come from workspaces no longer named: held unless their removal is explicit.
+  const removable = new Set(policy.removeWorkspaces ?? []);
+  const blockedUnembeds = embeddingActions.filter((action): action is UnembedAction => action.kind === 'unembed' && !removable.has(action.workspaceSlug));
+  actions.push(...embeddingActions.filter((action) => action.kind !== 'unembed' || removable.has(action.workspaceSlug)));
+  const workspaceVerdict = workspaceGuard(blockedUnembeds);
+  if (workspaceVerdict) guards.push(workspaceVerdict);
 
-  return { actions, blockedRemoves, guards, summary: summarise(actions, blockedRemoves.length, unchanged) };
+  const blockedUnembedCount = blockedUnembeds.reduce((sum, action) => sum + action.docpaths.length, 0);
+  return { actions, blockedRemoves, blockedUnembeds, guards, skipped, summary: summarise(actions, blockedRemoves.length, unchanged, blockedUnembedCount, skipped) };
 }

@@ -1,11 +1,13 @@
 /** Counts and bytes of a plan, for --dry-run output and the progress total. */
-import type { Action, PlanSummary } from './plan-types.js';
+import type { Action, PlanSummary, SkippedFile } from './plan-types.js';
 
 /** Summarise `actions`; `blockedRemoves` and `unchanged` come from the planner. */
-export function summarise(actions: readonly Action[], blockedRemoves: number, unchanged: number): PlanSummary {
+export function summarise(actions: readonly Action[], blockedRemoves: number, unchanged: number, blockedUnembeds = 0, skipped: readonly SkippedFile[] = []): PlanSummary {
   const summary: PlanSummary = {
     uploads: 0, replacements: 0, uploadBytes: 0, adoptions: 0, renames: 0, records: 0,
-    removes: 0, forgets: 0, embeds: 0, unembeds: 0, unchanged, blockedRemoves,
+    removes: 0, forgets: 0, embeds: 0, unembeds: 0, unchanged, blockedRemoves, blockedUnembeds,
+    skippedEmpty: skipped.filter((file) => file.reason === 'empty').length,
+    skippedRejected: skipped.filter((file) => file.reason === 'rejected').length,
   };
   for (const action of actions) {
     switch (action.kind) {

@@ -44,6 +44,8 @@ export interface FaultOptions {
   maxUploadBytes?: number;
   /** Every request's connection is destroyed (server "unreachable"). */
   down?: boolean;
+  /** Switch U9 off: store every upload instead of upstream's 500s for unparseable files (default false). */
+  parseAnyFile?: boolean;
   /** PRNG seed: same seed + same request order → same faults. */
   faultSeed?: number;
   /** Listing model (paging.ts): default `limit` of the folder listing when none is sent (0 = `all`, the default). */

@@ -13,6 +13,7 @@ import { storedNameFor } from './slugify.js';
 import { DEFAULT_FOLDER, type StoredDocument } from './state.js';
 import type { Reply, Route, RouteContext } from './types.js';
 import { resolveAddToWorkspaces } from './validation.js';
+import { parsingFailure, SNIFF_BYTES } from './parsing.js';
 
 /** Metadata keys kept from the `metadata` field; others are ignored (upstream). */
 export const METADATA_KEYS = ['title', 'docAuthor', 'description', 'docSource', 'chunkSource', 'url', 'published'] as const;
@@ -20,7 +21,7 @@ export const METADATA_KEYS = ['title', 'docAuthor', 'description', 'docSource', 
 /** What a parsed multipart upload carried. */
 interface ParsedUpload {
   fields: Map<string, string>;
-  file?: { fileName: string; sha256: string; bytes: number };
+  file?: { fileName: string; sha256: string; bytes: number; head: Buffer };
   /** The file went over `maxUploadBytes`. */
   tooLarge: boolean;
   /** First multipart-level problem (unexpected file field, truncated field…). */
@@ -51,9 +52,11 @@ const parseMultipart = (req: IncomingMessage, maxUploadBytes: number): Promise<P
         return;
       }
       const hash = createHash('sha256');
-      const file = { fileName: info.filename ?? '', sha256: '', bytes: 0 };
+      const file = { fileName: info.filename ?? '', sha256: '', bytes: 0, head: Buffer.alloc(0) };
       parsed.file = file;
       stream.on('data', (chunk: Buffer) => {
+        // The first KB is all U9's sniff reads; the rest is only hashed.
+        if (file.head.length < SNIFF_BYTES) file.head = Buffer.concat([file.head, chunk.subarray(0, SNIFF_BYTES - file.head.length)]);
         file.bytes += chunk.length;
         if (maxUploadBytes > 0 && file.bytes > maxUploadBytes) parsed.tooLarge = true;
         if (!parsed.tooLarge) hash.update(chunk);
@@ -115,6 +118,11 @@ const upload = async (ctx: RouteContext): Promise<Reply> => {
   if (file.fileName === '') throw fail(400, 'the file part needs a filename');
   const metadata = readMetadata(parsed.fields.get('metadata'));
   const workspaceSlugs = resolveAddToWorkspaces(parsed.fields.get('addToWorkspaces'), org, ctx.state);
+  // U9: the collector refuses what it cannot parse with a 500, stores nothing, embeds nothing.
+  const refusal = ctx.faults.settings.parseAnyFile === true ? undefined : parsingFailure(file.fileName, file.head, file.bytes);
+  if (refusal !== undefined) {
+    return { status: 500, body: { success: false, error: refusal, documents: [] } };
+  }
   const orphaned = ctx.params.folderName !== undefined && (slashFolder || ctx.faults.orphanUpload());
   const folder = orphaned ? DEFAULT_FOLDER : requestedFolder;
   if (ctx.upstream.on('U4')) {

@@ -15,6 +15,7 @@ import type { JournalPort, RemotePort } from './ports.js';
 import { removeDocuments, type RemovalItem } from './removals.js';
 import { embedMissingUploads, mayLeaveOrphan, removeOrphans, type OrphanSuspect } from './upstream-checks.js';
 import { findApplied, listerOf, type UncertainUpload } from './uncertain-uploads.js';
+import type { Rejections } from '../journal/rejections.js';
 
 export interface ExecutorContext {
   remote: RemotePort;
@@ -34,6 +35,8 @@ export interface ExecutorContext {
   /** This mirror's owner mark, stamped on every upload (see core/marker.ts). */
   ownerMark?: string;
   signal?: AbortSignal;
+  /** Where content the server refused for good (U9) is remembered. */
+  rejections?: Rejections;
 }
 
 export interface ExecutionResult {
@@ -199,6 +202,7 @@ async function upload(action: UploadAction, context: ExecutorContext, suspects: 
     if (!document) throw new RemoteError('the server accepted the upload but returned no document', { kind: 'protocol', method: 'POST', url: 'document/upload', retryable: true, mayHaveApplied: true });
     await recordUploaded(action, document.docpath, context);
     journal.endIntent(intent.id, 'done');
+    context.rejections?.forget(action.relativePath);
     if (action.replacesDocpath !== undefined) stats.replaced += 1;
     else stats.uploaded += 1;
     context.log.debug({ path: action.relativePath, bytes: action.size, docpath: document.docpath }, 'uploaded');
@@ -210,6 +214,14 @@ async function upload(action: UploadAction, context: ExecutorContext, suspects: 
       return 'failed';
     }
     journal.endIntent(intent.id, 'failed');
+    if (error instanceof RemoteError && error.rejectsContent) {
+      // Permanent for these bytes: remembered, reported apart, sent again only once the file changes.
+      const reason = error.serverMessage ?? error.message;
+      const known = context.rejections?.record({ relativePath: action.relativePath, sha256: action.sha256, reason, hint: error.hint });
+      stats.reject({ relativePath: action.relativePath, reason, ...(error.hint ? { hint: error.hint } : {}), attempts: known?.attempts ?? 1 });
+      context.log.warn({ path: action.relativePath, reason }, 'upload rejected by the server; not retried until the file changes');
+      return 'failed';
+    }
     const ambiguous = error instanceof RemoteError && error.mayHaveApplied;
     context.log.warn({ path: action.relativePath, err: describe(error).message, mayHaveApplied: ambiguous }, 'upload failed');
     if (ambiguous) return { action, error };

@@ -15,6 +15,16 @@ export interface FailureRecord {
   hint?: string;
 }
 
+/** A file whose content the server refused for good (U9): reported apart from failures, not retried until it changes. */
+export interface RejectedRecord {
+  relativePath: string;
+  /** The server's words. */
+  reason: string;
+  hint?: string;
+  /** Refusals of this content so far. */
+  attempts: number;
+}
+
 export interface StatsSnapshot {
   uploaded: number;
   replaced: number;
@@ -25,6 +35,10 @@ export interface StatsSnapshot {
   unembedded: number;
   unchanged: number;
   failed: number;
+  /** Files whose content the server refused (this pass, or remembered from an earlier one). */
+  rejected: number;
+  /** Empty files not uploaded (this pass). */
+  skippedEmpty: number;
   retries: number;
   bytesUploaded: number;
   /** Work planned for this pass (progress totals). */
@@ -33,6 +47,7 @@ export interface StatsSnapshot {
   filesDone: number;
   inFlight: string[];
   failures: FailureRecord[];
+  rejections: RejectedRecord[];
   lastError: string | undefined;
   startedAt: number;
   durationMs: number;
@@ -56,6 +71,8 @@ export class Stats {
   bytesDone = 0;
   readonly inFlight = new Set<string>();
   failures: FailureRecord[] = [];
+  rejections: RejectedRecord[] = [];
+  skippedEmpty = 0;
   lastError: string | undefined;
   readonly startedAt: number;
 
@@ -69,18 +86,25 @@ export class Stats {
     this.lastError = record.message;
   }
 
+  /** A refused content (kept apart from failures: it is not retried and says what to do). */
+  reject(record: RejectedRecord): void {
+    if (!this.rejections.some((known) => known.relativePath === record.relativePath)) this.rejections.push(record);
+  }
+
   /** Failures of the latest round only: earlier rounds' retryable failures may have been fixed since. */
   resetFailures(): void {
     this.failures = [];
+    this.rejections = [];
+    this.skippedEmpty = 0;
   }
 
   snapshot(): StatsSnapshot {
     return {
       uploaded: this.uploaded, replaced: this.replaced, renamed: this.renamed, adopted: this.adopted,
       deleted: this.deleted, embedded: this.embedded, unembedded: this.unembedded, unchanged: this.unchanged,
-      failed: this.failures.length, retries: this.retries, bytesUploaded: this.bytesUploaded,
+      failed: this.failures.length, rejected: this.rejections.length, skippedEmpty: this.skippedEmpty, retries: this.retries, bytesUploaded: this.bytesUploaded,
       filesTotal: this.filesTotal, bytesTotal: this.bytesTotal, filesDone: this.filesDone,
-      inFlight: [...this.inFlight], failures: [...this.failures], lastError: this.lastError,
+      inFlight: [...this.inFlight], failures: [...this.failures], rejections: [...this.rejections], lastError: this.lastError,
       startedAt: this.startedAt, durationMs: this.now() - this.startedAt,
     };
   }

@@ -18,6 +18,7 @@ import type { Stats } from '../stats/stats.js';
 import { scanTree } from '../local/scanner.js';
 import { MIRROR_DEFAULTS, SHARED_FOLDER, type MirrorSpec } from './mirror.js';
 import { verificationReason, type VerificationStatus } from './verification.js';
+import type { Rejections } from '../journal/rejections.js';
 
 /** What the engine needs from the API client beyond the executor's calls. */
 export interface ListingPort extends RemotePort {
@@ -47,6 +48,8 @@ export interface SyncSession {
   log: Logger;
   spec: MirrorSpec;
   signal?: AbortSignal;
+  /** Content the server refused for good (U9); without it every refusal is tried again next pass. */
+  rejections?: Rejections;
 }
 
 export interface PassOptions {
@@ -181,11 +184,13 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
     ...(journal.entriesByPath ? { journalByPath: journal.entriesByPath() } : {}),
     journalMeta: journal.meta(),
     remote,
+    ...(session.rejections ? { rejectedContent: session.rejections.contents() } : {}),
     policy: {
       folder: spec.folder, workspaces: spec.workspaces, keepUnknown: spec.keepUnknown,
       sharedFolder: spec.folder === SHARED_FOLDER, maxDelete: spec.maxDelete,
       allowEmptyRoot: spec.allowEmptyRoot, embedBatchSize: spec.embedBatchSize,
       ...(spec.ownerMark === undefined ? {} : { ownerMark: spec.ownerMark }),
+      ...(spec.removeWorkspaces ? { removeWorkspaces: spec.removeWorkspaces } : {}),
     },
   });
   let released: HeldSet | undefined;
@@ -202,6 +207,11 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
   stats.filesDone = 0;
   stats.bytesDone = 0;
   stats.unchanged += result.summary.unchanged;
+  for (const file of result.skipped) {
+    const known = file.reason === 'rejected' ? session.rejections?.get(file.relativePath) : undefined;
+    if (known) stats.reject({ relativePath: known.relativePath, reason: known.reason, ...(known.hint ? { hint: known.hint } : {}), attempts: known.attempts });
+    else if (file.reason === 'empty') stats.skippedEmpty += 1;
+  }
   options.onPlan?.(result, listing);
   log.info({ ...result.summary, guards: result.guards.map((guard) => guard.guard), scoped: options.scope !== undefined, listed: reason !== undefined }, 'planned');
   const verification = (lastVerifiedAt: number | undefined): VerificationStatus => ({ listed: reason !== undefined, reason, lastVerifiedAt });
@@ -213,13 +223,17 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
     verifyEmbeddings: !options.scope,
     ...(spec.ownerMark === undefined ? {} : { ownerMark: spec.ownerMark }),
     ...(session.signal ? { signal: session.signal } : {}),
+    ...(session.rejections ? { rejections: session.rejections } : {}),
   });
+  await saveRejections(session, options.scope === undefined && listing.rootStatus === 'ok' ? listing : undefined);
   // Failures or blocked actions: the next full pass lists the remote whatever the interval says.
   const incomplete = stats.failures.length > 0 || execution.relistNeeded || result.guards.length > 0;
   // A folder that could not be read was not reconciled: no "last reconcile" for it.
   if (!options.scope && stats.failures.length === 0 && listing.rootStatus === 'ok') {
+    // Workspaces whose un-embeds the guard held stay the mirror's: the next pass holds them again.
+    const held = result.blockedUnembeds.map((action) => action.workspaceSlug).filter((slug) => !spec.workspaces.includes(slug));
     journal.setMeta({
-      workspaces: spec.workspaces, orgSlug: spec.orgSlug, folder: spec.folder, lastReconcileAt: Date.now(),
+      workspaces: [...new Set([...spec.workspaces, ...held])], orgSlug: spec.orgSlug, folder: spec.folder, lastReconcileAt: Date.now(),
       ...(reason !== undefined ? { lastVerifiedAt: startedAt, remoteId: spec.remoteId } : {}), passIncomplete: incomplete ? true : undefined,
     });
     // This pass listed the remote and reconciled everything: whatever those intents did is settled
@@ -227,6 +241,21 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
     for (const id of inheritedIntents) journal.endIntent(id, 'abandoned');
   } else if (incomplete && journal.meta().passIncomplete !== true) journal.setMeta({ passIncomplete: true });
   return { plan: result, listing, relistNeeded: execution.relistNeeded, verification: verification(journal.meta().lastVerifiedAt), ...(released ? { released } : {}) };
+}
+
+/** Forget refusals of files a full scan no longer finds, then write the file (a failed write costs one more attempt, no more). */
+async function saveRejections(session: SyncSession, fullListing: LocalListing | undefined): Promise<void> {
+  const { rejections } = session;
+  if (!rejections) return;
+  if (fullListing) {
+    const present = new Set(fullListing.entries.map((entry) => entry.relativePath));
+    rejections.retain((item) => present.has(item.relativePath));
+  }
+  try {
+    await rejections.save();
+  } catch (error) {
+    session.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not save the rejected-files list; refused files are tried once more');
+  }
 }
 
 export interface ConvergeOptions extends PassOptions {

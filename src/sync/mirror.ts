@@ -10,6 +10,8 @@ export interface MirrorSpec {
   folder: string;
   /** Original workspace slugs. */
   workspaces: string[];
+  /** Workspaces taken out of the mirror on purpose: un-embedding from them passes the workspace guard. */
+  removeWorkspaces?: string[];
   /** Extra gitignore-syntax patterns. */
   ignore: string[];
   /** Follow symlinks that stay inside the root (default false). */

@@ -24,7 +24,7 @@ export interface HealthReport {
   status: 'ok' | 'attention' | 'unavailable';
   /** Why it is not ok, one clause per mirror concerned. */
   reason?: string;
-  mirrors: { name: string; state: string; healthy: boolean; remoteReachable: boolean; watcher: string; queueDepth: number; lagMs: number; lastError: string | undefined; held: number; approveCommand?: string | undefined }[];
+  mirrors: { name: string; state: string; healthy: boolean; remoteReachable: boolean; watcher: string; queueDepth: number; lagMs: number; lastError: string | undefined; held: number; approveCommand?: string | undefined; guards: string[] }[];
 }
 
 /** Build the `/healthz` answer from snapshots: pure, so it is table-tested. */
@@ -33,6 +33,8 @@ export function healthReport(snapshots: readonly MirrorSnapshot[]): HealthReport
     name: snapshot.name, state: snapshot.state, healthy: isHealthy(snapshot), remoteReachable: snapshot.remoteReachable,
     watcher: `${snapshot.watcher.backend}:${snapshot.watcher.status}`, queueDepth: snapshot.queueDepth, lagMs: snapshot.lagMs, lastError: snapshot.lastError,
     held: snapshot.held?.count ?? 0, ...(snapshot.held && snapshot.held.count > 0 && snapshot.held.approvable ? { approveCommand: snapshot.approveCommand } : {}),
+    // Guards holding deletes or un-embeds (e.g. a workspace no longer named): the daemon runs on, the operator must act.
+    guards: snapshot.guards,
   }));
   const reasons: string[] = [];
   for (const mirror of mirrors) {

@@ -54,7 +54,7 @@ export interface MirrorSnapshot {
   /** The mirror's extra ignore patterns (for `why`). */
   ignore?: string[] | undefined;
   followSymlinks?: boolean | undefined;
-  counters: Omit<StatsSnapshot, 'inFlight' | 'failures' | 'lastError'> & { inFlight: number; failuresTotal: number };
+  counters: Omit<StatsSnapshot, 'inFlight' | 'failures' | 'rejections' | 'lastError'> & { inFlight: number; failuresTotal: number };
   startedAt: number;
   updatedAt: number;
 }
@@ -63,7 +63,7 @@ export interface MirrorSnapshot {
 export function mirrorSnapshot(daemon: MirrorDaemon, now: number): MirrorSnapshot {
   const { session, journal, stateDir } = daemon.opened;
   const stats = session.stats.snapshot();
-  const { inFlight, failures: _failures, lastError: _lastError, ...counters } = stats;
+  const { inFlight, failures: _failures, rejections: _rejections, lastError: _lastError, ...counters } = stats;
   return {
     name: daemon.name,
     pid: process.pid,

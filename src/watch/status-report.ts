@@ -11,6 +11,7 @@ import { isPidAlive, LOCK_FILE_NAME, readLockFile, type LockOwner } from '../jou
 import { defaultStateDir } from '../journal/state-dir.js';
 import { readStatusFile, STATUS_FILE_NAME, type StatusFile } from './status-file.js';
 import { readHistory, type HistoryEntry } from './history.js';
+import { readRejections, type Rejection } from '../journal/rejections.js';
 
 /** Everything read from one state dir. */
 export interface StatusInput {
@@ -36,6 +37,8 @@ export interface MirrorStatusView {
   daemon: StatusFile | undefined;
   /** The last passes, newest first (history.json). */
   history?: HistoryEntry[];
+  /** Files whose content the server refused for good (U9), from `rejections.json`. */
+  rejected?: Rejection[];
 }
 
 /** A status file not rewritten for this many of its intervals (assumed 2 s) means a hung daemon. */
@@ -102,7 +105,7 @@ export async function readMirrorStatus(stateDir: string, now = Date.now()): Prom
   } catch (error) {
     journal = { error: error instanceof Error ? error.message : String(error) };
   }
-  return { ...judgeStatus({ stateDir, statusFile, lock, pidAlive, journal, now }), history: readHistory(stateDir).reverse() };
+  return { ...judgeStatus({ stateDir, statusFile, lock, pidAlive, journal, now }), history: readHistory(stateDir).reverse(), rejected: readRejections(stateDir) };
 }
 
 const ago = (now: number, time: number | undefined): string =>
@@ -123,6 +126,12 @@ export function renderStatus(views: readonly MirrorStatusView[], now: number): s
       lines.push(`  remote last verified (listed): ${ago(now, view.journal.lastVerifiedAt)}${daemon ? `; latest reconcile ${daemon.lastPassListed ? 'listed the remote' : 'trusted the journal'}` : ''}`);
       if (view.journal.openIntents > 0) lines.push(`  open intents: ${view.journal.openIntents} (settled by the next pass)`);
     }
+    const rejected = view.rejected ?? [];
+    if (rejected.length > 0) lines.push(`  rejected by the server: ${rejected.length} (not sent again until the file changes)`);
+    for (const item of rejected.slice(0, 20)) {
+      lines.push(`    - ${item.relativePath}: ${item.reason} (${item.attempts} attempt(s), last ${new Date(item.lastAt).toISOString()})${item.hint ? ` — fix: ${item.hint}` : ''}`);
+    }
+    if (rejected.length > 20) lines.push(`    … and ${rejected.length - 20} more (see --json)`);
     renderHistory(lines, view.history ?? []);
     if (!daemon) continue;
     lines.push(`  watcher: ${daemon.watcher.backend} ${daemon.watcher.status}${daemon.watcher.message ? ` — ${daemon.watcher.message}` : ''}`);

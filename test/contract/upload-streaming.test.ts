@@ -27,7 +27,7 @@ describe('upload streams from disk', () => {
   });
 
   it(`a ${FILE_BYTES / 1024 / 1024} MiB upload grows memory by less than ${MAX_RSS_GROWTH / 1024 / 1024} MiB and arrives whole`, async () => {
-    const filePath = path.join(files.dir, 'big.bin');
+    const filePath = path.join(files.dir, 'big.txt');
     const handle = await open(filePath, 'w');
     await handle.truncate(FILE_BYTES); // sparse: cheap to create, still read byte by byte
     await handle.close();
@@ -35,7 +35,7 @@ describe('upload streams from disk', () => {
     let peak = baseline;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
     try {
-      const [document] = await client.uploadDocument({ orgSlug: 'acme', filePath, fileName: 'big.bin' });
+      const [document] = await client.uploadDocument({ orgSlug: 'acme', filePath, fileName: 'big.txt' });
       assert.ok(document);
       const stored = emu.state.listDocuments('acme').find((d) => d.docpath === document.docpath);
       assert.equal(stored?.bytes, FILE_BYTES);

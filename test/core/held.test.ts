@@ -9,6 +9,8 @@ const remove = (docpath: string, relativePath?: string): RemoveAction => ({ kind
 const plan = (blocked: RemoveAction[], guard: Plan['guards'][number]['guard'] = 'max-delete', extra: Record<string, unknown> = {}): Plan => ({
   actions: [{ kind: 'upload', relativePath: 'new.txt', sha256: 'a'.repeat(64), size: 3, mtimeMs: 1 }],
   blockedRemoves: blocked,
+  blockedUnembeds: [],
+  skipped: [],
   guards: [{ guard, message: 'deletes blocked', hint: 'check' }],
   summary: summarise([], blocked.length, 0),
   ...extra,

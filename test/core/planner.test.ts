@@ -145,9 +145,57 @@ const cases: { label: string; input: PlanInput; expect: (result: ReturnType<type
     expect: (r) => { assert.deepEqual(kinds(r.actions), ['upload']); assert.equal(r.blockedRemoves.length, 1); assert.equal(r.guards[0]?.guard, 'local-read-errors'); },
   },
   {
-    label: 'embedding drift is repaired; dropped workspace is un-embedded',
-    input: input({ local: listing([file('a.txt', 'a')]), journalEntries: [journalEntry('a.txt', 'a', 'A')], journalMeta: { workspaces: ['old'] }, remote: remote([ours('A', 'a.txt', 'a')], { ws: [], old: [dp('A')] }) }),
-    expect: (r) => assert.deepEqual(r.actions, [{ kind: 'embed', workspaceSlug: 'ws', docpaths: [dp('A')] }, { kind: 'unembed', workspaceSlug: 'old', docpaths: [dp('A')] }]),
+    label: 'embedding drift is repaired; a workspace removed explicitly is un-embedded',
+    input: input({ local: listing([file('a.txt', 'a')]), journalEntries: [journalEntry('a.txt', 'a', 'A')], journalMeta: { workspaces: ['old'] }, remote: remote([ours('A', 'a.txt', 'a')], { ws: [], old: [dp('A')] }), policy: { ...input({}).policy, removeWorkspaces: ['old'] } }),
+    expect: (r) => { assert.deepEqual(r.actions, [{ kind: 'embed', workspaceSlug: 'ws', docpaths: [dp('A')] }, { kind: 'unembed', workspaceSlug: 'old', docpaths: [dp('A')] }]); assert.deepEqual(r.guards, []); },
+  },
+  {
+    label: 'workspace guard: a workspace no longer named keeps its documents (held, exit 4), drift repair still runs',
+    input: input({ local: listing([file('a.txt', 'a'), file('b.txt', 'b')]), journalEntries: [journalEntry('a.txt', 'a', 'A'), journalEntry('b.txt', 'b', 'B')], journalMeta: { workspaces: ['ws', 'sales'] }, remote: remote([ours('A', 'a.txt', 'a'), ours('B', 'b.txt', 'b')], { ws: [dp('A')], sales: [dp('A'), dp('B')] }) }),
+    expect: (r) => {
+      assert.deepEqual(r.actions, [{ kind: 'embed', workspaceSlug: 'ws', docpaths: [dp('B')] }]);
+      assert.deepEqual(r.blockedUnembeds, [{ kind: 'unembed', workspaceSlug: 'sales', docpaths: [dp('A'), dp('B')] }]);
+      assert.deepEqual(r.guards.map((g) => g.guard), ['workspace-removed']);
+      assert.match(r.guards[0]!.message, /2 document\(s\) would leave workspace\(s\) sales \(2\)/);
+      assert.match(r.guards[0]!.hint, /--remove-workspace sales/);
+      assert.equal(r.summary.blockedUnembeds, 2);
+      assert.equal(r.summary.unembeds, 0);
+    },
+  },
+  {
+    label: 'workspace guard: no workspace named at all after having two holds both, deletes are unaffected',
+    input: input({ local: listing([file('a.txt', 'a')]), journalEntries: [journalEntry('a.txt', 'a', 'A')], journalMeta: { workspaces: ['ws', 'sales'] }, remote: remote([ours('A', 'a.txt', 'a'), { docpath: dp('X'), title: 'x.pdf' }], { ws: [dp('A')], sales: [dp('A')] }), policy: { ...input({}).policy, workspaces: [], maxDelete: { kind: 'count', value: 5 } } }),
+    expect: (r) => {
+      assert.deepEqual(r.actions, [{ kind: 'remove', docpath: dp('X'), reason: 'unknown' }]);
+      assert.deepEqual(r.blockedUnembeds.map((a) => a.workspaceSlug), ['ws', 'sales']);
+      assert.match(r.guards[0]!.message, /1 document\(s\) would leave workspace\(s\) ws \(1\), sales \(1\)/);
+    },
+  },
+  {
+    label: 'workspace guard: only the workspaces removed explicitly are un-embedded',
+    input: input({ local: listing([file('a.txt', 'a')]), journalEntries: [journalEntry('a.txt', 'a', 'A')], journalMeta: { workspaces: ['ws', 'sales', 'old'] }, remote: remote([ours('A', 'a.txt', 'a')], { ws: [dp('A')], sales: [dp('A')], old: [dp('A')] }), policy: { ...input({}).policy, removeWorkspaces: ['old'] } }),
+    expect: (r) => {
+      assert.deepEqual(r.actions, [{ kind: 'unembed', workspaceSlug: 'old', docpaths: [dp('A')] }]);
+      assert.deepEqual(r.blockedUnembeds.map((a) => a.workspaceSlug), ['sales']);
+    },
+  },
+  {
+    label: 'empty file: no upload, a local verdict; its earlier document stays',
+    input: input({ local: listing([file('new.txt', 'e', 0), file('was.txt', 'e', 0)]), journalEntries: [journalEntry('was.txt', 'w', 'W')], remote: remote([ours('W', 'was.txt', 'w')], { ws: [dp('W')] }) }),
+    expect: (r) => {
+      assert.deepEqual(r.actions, []);
+      assert.deepEqual(r.skipped.map((s) => `${s.relativePath}:${s.reason}`), ['new.txt:empty', 'was.txt:empty']);
+      assert.equal(r.summary.skippedEmpty, 2);
+    },
+  },
+  {
+    label: 'content the server refused is not sent again; changed content is',
+    input: input({ local: listing([file('a.xyz', 'a'), file('b.xyz', 'c')]), rejectedContent: new Map([['a.xyz', H('a')], ['b.xyz', H('b')]]) }),
+    expect: (r) => {
+      assert.deepEqual(r.actions.map((a) => `${a.kind}:${'relativePath' in a ? a.relativePath : ''}`), ['upload:b.xyz']);
+      assert.deepEqual(r.skipped, [{ relativePath: 'a.xyz', sha256: H('a'), reason: 'rejected' }]);
+      assert.equal(r.summary.skippedRejected, 1);
+    },
   },
   {
     label: 'missing remote folder is created first',

@@ -100,7 +100,7 @@ test('a large streamed upload is hashed while streaming', async () => {
   const chunk = Buffer.alloc(1024 * 1024, 7);
   const chunks = 32;
   const boundary = 'lumensync-test-boundary';
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.txt"\r\nContent-Type: application/octet-stream\r\n\r\n`);
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   async function* body() {
     yield head;

@@ -17,7 +17,7 @@ import { MIRROR_DEFAULTS } from '../../sync/mirror.js';
 import { DESCRIPTIONS } from '../command-list.js';
 import { describeVerification } from '../../sync/verification.js';
 import { PacerPool } from '../../executor/pacer.js';
-import type { GuardVerdict } from '../../core/plan-types.js';
+import type { GuardVerdict, Plan } from '../../core/plan-types.js';
 
 interface SyncArgs extends MirrorArgs {
   'dry-run'?: boolean;
@@ -64,8 +64,8 @@ async function syncMirror(args: SyncArgs, settings: Settings, mirror: MirrorSett
     progress.stop();
     const snapshot = session.stats.snapshot();
     const rootGuarded = result.lastPlan.guards.some((guard) => guard.guard.startsWith('root-') || guard.guard === 'foreign-mirror');
-    const guardsBlocked = result.lastPlan.blockedRemoves.length > 0 || rootGuarded;
-    const exitCode = exitCodeForOutcome(snapshot.failures, guardsBlocked);
+    const guardsBlocked = result.lastPlan.blockedRemoves.length > 0 || result.lastPlan.blockedUnembeds.length > 0 || rootGuarded;
+    const exitCode = exitCodeForOutcome(snapshot.failures, guardsBlocked, snapshot.rejected);
     // A folder that is missing, not a folder or unreadable: no pass ran, so one error and no summary.
     const unusableRoot = result.lastPlan.guards.find((guard) => UNUSABLE_ROOT.has(guard.guard));
     if (unusableRoot && !args.json) {
@@ -80,11 +80,14 @@ async function syncMirror(args: SyncArgs, settings: Settings, mirror: MirrorSett
         remote: { listed: result.verification.listed, reason: result.verification.reason ?? null, lastVerifiedAt: result.verification.lastVerifiedAt === undefined ? null : new Date(result.verification.lastVerifiedAt).toISOString() },
         ...(dryRun ? { plan: result.firstPlan } : {}),
         guards: result.lastPlan.guards, blockedDeletes: result.lastPlan.blockedRemoves.length,
+        blockedUnembeds: result.lastPlan.summary.blockedUnembeds,
+        ...(result.lastPlan.blockedUnembeds.length > 0 ? { removeWorkspaceCommand: removeWorkspaceCommand(result.lastPlan, settings, mirror) } : {}),
         summary: { ...snapshot, inFlight: undefined },
         pacing: session.pacer.host.pacingSummary(),
       });
     } else {
       if (!dryRun) for (const guard of result.lastPlan.guards) printLine(`guard: ${guard.message}\n  fix: ${guard.hint}`);
+      if (result.lastPlan.blockedUnembeds.length > 0) printLine(`  to remove them on purpose run: ${removeWorkspaceCommand(result.lastPlan, settings, mirror)}`);
       printLine(renderSummary(snapshot, { passes: result.passes, dryRun }));
       printLine(`  ${describeVerification(result.verification, Date.now())}`);
       if (!dryRun) printLine(`  ${session.pacer.host.pacingSummary().text}`);
@@ -118,6 +121,21 @@ export function renderUnusableRoot(guard: GuardVerdict, mirror: MirrorSettings, 
   return `error: ${guard.message}: ${mirror.spec.root}${named}\n  fix: ${guard.hint}`;
 }
 
+/** A word as a POSIX shell reads it back (single quotes unless it is plain). */
+const shellWord = (word: string): string => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * The exact command that lets the held un-embeds through: this run's own arguments (without
+ * --dry-run), the mirror when the config file has several, and one --remove-workspace per workspace.
+ */
+export function removeWorkspaceCommand(plan: Plan, settings: Settings, mirror: MirrorSettings, argv: readonly string[] = process.argv.slice(2)): string {
+  const slugs = [...new Set(plan.blockedUnembeds.map((action) => action.workspaceSlug))];
+  const pick = settings.mirrors.length > 1 && mirror.name !== '' ? ['--mirror', mirror.name] : [];
+  const own = argv.filter((word, index) => word !== '--dry-run' && word !== '--dry-run=true'
+    && !(pick.length > 0 && (word === '--mirror' || word.startsWith('--mirror=') || argv[index - 1] === '--mirror')));
+  return ['lumensync', ...own, ...pick, ...slugs.flatMap((slug) => ['--remove-workspace', slug])].map(shellWord).join(' ');
+}
+
 export const syncCommand: CommandModule<object, SyncArgs> = {
   command: 'sync [dir]',
   describe: DESCRIPTIONS.sync,
@@ -139,6 +157,7 @@ export const syncCommand: CommandModule<object, SyncArgs> = {
     .example('$0 sync --config lumensync.json --mirror handbook', 'sync one mirror of the config file')
     .example('$0 sync ./handbook --org acme --folder handbook --dry-run', 'show what would change, change nothing')
     .example('$0 sync ./handbook --org acme --folder handbook --verify', 'compare with the remote listing now, not only at the next --verify-interval')
-    .example('$0 sync ./handbook --org acme --folder handbook --max-delete 100%', 'allow a pass to delete everything (after a deliberate cleanup)') as unknown as Argv<SyncArgs>,
+    .example('$0 sync ./handbook --org acme --folder handbook --max-delete 100%', 'allow a pass to delete everything (after a deliberate cleanup)')
+    .example('$0 sync ./handbook --org acme --folder handbook --workspace support-bot --remove-workspace sales', 'take the documents out of sales on purpose') as unknown as Argv<SyncArgs>,
   handler: () => undefined,
 };

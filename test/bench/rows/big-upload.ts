@@ -13,8 +13,8 @@ export const bigUpload: RowRunner = async (ctx) => {
   await mkdir(bigRoot, { recursive: true });
   await mkdir(smallRoot, { recursive: true });
   ctx.note(`row 7: writing one ${bytes >> 20} MiB file`);
-  await writeRandomFile(path.join(bigRoot, 'big.bin'), bytes, 7);
-  await writeFile(path.join(smallRoot, 'small.bin'), Buffer.alloc(1024, 7));
+  await writeRandomFile(path.join(bigRoot, 'big.txt'), bytes, 7);
+  await writeFile(path.join(smallRoot, 'small.txt'), Buffer.alloc(1024, 7));
   const emulator = await startEmulator({ port: 0 });
   try {
     const wall: number[] = [];
