@@ -119,7 +119,7 @@ const upload = async (ctx: RouteContext): Promise<Reply> => {
   const metadata = readMetadata(parsed.fields.get('metadata'));
   const workspaceSlugs = resolveAddToWorkspaces(parsed.fields.get('addToWorkspaces'), org, ctx.state);
   // U9: the collector refuses what it cannot parse with a 500, stores nothing, embeds nothing.
-  const refusal = ctx.faults.settings.parseAnyFile === true ? undefined : parsingFailure(file.fileName, file.head, file.bytes);
+  const refusal = ctx.faults.settings.parseAnyFile === true || !ctx.upstream.on('U9') ? undefined : parsingFailure(file.fileName, file.head, file.bytes);
   if (refusal !== undefined) {
     return { status: 500, body: { success: false, error: refusal, documents: [] } };
   }

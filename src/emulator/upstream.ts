@@ -14,6 +14,7 @@ export const UPSTREAM_BEHAVIOURS = {
   U4: 'the metadata keys url and published are set by the server, not taken from the upload',
   U6: 'adding a docpath that is already embedded keeps a second embedding record (listed twice)',
   U7: 'an unknown workspace answers 200 { workspace: [] } on GET and a bare 400 on update-embeddings',
+  U9: 'a file the collector cannot parse (no extension, binary content under an unknown extension, no text) is refused with a 500 that never succeeds',
 } as const;
 
 /** Id of one modelled behaviour. */

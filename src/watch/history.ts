@@ -21,8 +21,10 @@ export const UPLOAD_TIMES_KEPT = 10_000;
 export interface PassReport {
   startedAt: number;
   durationMs: number;
-  /** A full reconcile (the remote listed) rather than a pass over changed paths. */
+  /** A full reconcile rather than a pass over changed paths. */
   full: boolean;
+  /** The pass listed the remote (a verification); journal-first full passes may trust the journal instead. */
+  listed?: boolean;
   uploads: number;
   deletes: number;
   bytes: number;
@@ -58,7 +60,7 @@ export function historyEntry(report: PassReport): HistoryEntry {
   return {
     startedAt: report.startedAt, durationMs: report.durationMs, kind: report.full ? 'full' : 'changes',
     uploads: report.uploads, deletes: report.deletes, failures: report.failures, bytes: report.bytes,
-    verified: report.full && report.error === undefined,
+    verified: report.full && (report.listed ?? true) && report.error === undefined,
     held: report.held, released: report.released, ...(report.error !== undefined ? { error: report.error } : {}),
   };
 }

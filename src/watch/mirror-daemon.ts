@@ -316,10 +316,12 @@ export class MirrorDaemon {
     let passError: string | undefined;
     let released = 0;
     let uploadedPaths: string[] = [];
+    let listed = false;
     try {
       const result = await runPass(session, { ...(scope ? { scope } : {}), release: (held) => this.hold.release(held) });
       released = result.released?.count ?? 0;
       if (scope === undefined) this.lastPassListed = result.verification.listed;
+      listed = result.verification.listed;
       this.hold.note(result.plan, scope !== undefined);
       const failedPaths = new Set(session.stats.failures.map((failure) => failure.relativePath));
       uploadedPaths = result.plan.actions.flatMap((action) => (action.kind === 'upload' && !failedPaths.has(action.relativePath) ? [action.relativePath] : []));
@@ -340,7 +342,7 @@ export class MirrorDaemon {
     this.recordFailures(scope, session.stats.failures);
     const after = session.stats.snapshot();
     this.onPass?.({
-      startedAt, durationMs: Date.now() - startedAt, full: scope === undefined,
+      startedAt, durationMs: Date.now() - startedAt, full: scope === undefined, listed,
       uploads: after.uploaded + after.replaced - before.uploaded - before.replaced, deletes: after.deleted - before.deleted,
       bytes: after.bytesUploaded - before.bytesUploaded, failures: session.stats.failures.length, error: passError,
       held: this.hold.count, released, uploadedPaths,

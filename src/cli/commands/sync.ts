@@ -105,7 +105,7 @@ async function recordSyncRun(stateDir: string, startedAt: number, stats: StatsSn
   const uploadedPaths = [...new Set([result.firstPlan, result.lastPlan].flatMap((plan) => plan.actions.flatMap((action) => (action.kind === 'upload' && !failed.has(action.relativePath) ? [action.relativePath] : []))))];
   const history = new PassHistory(stateDir, DEFAULT_HISTORY_SIZE, (error) => log.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not write history.json'));
   await history.record({
-    startedAt, durationMs: Date.now() - startedAt, full: true, uploads: stats.uploaded + stats.replaced, deletes: stats.deleted, bytes: stats.bytesUploaded,
+    startedAt, durationMs: Date.now() - startedAt, full: true, listed: result.verification.listed, uploads: stats.uploaded + stats.replaced, deletes: stats.deleted, bytes: stats.bytesUploaded,
     failures: stats.failures.length, error: undefined, held: heldSet(result.lastPlan).count, released: 0, uploadedPaths,
   });
 }
