@@ -3,8 +3,9 @@
  * file of its own (`rate-<host>.json`, not in the journal) so the next run starts near it
  * instead of probing from scratch. Best effort: an unreadable or stale file is ignored.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomically } from './atomic-file.js';
 import type { LearnedRate } from '../executor/host-pacer.js';
 
 /** A limit learned longer ago than this is not trusted (the server may have changed). */
@@ -40,7 +41,5 @@ export async function readLearnedRate(stateDir: string, host: string, now = Date
 export async function writeLearnedRate(stateDir: string, host: string, learned: LearnedRate, now = Date.now()): Promise<void> {
   const file = path.join(stateDir, learnedRateFileName(host));
   const body: LearnedRateFile = { format: 'lumensync-learned-rate', host, limitPerSec: learned.limitPerSec, ratePerSec: learned.ratePerSec, learnedAt: now };
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(body)}\n`, { mode: 0o600 });
-  await rename(temp, file);
+  await writeFileAtomically(file, `${JSON.stringify(body)}\n`);
 }

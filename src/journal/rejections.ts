@@ -6,8 +6,8 @@
  * more refused upload per file, so it is written atomically but without the journal's ceremony.
  */
 import { readFileSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomically } from './atomic-file.js';
 
 /** Name of the file inside the state dir. */
 export const REJECTIONS_FILE_NAME = 'rejections.json';
@@ -123,20 +123,7 @@ export class Rejections {
       items.sort((a, b) => a.lastAt - b.lastAt);
       for (const item of items.splice(0, items.length - this.limit)) this.byPath.delete(item.relativePath);
     }
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    const handle = await open(temporary, 'w', 0o600);
-    try {
-      await handle.writeFile(`${JSON.stringify({ version: 1, rejections: this.list() }, null, 1)}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await rename(temporary, this.file);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
-    }
+    await writeFileAtomically(this.file, `${JSON.stringify({ version: 1, rejections: this.list() }, null, 1)}\n`);
     this.dirty = false;
   }
 }

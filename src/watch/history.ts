@@ -5,8 +5,9 @@
  * `why`), appended per pass and compacted when it doubles its bound.
  */
 import { readFileSync } from 'node:fs';
-import { appendFile, open, rename, rm } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomically } from '../journal/atomic-file.js';
 
 /** Name of the pass history file inside the state dir. */
 export const HISTORY_FILE_NAME = 'history.json';
@@ -96,24 +97,6 @@ export function readUploadTimes(stateDir: string): Map<string, number> {
   return times;
 }
 
-/** Write `text` to `target` atomically (temp file, fsync, rename). */
-async function writeAtomically(target: string, text: string): Promise<void> {
-  const temporary = `${target}.${process.pid}.tmp`;
-  const handle = await open(temporary, 'w', 0o600);
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temporary, target);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-}
-
 /** One mirror's history, kept in memory and written after each pass (writes serialised). */
 export class PassHistory {
   private passes: HistoryEntry[];
@@ -143,7 +126,7 @@ export class PassHistory {
     const at = report.startedAt + report.durationMs;
     this.writing = this.writing.then(async () => {
       try {
-        await writeAtomically(path.join(this.stateDir, HISTORY_FILE_NAME), `${JSON.stringify({ version: 1, passes })}\n`);
+        await writeFileAtomically(path.join(this.stateDir, HISTORY_FILE_NAME), `${JSON.stringify({ version: 1, passes })}\n`);
         if (report.uploadedPaths.length > 0) await this.appendUploads(report.uploadedPaths, at);
       } catch (error) {
         this.onError(error);
@@ -164,7 +147,7 @@ export class PassHistory {
     if (this.uploadLines <= 2 * UPLOAD_TIMES_KEPT) return;
     // Compact: the latest time per file, for the most recently uploaded files only.
     const kept = [...readUploadTimes(this.stateDir)].sort((a, b) => a[1] - b[1]).slice(-UPLOAD_TIMES_KEPT);
-    await writeAtomically(target, kept.map(([relativePath, time]) => `${JSON.stringify({ p: relativePath, t: time })}\n`).join(''));
+    await writeFileAtomically(target, kept.map(([relativePath, time]) => `${JSON.stringify({ p: relativePath, t: time })}\n`).join(''));
     this.uploadLines = kept.length;
   }
 }

@@ -4,8 +4,8 @@
  * without touching the journal's lock.
  */
 import { readFileSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomically } from '../journal/atomic-file.js';
 import type { MirrorSnapshot } from './snapshot.js';
 
 /** Name of the status file inside the state dir. */
@@ -22,21 +22,8 @@ export interface StatusFile extends MirrorSnapshot {
 /** Write the status file atomically (temp file, fsync, rename): a reader never sees half a file. */
 export async function writeStatusFile(stateDir: string, snapshot: MirrorSnapshot, exited = false): Promise<void> {
   const target = path.join(stateDir, STATUS_FILE_NAME);
-  const temporary = `${target}.${process.pid}.tmp`;
   const body: StatusFile = { version: 1, exited, ...snapshot };
-  const handle = await open(temporary, 'w', 0o600);
-  try {
-    await handle.writeFile(`${JSON.stringify(body, null, 2)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temporary, target);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
+  await writeFileAtomically(target, `${JSON.stringify(body, null, 2)}\n`);
 }
 
 /** Read a status file; undefined when there is none or it cannot be parsed (an older or foreign file). */

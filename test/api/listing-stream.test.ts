@@ -25,7 +25,7 @@ const BODIES: { label: string; body: unknown }[] = [
   { label: 'non-object items and nameless items skipped', body: { documents: [1, 'x', null, [ITEM], { title: 'no name' }, ITEM] } },
   { label: 'numeric id, null fields', body: { documents: [{ ...ITEM, id: 42, title: null, docSource: 7 }] } },
   { label: 'empty page', body: { folder: 'f', documents: [], totalCount: 0, hasMore: false } },
-  { label: 'escapes in strings', body: { documents: [{ name: 'a\\"b\n.json', title: 'quote " back \\ tab \t' }] } },
+  { label: 'escapes in strings', body: { documents: [{ name: 'a"b é.json', title: 'quote " back \\ tab \t new\nline' }] } },
 ];
 
 const streamed = (text: string, fields: ListingFields, chunkSize: number): { documents: RemoteDocument[]; info: ReturnType<FolderPageParser['end']> } => {
@@ -36,7 +36,7 @@ const streamed = (text: string, fields: ListingFields, chunkSize: number): { doc
   return { documents, info: parser.end() };
 };
 
-const compact = ({ docpath, title, docSource }: RemoteDocument) => ({ docpath, title, docSource });
+const compact = ({ docpath, title, docSource, docAuthor }: RemoteDocument) => ({ docpath, title, docSource, docAuthor });
 
 describe('FolderPageParser', () => {
   for (const { label, body } of BODIES) {
@@ -58,7 +58,7 @@ describe('FolderPageParser', () => {
 
   it('compact mode keeps only what the planner needs', () => {
     const [document] = streamed(JSON.stringify({ documents: [ITEM] }), 'compact', 64).documents;
-    assert.deepEqual(document, { docpath: `acme/f/${STORED}`, folder: 'f', storedName: STORED, title: ITEM.title, docSource: ITEM.docSource, chunkSource: undefined, description: undefined, docAuthor: undefined, id: undefined });
+    assert.deepEqual(document, { docpath: `acme/f/${STORED}`, folder: 'f', storedName: STORED, title: ITEM.title, docSource: ITEM.docSource, chunkSource: undefined, description: undefined, docAuthor: ITEM.docAuthor, id: undefined });
   });
 
   const broken: { label: string; text: string }[] = [

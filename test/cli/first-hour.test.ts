@@ -64,7 +64,7 @@ test('item 3: the CLI says what was typed and which command to read help for', a
 });
 
 test('item 4: the dry-run plan says the bytes are what is sent, not the replacements\' size', () => {
-  const plan = { actions: [], guards: [], blockedRemoves: [], summary: { uploads: 50, replacements: 0, uploadBytes: 36_045, renames: 0, adoptions: 0, removes: 0, embeds: 0, unembeds: 0, unchanged: 0, records: 0 } } as unknown as Plan;
+  const plan = { actions: [], guards: [], blockedRemoves: [], blockedUnembeds: [], skipped: [], summary: { uploads: 50, replacements: 0, uploadBytes: 36_045, renames: 0, adoptions: 0, removes: 0, embeds: 0, unembeds: 0, unchanged: 0, records: 0, blockedRemoves: 0, blockedUnembeds: 0, skippedEmpty: 0, skippedRejected: 0 } } as unknown as Plan;
   const line = renderPlan(plan).split('\n')[0]!;
   assert.match(line, /^plan: 50 upload\(s\), 0 replacement\(s\), 35\.2 KiB to send, /);
   assert.doesNotMatch(line, /replacement\(s\) \(/);

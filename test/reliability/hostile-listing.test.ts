@@ -32,7 +32,8 @@ test('hostile listing: unsafe names are skipped and never sent; the legitimate d
     await rm(path.join(root, 'f0.md'));
     await rm(path.join(root, 'f1.md'));
     const from = emu.requestLog.length;
-    const run = await runCli(args, { env });
+    // A verification lists the remote: that is when a hostile listing is read at all.
+    const run = await runCli([...args, '--verify'], { env });
     const removals = emu.requestLog.slice(from).filter(isRemove);
     assert.ok(removals.length > 0, 'the deletes were sent');
     assert.deepEqual(removals.filter((entry) => entry.status !== 200).map((entry) => entry.status), [], 'a remove-files request was refused');

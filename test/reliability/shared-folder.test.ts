@@ -23,7 +23,7 @@ test('two mirrors on one remote folder never delete each other\'s documents, and
   try {
     await writeTree(rootA, filesA);
     await writeTree(rootB, filesB);
-    const syncA = () => runCli(mirrorArgs('sync', rootA, path.join(stateParent, 'a'), FOLDER), { env });
+    const syncA = (...extra: string[]) => runCli([...mirrorArgs('sync', rootA, path.join(stateParent, 'a'), FOLDER), ...extra], { env });
     const syncB = () => runCli(mirrorArgs('sync', rootB, path.join(stateParent, 'b'), FOLDER), { env });
     assert.equal((await syncA()).code, 0);
     assert.deepEqual(titles(), Object.keys(filesA).sort());
@@ -34,7 +34,12 @@ test('two mirrors on one remote folder never delete each other\'s documents, and
     assert.match(second.stdout + second.stderr, /another mirror/);
     assert.match(second.stdout + second.stderr, /give each mirror its own remote folder/);
 
-    const third = await syncA();
+    // Journal-first: a pass that trusts its journal never lists, so it cannot delete B's documents either.
+    const trusted = await syncA();
+    assert.deepEqual(titles(), everything, 'mirror A deleted documents of mirror B');
+    assert.equal(trusted.code, 0, trusted.stdout + trusted.stderr);
+    // The next verification lists the folder: B's documents are seen, kept, and the user is told.
+    const third = await syncA('--verify');
     assert.deepEqual(titles(), everything, 'mirror A deleted documents of mirror B');
     assert.equal(third.code, 4, third.stdout + third.stderr);
     for (const docpaths of documentsByTitle(emu, FOLDER).values()) assert.equal(docpaths.length, 1, 'one document per file');

@@ -17,12 +17,12 @@ test('stuck upload: a body the server stops reading is abandoned after --upload-
   const stateParent = await tempDir('lumensync-stuck-state-');
   try {
     // Bigger than the loopback socket buffers, so a server that stops reading stops the sender.
-    await writeFile(path.join(root, 'big.bin'), Buffer.alloc(BIG, 7));
+    await writeFile(path.join(root, 'big.txt'), Buffer.alloc(BIG, 'a'));
     const run = await runCli(mirrorArgs('sync', root, path.join(stateParent, 'state'), 'stuck', ['--upload-idle-timeout', '1', '--max-backoff', '0.1']), { env, timeoutMs: 80_000 });
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.equal(emu.requestLog.filter((entry) => entry.fault === 'stall').length, 1, 'the upload hung once');
     assert.equal(emu.requestLog.filter((entry) => isUpload(entry) && entry.upload !== undefined).length, 1, 'the retry stored it once');
-    const audit = auditMirror(emu, 'stuck', ['big.bin']);
+    const audit = auditMirror(emu, 'stuck', ['big.txt']);
     assert.deepEqual({ duplicates: audit.duplicates, missing: audit.missing }, { duplicates: [], missing: [] });
   } finally {
     await emu.close();
@@ -36,7 +36,7 @@ test('stuck upload: a slow upload that keeps moving is not cut off by a short id
   const root = await tempDir('lumensync-stuck-root-');
   const stateParent = await tempDir('lumensync-stuck-state-');
   try {
-    await writeFile(path.join(root, 'big.bin'), Buffer.alloc(BIG, 9));
+    await writeFile(path.join(root, 'big.txt'), Buffer.alloc(BIG, 'b'));
     const run = await runCli(mirrorArgs('sync', root, path.join(stateParent, 'state'), 'moving', ['--upload-idle-timeout', '1', '--retries', '0', '--max-passes', '1']), { env, timeoutMs: 80_000 });
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.equal(emu.requestLog.filter(isUpload).length, 1, 'uploaded once, never abandoned');
