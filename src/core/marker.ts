@@ -38,9 +38,13 @@ const NAME_HASH_DIGITS = 12;
  * per content, keeping the extension (the server picks the parser by it) and the base name (the
  * stored document stays recognisable): `docs/README.md` → `README-3fa9c2d1e0b4.md`. Two uploads
  * can then share a name only when they carry the same bytes, where a swap changes nothing.
+ * Characters a server may decode or cut at (`%` as in `a%2Fb.txt`, which a strict server reads as
+ * `a/b.txt`; `"`, `\\`, control characters) become `_`: the name is only a hint to the server, the
+ * exact relative path travels in the title (issue 15 item 7).
  */
 export const uploadFileNameFor = (relativePath: string, sha256: string): string => {
-  const base = relativePath.slice(relativePath.lastIndexOf('/') + 1);
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must not reach a header
+  const base = relativePath.slice(relativePath.lastIndexOf('/') + 1).replace(/[%"\\\u0000-\u001f\u007f]/g, '_');
   const tag = sha256.slice(0, NAME_HASH_DIGITS);
   const dot = base.lastIndexOf('.');
   // No extension, or a dotfile such as ".env": the tag goes at the end, still without an extension.

@@ -55,6 +55,9 @@ describe('U1 part file name', () => {
     ['Makefile', 'Makefile-abcdef012345'],
     ['x/.env', '.env-abcdef012345'],
     ['niño résumé.txt', 'niño résumé-abcdef012345.txt'],
+    // Issue 15 item 7: nothing a strict server could percent-decode into a separator, or cut a header at.
+    ['dir/a%2Fb.txt', 'a_2Fb-abcdef012345.txt'],
+    ['q"uote\\back\tslash.md', 'q_uote_back_slash-abcdef012345.md'],
   ];
   for (const [relativePath, expected] of cases) it(`${relativePath} → ${expected}`, () => assert.equal(uploadFileNameFor(relativePath, hash), expected));
 });
