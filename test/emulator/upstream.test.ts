@@ -131,7 +131,7 @@ describe('upstream faults (off by default)', () => {
   test('the banner names the modelled behaviours', async () => {
     const em = await startEmulator({ port: 0, upstream: { off: ['U7'] } });
     try {
-      assert.match(formatBanner(em, {}), /Upstream behaviours \(contract §13\): U1, U3, U4, U6 \(off: U7\)/);
+      assert.match(formatBanner(em, {}), /Upstream behaviours \(contract §13\): U1, U3, U4, U6, U9 \(off: U7\)/);
     } finally {
       await em.close();
     }
