@@ -4,9 +4,13 @@
  */
 import { open, rename, rm } from 'node:fs/promises';
 
+/** Writes of this process so far: two writes of one file at once (a status tick during a pass) need two temp files. */
+let writes = 0;
+
 /** Write `text` to `target` atomically; the temp file is removed when the rename fails. */
 export async function writeFileAtomically(target: string, text: string): Promise<void> {
-  const temporary = `${target}.${process.pid}.tmp`;
+  writes += 1;
+  const temporary = `${target}.${process.pid}.${writes}.tmp`;
   const handle = await open(temporary, 'w', 0o600);
   try {
     await handle.writeFile(text);

@@ -217,14 +217,22 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
   const verification = (lastVerifiedAt: number | undefined): VerificationStatus => ({ listed: reason !== undefined, reason, lastVerifiedAt });
   if (options.dryRun) return { plan: result, listing, relistNeeded: false, verification: verification(journal.meta().lastVerifiedAt) };
 
-  const execution = await execute(result, {
-    remote: session.remote, journal, pacer: session.pacer, stats, log, root: spec.root, orgSlug: spec.orgSlug,
-    folder: spec.folder, workspaces: spec.workspaces, deleteBatchSize: spec.deleteBatchSize,
-    verifyEmbeddings: !options.scope,
-    ...(spec.ownerMark === undefined ? {} : { ownerMark: spec.ownerMark }),
-    ...(session.signal ? { signal: session.signal } : {}),
-    ...(session.rejections ? { rejections: session.rejections } : {}),
-  });
+  let execution: Awaited<ReturnType<typeof execute>>;
+  try {
+    execution = await execute(result, {
+      remote: session.remote, journal, pacer: session.pacer, stats, log, root: spec.root, orgSlug: spec.orgSlug,
+      folder: spec.folder, workspaces: spec.workspaces, deleteBatchSize: spec.deleteBatchSize,
+      verifyEmbeddings: !options.scope,
+      ...(spec.ownerMark === undefined ? {} : { ownerMark: spec.ownerMark }),
+      ...(session.signal ? { signal: session.signal } : {}),
+      ...(session.rejections ? { rejections: session.rejections } : {}),
+    });
+  } finally {
+    // Interrupted (Ctrl+C, a daemon's drain): a request cut off may have been applied with no outcome
+    // journalled (its intent ends 'abandoned'). The next pass must list the remote and adopt it, not
+    // trust the journal and upload the file a second time.
+    if (session.signal?.aborted === true) journal.setMeta({ passIncomplete: true });
+  }
   await saveRejections(session, options.scope === undefined && listing.rootStatus === 'ok' ? listing : undefined);
   // Failures or blocked actions: the next full pass lists the remote whatever the interval says.
   const incomplete = stats.failures.length > 0 || execution.relistNeeded || result.guards.length > 0;
