@@ -7,7 +7,8 @@ import { inspect } from 'node:util';
 import { RemoteError } from '../errors.js';
 import { docpathProblem } from './docpath-check.js';
 import { DEFAULT_FOLDER, MAX_FOLDER_PAGES, buildUploadForm, carriesFailedList, checkFolderName, emptyBatch, isOrgNotFound, listPageSizeOf, transportOptionsFor, type ClientOptions } from './client-support.js';
-import { NO_SUCH_WORKSPACE, parseFolderPageStream, parseWorkspaceDocpathsStream, type ListingFields, type StreamedPageInfo } from './listing-stream.js';
+import { parseFolderPageStream, type ListingFields, type StreamedPageInfo } from './listing-stream.js';
+import { NO_SUCH_WORKSPACE, parseWorkspaceDocpathsStream } from './workspace-stream.js';
 import { HttpTransport, type ApiRequest, type ApiResponse } from './http.js';
 import { parseBatchResult } from './multistatus.js';
 import {

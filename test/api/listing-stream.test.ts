@@ -1,7 +1,8 @@
 /** The streamed folder-page parser reads what the buffered parser reads, whatever the chunking. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FolderPageParser, WorkspaceDocpathsParser, parseFolderPageStream, type ListingFields } from '../../src/api/listing-stream.js';
+import { FolderPageParser, parseFolderPageStream, type ListingFields } from '../../src/api/listing-stream.js';
+import { WorkspaceDocpathsParser } from '../../src/api/workspace-stream.js';
 import { ResponseShapeError, parseFolderPage, parseWorkspaceDetail } from '../../src/api/parse.js';
 import type { RemoteDocument } from '../../src/api/types.js';
 
