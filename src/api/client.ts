@@ -7,6 +7,7 @@ import { inspect } from 'node:util';
 import { RemoteError } from '../errors.js';
 import { docpathProblem } from './docpath-check.js';
 import { DEFAULT_FOLDER, MAX_FOLDER_PAGES, buildUploadForm, carriesFailedList, checkFolderName, emptyBatch, isOrgNotFound, listPageSizeOf, transportOptionsFor, type ClientOptions } from './client-support.js';
+import { walkFolderPages, type FetchedPage } from './folder-paging.js';
 import { parseFolderPageStream, type ListingFields, type StreamedPageInfo } from './listing-stream.js';
 import { NO_SUCH_WORKSPACE, parseWorkspaceDocpathsStream } from './workspace-stream.js';
 import { HttpTransport, type ApiRequest, type ApiResponse } from './http.js';
@@ -21,21 +22,8 @@ import { checkEmbeddings, checkMoves } from './verify.js';
 
 export { DEFAULT_FOLDER, type ClientOptions } from './client-support.js';
 
-/** Listing pages requested at once once the folder's size is known. */
-const LIST_PAGES_IN_FLIGHT = 2;
 /** Unsafe names kept for the warning (the count of skipped ones is not bounded by this). */
 const MAX_REJECTED_REPORTED = 100;
-
-/** `run` over every item, at most `width` at a time; results in input order. */
-async function inBatches<T, R>(items: T[], width: number, run: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let index = next++; index < items.length; index = next++) results[index] = await run(items[index]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
-  return results;
-}
 
 /** Runs one listing page's request (pacing and retries are the caller's). */
 export type PageRunner = <T>(request: () => Promise<T>) => Promise<T>;
@@ -238,7 +226,7 @@ export class LumenOneClient {
     const rejected: string[] = [];
     let rejectedCount = 0;
     const limit = this.#listPageSize;
-    const fetchPage = async (offset: number): Promise<{ page: StreamedPageInfo | undefined; fresh: number }> => {
+    const fetchPage = async (offset: number): Promise<FetchedPage> => {
       const apiRequest: ApiRequest = {
         method: 'GET',
         path: `/v1/org/${this.#orgHex(orgSlug)}/documents/folder/${encodeURIComponent(folder)}`,
@@ -264,35 +252,9 @@ export class LumenOneClient {
       })));
       return { page: response.status === 404 ? undefined : (response.streamed as StreamedPageInfo), fresh };
     };
-    const gone = (pages: number) => ({ exists: false, pages, documents: 0, rejected: [] });
-    let last = await fetchPage(0);
-    let pages = 1;
-    let offset = limit;
-    if (last.page === undefined) return gone(pages);
-    // The size is known: the pages up to totalCount are asked LIST_PAGES_IN_FLIGHT at a time, so the
-    // server prepares one page while this side parses another.
-    const totalCount = last.page.totalCount;
-    if (last.page.hasMore && last.fresh > 0 && totalCount !== undefined && totalCount > offset) {
-      const offsets: number[] = [];
-      for (let next = offset; next < totalCount && pages + offsets.length < MAX_FOLDER_PAGES; next += limit) offsets.push(next);
-      const results = await inBatches(offsets, LIST_PAGES_IN_FLIGHT, fetchPage);
-      pages += offsets.length;
-      offset = offsets[offsets.length - 1]! + limit;
-      if (results.some((result) => result.page === undefined)) return gone(pages);
-      last = results[results.length - 1]!;
-    }
-    // Past the announced size (documents added meanwhile, or a server that never ends): one by one.
-    for (; pages < MAX_FOLDER_PAGES; pages += 1, offset += limit) {
-      const page = last.page!;
-      if (!page.hasMore) break;
-      // Items but nothing new: the server ignores `offset` and repeats itself.
-      if (page.items > 0 && last.fresh === 0) break;
-      // An empty page is the end unless the count says more follow (a whole page dropped after slicing).
-      if (page.items === 0 && (page.totalCount === undefined || offset >= page.totalCount)) break;
-      last = await fetchPage(offset);
-      if (last.page === undefined) return gone(pages + 1);
-    }
-    return { exists: true, pages, documents: seen.size - rejectedCount, rejected };
+    const walked = await walkFolderPages(fetchPage, limit, MAX_FOLDER_PAGES);
+    if (!walked.exists) return { exists: false, pages: walked.pages, documents: 0, rejected: [] };
+    return { exists: true, pages: walked.pages, documents: seen.size - rejectedCount, rejected };
   }
 
   /** D5: one document by stored name (not docpath); undefined when the server does not know it. */
