@@ -8,7 +8,7 @@ import PQueue from 'p-queue';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RemoteError } from '../errors.js';
-import { initialRateState, nextRateState, RATE_DEFAULTS, type RateConfig, type RateState } from './rate-controller.js';
+import { initialRateState, nextRateState, RATE_DEFAULTS, type RateConfig, type RateObservation, type RateState } from './rate-controller.js';
 import { describePacing, describeThroughputLimit, type RateMode, type ThroughputLimit } from './throughput-limit.js';
 
 /** `--rate`: requests per second, `0` for unlimited, or `'auto'` to find the server's limit. */
@@ -51,6 +51,28 @@ const inSecondBefore = (times: number[], to: number, now: number): number => {
   return count;
 };
 
+/** One decision of `--rate auto` that changed course (for the summary's JSON and the benchmarks). */
+export interface RateDecision {
+  /** ms since the host pacer was created. */
+  atMs: number;
+  /** throttle: decrease on 429/503 · latency: decrease on server queueing · stale: limit rose, slow start again. */
+  event: 'throttle' | 'latency' | 'stale';
+  ratePerSec: number;
+  limitPerSec: number | undefined;
+}
+
+/** Decisions kept (the latest). */
+const MAX_DECISIONS = 50;
+
+const round2 = (value: number): number => Math.round(value * 100) / 100;
+
+/** What changed course between two controller states, if anything. */
+function rateEvent(before: RateState, after: RateState): RateDecision['event'] | undefined {
+  if (after.decreasedAt !== before.decreasedAt) return after.limitSource === 'latency' ? 'latency' : 'throttle';
+  if (before.phase === 'avoid' && after.phase === 'slow-start') return 'stale';
+  return undefined;
+}
+
 export class HostPacer {
   readonly queue: PQueue;
   readonly concurrency: number;
@@ -74,6 +96,11 @@ export class HostPacer {
   throttled = 0;
   /** Moving average of answer latency (ms), whatever the mode. */
   latencyMs: number | undefined;
+  /** Decreases of the rate by `--rate auto`, by cause. */
+  readonly decreases = { throttle: 0, latency: 0 };
+  /** The latest decisions that changed course (auto mode). */
+  readonly decisions: RateDecision[] = [];
+  private readonly createdAt: number;
 
   constructor(options: HostPacerOptions) {
     this.concurrency = options.concurrency;
@@ -82,6 +109,7 @@ export class HostPacer {
     this.config = { ...RATE_DEFAULTS, ...options.rateConfig };
     this.now = options.now ?? (() => performance.now());
     this.state = initialRateState(this.config);
+    this.createdAt = this.now();
     this.queue = new PQueue({ concurrency: options.concurrency });
   }
 
@@ -157,7 +185,10 @@ export class HostPacer {
       const result = await task();
       const at = this.now();
       this.latencyMs = this.latencyMs === undefined ? at - startedAt : this.latencyMs + this.config.latencyAlpha * (at - startedAt - this.latencyMs);
-      this.observe({ kind: 'ok', at, startedAt, latencyMs: at - startedAt, sentRate: inSecondBefore(this.starts, at, at) });
+      this.observe({
+        kind: 'ok', at, startedAt, latencyMs: at - startedAt, sentRate: inSecondBefore(this.starts, at, at),
+        paced: this.waitingForRate > 0, latencyBound: this.inFlight >= this.concurrency,
+      });
       return result;
     } catch (error) {
       // Paused before this request's slot is free, so no queued request slips out in between.
@@ -176,15 +207,24 @@ export class HostPacer {
     }
   }
 
-  private observe(observation: Parameters<typeof nextRateState>[1]): void {
+  private observe(observation: RateObservation): void {
     if (this.mode !== 'auto') return;
-    this.state = nextRateState(this.state, observation, this.config);
+    const before = this.state;
+    this.state = nextRateState(before, observation, this.config);
+    const event = rateEvent(before, this.state);
+    if (event === undefined) return;
+    if (event !== 'stale') this.decreases[event] += 1;
+    if (this.decisions.length >= MAX_DECISIONS) this.decisions.shift();
+    this.decisions.push({ atMs: Math.round(observation.at - this.createdAt), event, ratePerSec: round2(this.state.rate), limitPerSec: this.state.limit === undefined ? undefined : round2(this.state.limit) });
   }
 
   /** How the rate was chosen and what was learned, for the summary. */
-  pacingSummary(): { mode: RateMode; ratePerSec: number | undefined; serverLimitPerSec: number | undefined; startedFromLimitPerSec: number | undefined; throttled: number; text: string } {
+  pacingSummary(): {
+    mode: RateMode; ratePerSec: number | undefined; serverLimitPerSec: number | undefined; startedFromLimitPerSec: number | undefined; throttled: number; text: string;
+    decreases: { throttle: number; latency: number }; decisions: RateDecision[];
+  } {
     const pacing = { mode: this.mode, ratePerSec: this.ratePerSec, serverLimitPerSec: this.mode === 'auto' ? this.state.limit : undefined, throttled: this.throttled };
-    return { ...pacing, startedFromLimitPerSec: this.startedFromLimitPerSec, text: describePacing(pacing) };
+    return { ...pacing, startedFromLimitPerSec: this.startedFromLimitPerSec, text: describePacing(pacing), decreases: { ...this.decreases }, decisions: [...this.decisions] };
   }
 
   /** What limits throughput right now. */

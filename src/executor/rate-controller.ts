@@ -2,20 +2,28 @@
  * `--rate auto`: the decisions of the per-host rate controller, as a pure function of what it
  * observed (state + observation + config in, new state out; time is passed in, never read).
  *
- * - Slow start: while no limit is known, every healthy answer adds `slowStartGain` req/s
- *   (the rate roughly doubles each second it is actually used).
+ * - Slow start: while no limit is known, every healthy answer adds `slowStartGain` req/s. While
+ *   the rate is the brake, answers come at the rate, so it grows exponentially in time (like
+ *   TCP's slow start: ×e every 1/slowStartGain s, doubling in ~90 ms at the default).
  * - A 429 or 503 is a measured limit: the server let `acceptedRate` requests through in the
  *   last second, so the limit is about that (or the current rate, if lower). The rate drops to
  *   `beta` × that estimate, once per congestion event (answers to requests sent before the
  *   decrease do not count again).
  * - Afterwards the rate climbs back along a cubic (as TCP CUBIC does): fast at first, flat near
- *   the estimated limit (where it stays longest), then probing beyond it. Climbing
+ *   the estimated limit (where it stays longest), then probing beyond it. Every probe past the
+ *   limit costs a 429 and a whole-host Retry-After pause, so a cycle lasts at least
+ *   `probeEveryRequests` requests (at 5 req/s: 50 s, keeping 429s near 0.4 %). Climbing
  *   `staleAbove` past the estimate without a 429 means the server's limit has risen: the
  *   estimate is dropped and slow start resumes.
- * - Latency that grows past `latencyFactor` × its baseline + `latencySlackMs` (the server is
- *   queueing) is a milder decrease (`latencyBeta`), also once per event.
- * - The rate never rises above twice what was actually sent in the last second (AWS SDK's
- *   adaptive mode does the same): an idle or latency-bound host does not bank a huge rate.
+ * - Server queueing is latency that grows while the *sent* rate grows: latency past
+ *   `latencyFactor` × its baseline + `latencySlackMs`, held, at a sent rate above the highest
+ *   one answered at baseline latency (`healthyRate`). It is a milder decrease (`latencyBeta`),
+ *   never below `healthyRate`. Latency that grows at a constant or falling sent rate (a busy
+ *   client CPU, or a latency-bound host where every slot is taken: throughput is then in-flight ÷
+ *   latency whatever the rate) is not queueing caused by the pacer, and does not lower it.
+ * - While the rate is not the brake (no request waits for its turn), it never rises above twice
+ *   what was actually sent in the last second (AWS SDK's adaptive mode does the same): an idle
+ *   or latency-bound host does not bank a huge rate. While requests wait for it, it grows freely.
  */
 
 /** Tunables of the controller (defaults in RATE_DEFAULTS). */
@@ -33,6 +41,8 @@ export interface RateConfig {
    * proportion, so two clients sharing one limit drift towards equal shares.
    */
   cubicC: number;
+  /** A climb from a decrease to the next probe past the limit lasts at least this many requests (slower growth at low limits). */
+  probeEveryRequests: number;
   /** Past this multiple of the estimate without a 429, the estimate is stale: slow start again. */
   staleAbove: number;
   /** Req/s added per healthy answer in slow start. */
@@ -43,6 +53,8 @@ export interface RateConfig {
   latencyBeta: number;
   /** Weight of the newest latency sample in the moving average. */
   latencyAlpha: number;
+  /** How long the highest sent rate answered at baseline latency is remembered (ms, decays exponentially). */
+  healthyMemoryMs: number;
   /** Least time between two decreases (ms). */
   minDecreaseGapMs: number;
   /** A 429 with fewer than this share of the rate let through in the last second takes that count as the limit. */
@@ -59,12 +71,14 @@ export const RATE_DEFAULTS: RateConfig = {
   beta: 0.95,
   plateau: 0.98,
   cubicC: 5.7e-5,
+  probeEveryRequests: 250,
   staleAbove: 1.03,
-  slowStartGain: 2,
+  slowStartGain: 8,
   latencyFactor: 2,
   latencySlackMs: 50,
   latencyBeta: 0.9,
   latencyAlpha: 0.1,
+  healthyMemoryMs: 30_000,
   minDecreaseGapMs: 1000,
   measuredBelow: 0.7,
   latencyHoldMs: 1000,
@@ -91,11 +105,22 @@ export interface RateState {
   /** Since when (and over how many answers) latency has stayed past its baseline. */
   latencyHighSince: number | undefined;
   latencyHighCount: number;
+  /** Highest sent rate answered at baseline latency, as of `healthyAt` (decays over `healthyMemoryMs`). */
+  healthyRate: number;
+  healthyAt: number;
 }
 
 /** One answer, as the pacer saw it. */
 export type RateObservation =
-  | { kind: 'ok'; at: number; startedAt: number; latencyMs: number; sentRate: number }
+  | {
+    kind: 'ok'; at: number; startedAt: number; latencyMs: number;
+    /** Requests started in the second before the answer. */
+    sentRate: number;
+    /** Requests were waiting for their turn under the rate when the answer came (the rate is the brake). */
+    paced: boolean;
+    /** Every concurrency slot was taken when the answer came (requests wait for a connection, not for the rate). */
+    latencyBound: boolean;
+  }
   | { kind: 'throttled'; at: number; startedAt: number; acceptedRate: number };
 
 /** The state before anything was observed: slow start, or near a rate learned earlier. */
@@ -103,7 +128,7 @@ export function initialRateState(config: RateConfig = RATE_DEFAULTS, learned?: {
   const base: RateState = {
     phase: 'slow-start', rate: clamp(config.initialRate, config), limit: undefined, limitSource: undefined,
     epochAt: 0, epochK: 0, decreasedAt: -Infinity, latencyMs: undefined, baselineMs: undefined,
-    latencyHighSince: undefined, latencyHighCount: 0,
+    latencyHighSince: undefined, latencyHighCount: 0, healthyRate: 0, healthyAt: 0,
   };
   if (learned === undefined || !(learned.limit > 0)) return base;
   return { ...climbFrom(base, learned.limit, config.beta, learned.at, config), limitSource: 'saved', decreasedAt: -Infinity };
@@ -111,10 +136,20 @@ export function initialRateState(config: RateConfig = RATE_DEFAULTS, learned?: {
 
 const clamp = (rate: number, config: RateConfig): number => Math.min(config.maxRate, Math.max(config.minRate, rate));
 
-/** Drop to `share` × `limit` and start a cubic climb back towards the plateau below `limit` at `at`. */
-function climbFrom(state: RateState, limit: number, share: number, at: number, config: RateConfig): RateState {
-  const rate = clamp(limit * share, config);
-  const epochK = Math.cbrt(Math.max(0, limit * config.plateau - rate) / (config.cubicC * Math.sqrt(limit)));
+/**
+ * The cubic's growth (req/s per s³) below `limit`: cubicC × √limit, but slow enough that a climb
+ * from `beta` × limit to the limit takes at least `probeEveryRequests` requests.
+ */
+export function cubicGrowth(limit: number, config: RateConfig): number {
+  const seconds = config.probeEveryRequests / Math.max(limit, config.minRate);
+  const climb = Math.cbrt(Math.max(0, config.plateau - config.beta)) + Math.cbrt(Math.max(0, 1 - config.plateau));
+  return Math.min(config.cubicC * Math.sqrt(limit), limit * (climb / seconds) ** 3);
+}
+
+/** Drop to `share` × `limit` (or `floor`, if higher) and start a cubic climb back towards the plateau below `limit` at `at`. */
+function climbFrom(state: RateState, limit: number, share: number, at: number, config: RateConfig, floor = 0): RateState {
+  const rate = clamp(Math.max(limit * share, Math.min(floor, limit)), config);
+  const epochK = Math.cbrt(Math.max(0, limit * config.plateau - rate) / cubicGrowth(limit, config));
   return { ...state, phase: 'avoid', rate, limit, epochAt: at, epochK, decreasedAt: at };
 }
 
@@ -122,8 +157,12 @@ function climbFrom(state: RateState, limit: number, share: number, at: number, c
 export function cubicRate(state: RateState, at: number, config: RateConfig): number {
   const limit = state.limit ?? state.rate;
   const t = (at - state.epochAt) / 1000 - state.epochK;
-  return limit * config.plateau + config.cubicC * Math.sqrt(limit) * t * t * t;
+  return limit * config.plateau + cubicGrowth(limit, config) * t * t * t;
 }
+
+/** `healthyRate` as remembered `at`. */
+const healthyNow = (state: RateState, at: number, config: RateConfig): number =>
+  state.healthyRate * Math.exp(-Math.max(0, at - state.healthyAt) / config.healthyMemoryMs);
 
 /** The new state after one observation. Pure. */
 export function nextRateState(state: RateState, observation: RateObservation, config: RateConfig = RATE_DEFAULTS): RateState {
@@ -135,27 +174,37 @@ export function nextRateState(state: RateState, observation: RateObservation, co
     const measured = observation.acceptedRate >= 1 && observation.acceptedRate < config.measuredBelow * state.rate ? observation.acceptedRate : state.rate;
     // Throttled below the last limit: the limit shrinks or someone else shares it; give a little more way (CUBIC's fast convergence).
     const estimate = state.limit !== undefined && measured < state.limit * 0.97 ? measured * (1 + config.beta) / 2 : measured;
-    return { ...climbFrom(state, estimate, config.beta, observation.at, config), limitSource: 'throttle' };
+    const next = climbFrom(state, estimate, config.beta, observation.at, config);
+    // What was healthy above a measured limit is not any more.
+    return { ...next, limitSource: 'throttle', healthyRate: Math.min(healthyNow(state, observation.at, config), next.rate), healthyAt: observation.at };
   }
   const latencyMs = state.latencyMs === undefined ? observation.latencyMs : state.latencyMs + config.latencyAlpha * (observation.latencyMs - state.latencyMs);
   // The baseline follows drops at once and rises only slowly (a lasting change becomes the new normal).
   const baselineMs = state.baselineMs === undefined ? latencyMs : Math.min(latencyMs, state.baselineMs + 0.001 * (latencyMs - state.baselineMs));
   const high = state.baselineMs !== undefined && latencyMs > state.baselineMs * config.latencyFactor + config.latencySlackMs;
+  const remembered = healthyNow(state, observation.at, config);
+  // At baseline latency, what was sent is known to be fine (while latency-bound the sent rate says nothing about the
+  // server); while latency is high, the memory of it is kept as it was.
+  const slowAnswer = state.baselineMs !== undefined && observation.latencyMs > state.baselineMs * config.latencyFactor + config.latencySlackMs;
+  const healthyRate = high ? state.healthyRate : observation.latencyBound || slowAnswer ? remembered : Math.max(remembered, observation.sentRate);
+  const healthy = { healthyRate, healthyAt: observation.at };
   const withLatency: RateState = {
-    ...state, latencyMs, baselineMs,
+    ...state, latencyMs, baselineMs, ...healthy,
     latencyHighSince: high ? state.latencyHighSince ?? observation.at : undefined,
     latencyHighCount: high ? state.latencyHighCount + 1 : 0,
   };
-  const queueing = high && observation.at - (withLatency.latencyHighSince ?? observation.at) >= config.latencyHoldMs && withLatency.latencyHighCount >= config.latencyHoldSamples;
+  const held = high && observation.at - (withLatency.latencyHighSince ?? observation.at) >= config.latencyHoldMs && withLatency.latencyHighCount >= config.latencyHoldSamples;
+  // Queueing caused by our rate: latency grew as the sent rate grew past what was healthy, and the rate (not the slots) is what sends.
+  const sent = observation.sentRate > 0 ? Math.min(state.rate, observation.sentRate) : state.rate;
+  const queueing = held && !observation.latencyBound && sent > withLatency.healthyRate * 1.05;
   if (!reacted && queueing) {
-    const sent = observation.sentRate > 0 ? Math.min(state.rate, observation.sentRate) : state.rate;
     return {
-      ...climbFrom(withLatency, sent, config.latencyBeta, observation.at, config), limitSource: 'latency',
+      ...climbFrom(withLatency, sent, config.latencyBeta, observation.at, config, withLatency.healthyRate), limitSource: 'latency',
       baselineMs: latencyMs / config.latencyFactor, latencyHighSince: undefined, latencyHighCount: 0,
     };
   }
-  // Never bank more than twice what was actually sent.
-  const cap = Math.max(state.rate, 2 * observation.sentRate);
+  // Never bank more than twice what was actually sent, unless requests are waiting for the rate (then it is all used).
+  const cap = observation.paced ? Infinity : Math.max(state.rate, 2 * observation.sentRate);
   if (state.phase === 'slow-start') return { ...withLatency, rate: clamp(Math.min(cap, state.rate + config.slowStartGain), config) };
   const climbed = cubicRate(state, observation.at, config);
   if (state.limit !== undefined && climbed > state.limit * config.staleAbove) {

@@ -43,3 +43,22 @@ export const count429 = (entries: readonly RequestLogEntry[]): number => entries
 
 /** Percent with one decimal. */
 export const pct = (part: number, whole: number): string => `${((part / Math.max(1e-9, whole)) * 100).toFixed(1)}%`;
+
+/** Accepted/429 per second from `from` (ms since epoch), e.g. "5/1 5 4 5": for reading where a run lost its rate. */
+export function perSecondTimeline(entries: readonly RequestLogEntry[], from = entries[0]?.receivedAt ?? 0): string {
+  const seconds: { ok: number; refused: number }[] = [];
+  for (const entry of entries) {
+    const second = Math.floor((entry.receivedAt - from) / 1000);
+    if (second < 0) continue;
+    while (seconds.length <= second) seconds.push({ ok: 0, refused: 0 });
+    if (entry.status === 429) seconds[second]!.refused += 1;
+    else seconds[second]!.ok += 1;
+  }
+  return seconds.map(({ ok, refused }) => (refused > 0 ? `${ok}/${refused}` : String(ok))).join(' ');
+}
+
+/** The `--rate auto` decisions of a run's JSON pacing, e.g. "throttle@1.2s→4.75(5) stale@40.1s→5.2". */
+export function decisionsText(pacing: Record<string, unknown>): string {
+  const decisions = (pacing['decisions'] ?? []) as { atMs: number; event: string; ratePerSec: number; limitPerSec?: number }[];
+  return decisions.map((d) => `${d.event}@${(d.atMs / 1000).toFixed(1)}s→${d.ratePerSec}${d.limitPerSec === undefined ? '' : `(${d.limitPerSec})`}`).join(' ');
+}

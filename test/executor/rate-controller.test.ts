@@ -1,10 +1,10 @@
 /** The `--rate auto` controller's decisions as a pure function of what it observed, table-tested like the planner. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cubicRate, initialRateState, nextRateState, RATE_DEFAULTS, type RateObservation, type RateState } from '../../src/executor/rate-controller.js';
+import { cubicGrowth, cubicRate, initialRateState, nextRateState, RATE_DEFAULTS, type RateObservation, type RateState } from '../../src/executor/rate-controller.js';
 
 const C = RATE_DEFAULTS;
-const ok = (at: number, patch: Partial<Extract<RateObservation, { kind: 'ok' }>> = {}): RateObservation => ({ kind: 'ok', at, startedAt: at - 5, latencyMs: 5, sentRate: 1000, ...patch });
+const ok = (at: number, patch: Partial<Extract<RateObservation, { kind: 'ok' }>> = {}): RateObservation => ({ kind: 'ok', at, startedAt: at - 5, latencyMs: 5, sentRate: 1000, paced: false, latencyBound: false, ...patch });
 const throttled = (at: number, acceptedRate: number, startedAt = at - 5): RateObservation => ({ kind: 'throttled', at, startedAt, acceptedRate });
 const run = (state: RateState, observations: RateObservation[]): RateState => observations.reduce((current, observation) => nextRateState(current, observation), state);
 /** `count` healthy answers `gapMs` apart from `from`. */
@@ -85,9 +85,47 @@ const cases: { label: string; state: RateState; observations: RateObservation[];
     expect: (s) => { assert.equal(s.phase, 'slow-start'); assert.equal(s.limit, undefined); },
   },
   {
-    label: 'latency past twice its baseline for a second: decrease below the rate sent',
-    state: run({ ...fresh, rate: 50 }, oks(1000, 20, 20, { sentRate: 40 })), observations: oks(1500, 60, 20, { latencyMs: 400, sentRate: 40 }),
-    expect: (s) => { assert.equal(s.limitSource, 'latency'); assert.equal(s.limit, 40); assert.ok(s.rate <= 40 * C.latencyBeta + 1); },
+    label: 'latency past twice its baseline for a second while the sent rate grew (server queueing): decrease below the rate sent',
+    state: run({ ...fresh, rate: 50 }, oks(1000, 20, 20, { sentRate: 20 })), observations: oks(1500, 60, 20, { latencyMs: 400, sentRate: 40 }),
+    expect: (s) => { assert.equal(s.limitSource, 'latency'); assert.equal(s.limit, 40); assert.ok(s.rate >= 40 * C.latencyBeta && s.rate < 40 * C.latencyBeta + 0.5, `rate ${s.rate}`); },
+  },
+  {
+    label: 'a latency decrease never goes below the rate last answered at baseline latency',
+    state: run({ ...fresh, rate: 50 }, oks(1000, 20, 20, { sentRate: 39 })), observations: oks(1500, 60, 20, { latencyMs: 400, sentRate: 42 }),
+    expect: (s) => { assert.equal(s.limitSource, 'latency'); assert.ok(s.rate > 38.5 && s.rate < 39.5, `rate ${s.rate} (42 × ${C.latencyBeta} = ${42 * C.latencyBeta})`); },
+  },
+  {
+    label: 'latency grows at the same sent rate (a busy client CPU, not server queueing): no decrease',
+    state: run({ ...fresh, rate: 50 }, oks(1000, 20, 20, { sentRate: 40 })), observations: oks(1500, 200, 20, { latencyMs: 400, sentRate: 40 }),
+    expect: (s) => { assert.equal(s.limitSource, undefined); assert.equal(s.phase, 'slow-start'); assert.equal(s.decreasedAt, -Infinity); },
+  },
+  {
+    label: 'latency grows while every slot is taken (latency-bound): no decrease, and the rate keeps above what is sent',
+    state: run({ ...fresh, rate: 50 }, oks(1000, 20, 20, { sentRate: 40, latencyBound: true })),
+    observations: [...oks(1500, 100, 20, { latencyMs: 400, sentRate: 20, latencyBound: true }), ...oks(3500, 100, 20, { latencyMs: 400, sentRate: 60, latencyBound: true })],
+    expect: (s) => { assert.equal(s.decreasedAt, -Infinity); assert.equal(s.limit, undefined); assert.equal(s.rate, 120); },
+  },
+  {
+    label: 'while requests wait for the rate, slow start grows past twice what the last second sent',
+    state: { ...fresh, rate: 30 }, observations: oks(1000, 20, 10, { sentRate: 10, paced: true }),
+    expect: (s) => assert.equal(s.rate, 30 + 20 * C.slowStartGain),
+  },
+  {
+    label: 'at a low limit a climb from a 429 back past the limit takes at least probeEveryRequests requests',
+    state: nextRateState({ ...fresh, rate: 10 }, throttled(10_000, 5)), observations: [],
+    expect: (s) => {
+      assert.equal(s.limit, 5);
+      // Requests sent along the climb until the rate passes the limit (1 s steps).
+      let sent = 0;
+      let t = 0;
+      for (; cubicRate(s, s.epochAt + t * 1000, C) <= 5; t += 1) sent += cubicRate(s, s.epochAt + t * 1000, C);
+      assert.ok(sent >= C.probeEveryRequests * 0.95, `${sent.toFixed(0)} requests in ${t} s`);
+    },
+  },
+  {
+    label: 'at a high limit the climb keeps the cubic of √limit (a cycle of seconds, not thousands of requests)',
+    state: fresh, observations: [],
+    expect: () => assert.equal(cubicGrowth(100, C), C.cubicC * 10),
   },
   {
     label: 'a limit learned earlier: start just below it, climbing',

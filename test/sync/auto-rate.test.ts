@@ -78,3 +78,30 @@ test('sync: after a 429 with Retry-After, no request reaches the server before i
     await removeAll(root, path.dirname(stateDir));
   }
 });
+
+test('sync --rate auto on a latency-bound host: latency that grows while every slot is taken does not lower the rate', async () => {
+  const { emu, env } = await emulatorFixture({ latencyMs: 2 });
+  const root = await tempDir();
+  const stateDir = path.join(await tempDir(), 'state');
+  try {
+    await writeTree(root, tree('docs', 60));
+    const uploads = (): number => emu.requestLog.filter((entry) => entry.path.includes('/document/upload') && entry.status === 200).length;
+    const syncing = runCli(syncArgs(root, stateDir, ['--concurrency', '2']), { env });
+    let finished = false;
+    void syncing.finally(() => { finished = true; });
+    // A server that slows down (its queue is not ours): from the 20th upload on, every answer takes 150 ms.
+    while (!finished && uploads() < 20) await new Promise((resolve) => setTimeout(resolve, 5));
+    emu.setFaults({ latencyMs: 150 });
+    const result = await syncing;
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(uploads() - 20 >= 30, 'too few answers at the higher latency: the test does not exercise the latency rule');
+    const report = JSON.parse(result.stdout) as { summary: { uploaded: number }; pacing: { mode: string; serverLimitPerSec?: number; decreases: { latency: number; throttle: number } } };
+    assert.equal(report.summary.uploaded, 60);
+    assert.equal(report.pacing.mode, 'auto');
+    assert.deepEqual(report.pacing.decreases, { latency: 0, throttle: 0 }, 'the rate was lowered on a host where every slot had a request in flight');
+    assert.equal(report.pacing.serverLimitPerSec, undefined);
+  } finally {
+    await emu.close();
+    await removeAll(root, path.dirname(stateDir));
+  }
+});

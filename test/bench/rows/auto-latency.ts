@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { startEmulator } from '../../../src/emulator/server.js';
 import { buildTree, interleave, series } from '../lib.js';
-import { runPacedSync } from '../pacing.js';
+import { decisionsText, runPacedSync } from '../pacing.js';
 import type { RowRunner } from '../row.js';
 
 const BOUND = 400;
@@ -18,9 +18,15 @@ export const autoLatency: RowRunner = async (ctx) => {
   await buildTree(root, { files, folders: 50, bytesPerFile: 1024 });
   const emulator = await startEmulator({ port: 0, faults: { latencyMs: 20 } });
   try {
+    const decisions: string[] = [];
+    let latencyDecreases = 0;
     const run = (rate: string) => async (round: number): Promise<number> => {
       ctx.note(`row 14: round ${round + 1}/${rounds}, ${files} uploads at 20 ms latency, --rate ${rate}`);
       const result = await runPacedSync(emulator.url, { dir: root, folder: `row14-${rate}-${round}`, stateDir: path.join(ctx.scratch, `row14-state-${rate}-${round}`), rate, concurrency: 8 });
+      if (rate === 'auto') {
+        decisions.push(decisionsText(result.pacing));
+        latencyDecreases += (result.pacing['decreases'] as { latency?: number } | undefined)?.latency ?? 0;
+      }
       return files / (result.wallMs / 1000);
     };
     const samples = await interleave(rounds, { auto: run('auto'), unlimited: run('0') });
@@ -31,7 +37,7 @@ export const autoLatency: RowRunner = async (ctx) => {
       row: 14, name: `--rate auto, no server limit, 20 ms latency, concurrency 8 (${files} uploads)`, target: `≥ 90% of ${BOUND} files/s`,
       verdict: met ? 'met' : 'missed',
       measured: `auto ${auto.median.toFixed(0)} files/s = ${((auto.median / BOUND) * 100).toFixed(0)}% of ${BOUND}; --rate 0 ${unlimited.median.toFixed(0)} files/s → auto/unlimited ${(auto.median / unlimited.median).toFixed(2)}`,
-      figures: { files, autoFilesPerSec: auto, unlimitedFilesPerSec: unlimited },
+      figures: { files, autoFilesPerSec: auto, unlimitedFilesPerSec: unlimited, autoLatencyDecreases: latencyDecreases, autoDecisions: decisions.join(' | ') },
     };
   } finally {
     await emulator.close();

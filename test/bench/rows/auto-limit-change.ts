@@ -7,7 +7,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startEmulator, type EmulatorHandle, type RequestLogEntry } from '../../../src/emulator/server.js';
 import { buildTree } from '../lib.js';
-import { count429, pct, runPacedSync } from '../pacing.js';
+import { count429, decisionsText, pct, perSecondTimeline, runPacedSync } from '../pacing.js';
 import type { RowRunner } from '../row.js';
 
 const HIGH = 50;
@@ -20,9 +20,9 @@ function reachedAt(entries: readonly RequestLogEntry[], from: number, threshold:
   return undefined;
 }
 
-interface ChangeFigures { lastLow429Ms: number; reachMs: number | undefined; tooMany: number; requests: number; wallMs: number }
+interface ChangeFigures { lastLow429Ms: number; reachMs: number | undefined; tooMany: number; requests: number; wallMs: number; timeline: string; decisions: string }
 
-async function runSchedule(emulator: EmulatorHandle, run: () => Promise<unknown>, timing: { dropAfterMs: number; lowForMs: number }): Promise<ChangeFigures> {
+async function runSchedule(emulator: EmulatorHandle, run: () => Promise<{ pacing: Record<string, unknown> }>, timing: { dropAfterMs: number; lowForMs: number }): Promise<ChangeFigures> {
   emulator.setFaults({ rateLimitPerKeyPerSec: HIGH });
   await sleep(1100);
   const first = emulator.requestLog.length;
@@ -38,7 +38,7 @@ async function runSchedule(emulator: EmulatorHandle, run: () => Promise<unknown>
   await sleep(timing.lowForMs);
   const riseAt = Date.now();
   emulator.setFaults({ rateLimitPerKeyPerSec: HIGH });
-  await syncing;
+  const { pacing } = await syncing;
   const entries = emulator.requestLog.slice(first);
   const low429 = entries.filter((entry) => entry.status === 429 && entry.receivedAt >= dropAt && entry.receivedAt < riseAt);
   const reached = reachedAt(entries, riseAt, Math.ceil(0.8 * HIGH));
@@ -47,6 +47,8 @@ async function runSchedule(emulator: EmulatorHandle, run: () => Promise<unknown>
     lastLow429Ms: low429.length === 0 ? 0 : low429[low429.length - 1]!.receivedAt - dropAt,
     reachMs: reached === undefined ? undefined : reached - riseAt,
     tooMany: count429(entries), requests: entries.length, wallMs: Date.now() - started,
+    // From the drop: the timeline's second 0 is the drop, second lowForMs/1000 the rise.
+    timeline: perSecondTimeline(entries, dropAt), decisions: decisionsText(pacing),
   };
 }
 
@@ -73,6 +75,7 @@ export const autoLimitChange: RowRunner = async (ctx) => {
       measured: `auto: ${describe(auto)}; pinned --rate ${HIGH}: ${describe(pinned)}`,
       figures: {
         files, autoLastLow429Ms: auto.lastLow429Ms, autoReachMs: auto.reachMs ?? -1, auto429: auto.tooMany, autoRequests: auto.requests, autoWallMs: auto.wallMs,
+        autoPerSecondFromDrop: auto.timeline, autoDecisions: auto.decisions,
         pinnedLastLow429Ms: pinned.lastLow429Ms, pinnedReachMs: pinned.reachMs ?? -1, pinned429: pinned.tooMany, pinnedRequests: pinned.requests, pinnedWallMs: pinned.wallMs,
       },
     };

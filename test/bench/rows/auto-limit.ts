@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { startEmulator } from '../../../src/emulator/server.js';
 import { buildTree } from '../lib.js';
-import { acceptedPerSec, count429, pct, runPacedSync } from '../pacing.js';
+import { acceptedPerSec, count429, decisionsText, pct, perSecondTimeline, runPacedSync } from '../pacing.js';
 import type { RowRunner } from '../row.js';
 
 /** Uploads per limit: 2,000, except at 5 req/s where that alone would take 400 s (kept ≤ ~2 minutes). */
@@ -23,15 +23,18 @@ export const autoLimit: RowRunner = async (ctx) => {
     await buildTree(root, { files, folders: 20, bytesPerFile: 512 });
     const emulator = await startEmulator({ port: 0, faults: { rateLimitPerKeyPerSec: limit } });
     try {
-      const measure = async (rate: string, name: string): Promise<{ achieved: number; tooMany: number; requests: number }> => {
+      const measure = async (rate: string, name: string): Promise<{ achieved: number; tooMany: number; requests: number; timeline: string; decisions: string }> => {
         await new Promise((resolve) => setTimeout(resolve, 1100));
         const first = emulator.requestLog.length;
         ctx.note(`row 11: limit ${limit} req/s, ${files} uploads, --rate ${rate}`);
-        await runPacedSync(emulator.url, { dir: root, folder: `row11-${limit}-${name}`, stateDir: path.join(ctx.scratch, `row11-state-${limit}-${name}`), rate });
+        const result = await runPacedSync(emulator.url, { dir: root, folder: `row11-${limit}-${name}`, stateDir: path.join(ctx.scratch, `row11-state-${limit}-${name}`), rate });
         const entries = emulator.requestLog.slice(first);
         const start = entries[0]!.receivedAt;
         const end = entries[entries.length - 1]!.receivedAt;
-        return { achieved: acceptedPerSec(entries, start + WARM_UP_MS, end), tooMany: count429(entries), requests: entries.length };
+        return {
+          achieved: acceptedPerSec(entries, start + WARM_UP_MS, end), tooMany: count429(entries), requests: entries.length,
+          timeline: perSecondTimeline(entries), decisions: decisionsText(result.pacing),
+        };
       };
       const auto = await measure('auto', 'auto');
       const pinned = await measure(String(limit), 'pinned');
@@ -40,6 +43,7 @@ export const autoLimit: RowRunner = async (ctx) => {
       Object.assign(figures, {
         [`auto${limit}_reqPerSec`]: auto.achieved, [`auto${limit}_429`]: auto.tooMany, [`auto${limit}_requests`]: auto.requests,
         [`pinned${limit}_reqPerSec`]: pinned.achieved, [`pinned${limit}_429`]: pinned.tooMany, [`pinned${limit}_requests`]: pinned.requests,
+        [`auto${limit}_perSecond`]: auto.timeline, [`auto${limit}_decisions`]: auto.decisions,
       });
       parts.push(`R=${limit}: ${auto.achieved.toFixed(2)} req/s = ${pct(auto.achieved, limit)} (pinned --rate ${limit}: ${pct(pinned.achieved, limit)}), ${auto.tooMany} × 429 = ${pct(auto.tooMany, auto.requests)} of ${auto.requests}`);
     } finally {

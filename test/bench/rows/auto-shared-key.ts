@@ -7,17 +7,17 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startEmulator, type EmulatorHandle } from '../../../src/emulator/server.js';
 import { buildTree } from '../lib.js';
-import { acceptedPerSec, count429, DEV_TENANTS, pct, runPacedSync } from '../pacing.js';
+import { acceptedPerSec, count429, decisionsText, DEV_TENANTS, pct, perSecondTimeline, runPacedSync } from '../pacing.js';
 import type { RowRunner } from '../row.js';
 
 const LIMIT = 20;
 
-interface SharedFigures { together: number; a: number; b: number; tooMany: number; requests: number }
+interface SharedFigures { together: number; a: number; b: number; tooMany: number; requests: number; timelines: string; decisions: string }
 
 async function both(emulator: EmulatorHandle, root: string, scratch: string, rate: string): Promise<SharedFigures> {
   await sleep(1100);
   const first = emulator.requestLog.length;
-  await Promise.all((['acme', 'globex'] as const).map((tenant) =>
+  const runs = await Promise.all((['acme', 'globex'] as const).map((tenant) =>
     runPacedSync(emulator.url, { dir: root, folder: `row13-${rate}`, stateDir: path.join(scratch, `row13-state-${rate}-${tenant}`), rate, tenant })));
   const entries = emulator.requestLog.slice(first);
   const byTenant = (['acme', 'globex'] as const).map((tenant) => entries.filter((entry) => entry.accountId === DEV_TENANTS[tenant].account));
@@ -26,7 +26,10 @@ async function both(emulator: EmulatorHandle, root: string, scratch: string, rat
   const to = Math.min(...byTenant.map((list) => list[list.length - 1]!.receivedAt));
   const a = acceptedPerSec(byTenant[0]!, from, to);
   const b = acceptedPerSec(byTenant[1]!, from, to);
-  return { together: a + b, a, b, tooMany: count429(entries), requests: entries.length };
+  return {
+    together: a + b, a, b, tooMany: count429(entries), requests: entries.length,
+    timelines: byTenant.map((list) => perSecondTimeline(list, entries[0]!.receivedAt)).join(' | '), decisions: runs.map((run) => decisionsText(run.pacing)).join(' | '),
+  };
 }
 
 export const autoSharedKey: RowRunner = async (ctx) => {
@@ -47,6 +50,7 @@ export const autoSharedKey: RowRunner = async (ctx) => {
       target: 'together ≥ 85%; neither < 35%; 429s ≤ 2%', verdict: met ? 'met' : 'missed',
       measured: `auto: ${describe(auto)}; both --rate ${LIMIT}: ${describe(pinned)}`,
       figures: { files, autoTogether: auto.together, autoA: auto.a, autoB: auto.b, auto429: auto.tooMany, autoRequests: auto.requests,
+        autoPerSecond: auto.timelines, autoDecisions: auto.decisions,
         pinnedTogether: pinned.together, pinnedA: pinned.a, pinnedB: pinned.b, pinned429: pinned.tooMany, pinnedRequests: pinned.requests },
     };
   } finally {
