@@ -8,11 +8,13 @@
  * - A 429 or 503 is a measured limit: the server let `acceptedRate` requests through in the
  *   last second, so the limit is about that (or the current rate, if lower). The rate drops to
  *   `beta` × that estimate, once per congestion event (answers to requests sent before the
- *   decrease do not count again).
+ *   decrease do not count again). A 429 below the estimate before the climb has reached its
+ *   plateau means the limit shrank or another client shares it: the estimate drops by `beta`
+ *   too, so clients on one key converge in a few 429s (each costs a pause) instead of many.
  * - Afterwards the rate climbs back along a cubic (as TCP CUBIC does): fast at first, flat near
  *   the estimated limit (where it stays longest), then probing beyond it. Every probe past the
  *   limit costs a 429 and a whole-host Retry-After pause, so a cycle lasts at least
- *   `probeEveryRequests` requests (at 5 req/s: 50 s, keeping 429s near 0.4 %). Climbing
+ *   `probeCycleMs` (at 5 req/s: 175 requests per 429). Climbing
  *   `staleAbove` past the estimate without a 429 means the server's limit has risen: the
  *   estimate is dropped and slow start resumes.
  * - Server queueing is latency that grows while the *sent* rate grows: latency past
@@ -41,8 +43,8 @@ export interface RateConfig {
    * proportion, so two clients sharing one limit drift towards equal shares.
    */
   cubicC: number;
-  /** A climb from a decrease to the next probe past the limit lasts at least this many requests (slower growth at low limits). */
-  probeEveryRequests: number;
+  /** A climb from a decrease to the next probe past the limit lasts at least this long (ms). */
+  probeCycleMs: number;
   /** Past this multiple of the estimate without a 429, the estimate is stale: slow start again. */
   staleAbove: number;
   /** Req/s added per healthy answer in slow start. */
@@ -71,7 +73,7 @@ export const RATE_DEFAULTS: RateConfig = {
   beta: 0.95,
   plateau: 0.98,
   cubicC: 5.7e-5,
-  probeEveryRequests: 250,
+  probeCycleMs: 35_000,
   staleAbove: 1.03,
   slowStartGain: 8,
   latencyFactor: 2,
@@ -138,10 +140,10 @@ const clamp = (rate: number, config: RateConfig): number => Math.min(config.maxR
 
 /**
  * The cubic's growth (req/s per s³) below `limit`: cubicC × √limit, but slow enough that a climb
- * from `beta` × limit to the limit takes at least `probeEveryRequests` requests.
+ * from `beta` × limit to the limit takes at least `probeCycleMs`.
  */
 export function cubicGrowth(limit: number, config: RateConfig): number {
-  const seconds = config.probeEveryRequests / Math.max(limit, config.minRate);
+  const seconds = config.probeCycleMs / 1000;
   const climb = Math.cbrt(Math.max(0, config.plateau - config.beta)) + Math.cbrt(Math.max(0, 1 - config.plateau));
   return Math.min(config.cubicC * Math.sqrt(limit), limit * (climb / seconds) ** 3);
 }
@@ -172,8 +174,11 @@ export function nextRateState(state: RateState, observation: RateObservation, co
     // Well below the rate, what got through is the limit (slow start overshot, or the limit fell); near it, the
     // rate is the better estimate (a count over one second is coarse at a few req/s).
     const measured = observation.acceptedRate >= 1 && observation.acceptedRate < config.measuredBelow * state.rate ? observation.acceptedRate : state.rate;
-    // Throttled below the last limit: the limit shrinks or someone else shares it; give a little more way (CUBIC's fast convergence).
-    const estimate = state.limit !== undefined && measured < state.limit * 0.97 ? measured * (1 + config.beta) / 2 : measured;
+    // Throttled below the last limit: the limit shrinks or someone else shares it; give a little more way (CUBIC's fast
+    // convergence), and more when the climb had not even reached its plateau (the last decrease was not enough).
+    const below = state.limit !== undefined && measured < state.limit * 0.97;
+    const early = below && state.phase === 'avoid' && observation.at - state.epochAt < state.epochK * 1000;
+    const estimate = early ? measured * config.beta : below ? measured * (1 + config.beta) / 2 : measured;
     const next = climbFrom(state, estimate, config.beta, observation.at, config);
     // What was healthy above a measured limit is not any more.
     return { ...next, limitSource: 'throttle', healthyRate: Math.min(healthyNow(state, observation.at, config), next.rate), healthyAt: observation.at };

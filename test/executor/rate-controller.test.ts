@@ -56,8 +56,8 @@ const cases: { label: string; state: RateState; observations: RateObservation[];
     expect: (s) => { assert.equal(s.limit, 20); assert.equal(s.rate, 19); },
   },
   {
-    label: 'a 429 for a request sent after the decrease (and the gap) decreases again, below what got through (the limit shrank)',
-    state: after429, observations: [throttled(12_000, 10, 11_990)],
+    label: 'a 429 after the climb reached its plateau, below what got through before (the limit shrank): a little more way than the count',
+    state: after429, observations: [throttled(10_000 + after429.epochK * 1000 + 2000, 10, 10_000 + after429.epochK * 1000 + 1990)],
     expect: (s) => { assert.equal(s.limit, 10 * (1 + C.beta) / 2); assert.equal(s.rate, s.limit! * C.beta); },
   },
   {
@@ -111,21 +111,24 @@ const cases: { label: string; state: RateState; observations: RateObservation[];
     expect: (s) => assert.equal(s.rate, 30 + 20 * C.slowStartGain),
   },
   {
-    label: 'at a low limit a climb from a 429 back past the limit takes at least probeEveryRequests requests',
+    label: 'at a low limit a climb from a 429 back past the limit takes probeCycleMs (each probe costs a 429 and a pause)',
     state: nextRateState({ ...fresh, rate: 10 }, throttled(10_000, 5)), observations: [],
     expect: (s) => {
       assert.equal(s.limit, 5);
-      // Requests sent along the climb until the rate passes the limit (1 s steps).
-      let sent = 0;
-      let t = 0;
-      for (; cubicRate(s, s.epochAt + t * 1000, C) <= 5; t += 1) sent += cubicRate(s, s.epochAt + t * 1000, C);
-      assert.ok(sent >= C.probeEveryRequests * 0.95, `${sent.toFixed(0)} requests in ${t} s`);
+      const passes = (ms: number): boolean => cubicRate(s, s.epochAt + ms, C) > 5;
+      assert.equal(passes(C.probeCycleMs - 500), false);
+      assert.equal(passes(C.probeCycleMs + 500), true);
     },
   },
   {
-    label: 'at a high limit the climb keeps the cubic of √limit (a cycle of seconds, not thousands of requests)',
+    label: 'a 429 below the estimate before the climb reached its plateau (the limit is shared or shrank): the estimate drops by beta',
+    state: after429, observations: [throttled(12_000, 17, 11_990)],
+    expect: (s) => { assert.equal(s.limit, 19 * C.beta); assert.equal(s.rate, 19 * C.beta * C.beta); },
+  },
+  {
+    label: 'at a high limit the climb keeps the cubic of √limit (the cycle grows slowly with the limit)',
     state: fresh, observations: [],
-    expect: () => assert.equal(cubicGrowth(100, C), C.cubicC * 10),
+    expect: () => assert.equal(cubicGrowth(1000, C), C.cubicC * Math.sqrt(1000)),
   },
   {
     label: 'a limit learned earlier: start just below it, climbing',
