@@ -27,7 +27,7 @@ export async function runPacedSync(url: string, run: PacedRun): Promise<ProcessR
   const tenant = DEV_TENANTS[run.tenant ?? 'acme'];
   const args = [CLI_MAIN, 'sync', run.dir, '--org', tenant.org, '--folder', run.folder, '--workspace', tenant.workspace, '--state-dir', run.stateDir,
     '--rate', run.rate, '--concurrency', String(run.concurrency ?? 8), '--retries', '20', '--max-backoff', '5', '--json', '--no-progress'];
-  const result = await runProcess(process.execPath, args, { env: cliEnv(url, { LUMENONE_ACCOUNT_ID: tenant.account }), check: true, timeoutMs: 900_000 });
+  const result = await runProcess(process.execPath, args, { env: cliEnv(url, { LUMENONE_ACCOUNT_ID: tenant.account }), check: true, timeoutMs: 900_000, measureRss: true });
   const parsed = JSON.parse(result.stdout) as { summary: Record<string, unknown>; pacing: Record<string, unknown> };
   return { ...result, summary: parsed.summary, pacing: parsed.pacing };
 }

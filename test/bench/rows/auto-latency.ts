@@ -20,9 +20,12 @@ export const autoLatency: RowRunner = async (ctx) => {
   try {
     const decisions: string[] = [];
     let latencyDecreases = 0;
+    const peakRssKiB: Record<string, number> = { auto: 0, unlimited: 0 };
     const run = (rate: string) => async (round: number): Promise<number> => {
       ctx.note(`row 14: round ${round + 1}/${rounds}, ${files} uploads at 20 ms latency, --rate ${rate}`);
       const result = await runPacedSync(emulator.url, { dir: root, folder: `row14-${rate}-${round}`, stateDir: path.join(ctx.scratch, `row14-state-${rate}-${round}`), rate, concurrency: 8 });
+      const mode = rate === 'auto' ? 'auto' : 'unlimited';
+      peakRssKiB[mode] = Math.max(peakRssKiB[mode]!, result.maxRssKiB ?? 0);
       if (rate === 'auto') {
         decisions.push(decisionsText(result.pacing));
         latencyDecreases += (result.pacing['decreases'] as { latency?: number } | undefined)?.latency ?? 0;
@@ -37,7 +40,8 @@ export const autoLatency: RowRunner = async (ctx) => {
       row: 14, name: `--rate auto, no server limit, 20 ms latency, concurrency 8 (${files} uploads)`, target: `≥ 90% of ${BOUND} files/s`,
       verdict: met ? 'met' : 'missed',
       measured: `auto ${auto.median.toFixed(0)} files/s = ${((auto.median / BOUND) * 100).toFixed(0)}% of ${BOUND}; --rate 0 ${unlimited.median.toFixed(0)} files/s → auto/unlimited ${(auto.median / unlimited.median).toFixed(2)}`,
-      figures: { files, autoFilesPerSec: auto, unlimitedFilesPerSec: unlimited, autoLatencyDecreases: latencyDecreases, autoDecisions: decisions.join(' | ') },
+      figures: { files, autoFilesPerSec: auto, unlimitedFilesPerSec: unlimited, autoLatencyDecreases: latencyDecreases, autoDecisions: decisions.join(' | '),
+        autoPeakRssKiB: peakRssKiB['auto']!, unlimitedPeakRssKiB: peakRssKiB['unlimited']! },
     };
   } finally {
     await emulator.close();

@@ -23,7 +23,7 @@ export const autoLimit: RowRunner = async (ctx) => {
     await buildTree(root, { files, folders: 20, bytesPerFile: 512 });
     const emulator = await startEmulator({ port: 0, faults: { rateLimitPerKeyPerSec: limit } });
     try {
-      const measure = async (rate: string, name: string): Promise<{ achieved: number; tooMany: number; requests: number; timeline: string; decisions: string }> => {
+      const measure = async (rate: string, name: string): Promise<{ achieved: number; tooMany: number; requests: number; timeline: string; decisions: string; peakRssKiB: number }> => {
         await new Promise((resolve) => setTimeout(resolve, 1100));
         const first = emulator.requestLog.length;
         ctx.note(`row 11: limit ${limit} req/s, ${files} uploads, --rate ${rate}`);
@@ -33,7 +33,7 @@ export const autoLimit: RowRunner = async (ctx) => {
         const end = entries[entries.length - 1]!.receivedAt;
         return {
           achieved: acceptedPerSec(entries, start + WARM_UP_MS, end), tooMany: count429(entries), requests: entries.length,
-          timeline: perSecondTimeline(entries), decisions: decisionsText(result.pacing),
+          timeline: perSecondTimeline(entries), decisions: decisionsText(result.pacing), peakRssKiB: result.maxRssKiB ?? 0,
         };
       };
       const auto = await measure('auto', 'auto');
@@ -43,7 +43,7 @@ export const autoLimit: RowRunner = async (ctx) => {
       Object.assign(figures, {
         [`auto${limit}_reqPerSec`]: auto.achieved, [`auto${limit}_429`]: auto.tooMany, [`auto${limit}_requests`]: auto.requests,
         [`pinned${limit}_reqPerSec`]: pinned.achieved, [`pinned${limit}_429`]: pinned.tooMany, [`pinned${limit}_requests`]: pinned.requests,
-        [`auto${limit}_perSecond`]: auto.timeline, [`auto${limit}_decisions`]: auto.decisions,
+        [`auto${limit}_perSecond`]: auto.timeline, [`auto${limit}_decisions`]: auto.decisions, [`auto${limit}_peakRssKiB`]: auto.peakRssKiB,
       });
       parts.push(`R=${limit}: ${auto.achieved.toFixed(2)} req/s = ${pct(auto.achieved, limit)} (pinned --rate ${limit}: ${pct(pinned.achieved, limit)}), ${auto.tooMany} × 429 = ${pct(auto.tooMany, auto.requests)} of ${auto.requests}`);
     } finally {
