@@ -14,7 +14,9 @@
  * - Afterwards the rate climbs back along a cubic (as TCP CUBIC does): fast at first, flat near
  *   the estimated limit (where it stays longest), then probing beyond it. Every probe past the
  *   limit costs a 429 and a whole-host Retry-After pause, so a cycle lasts at least
- *   `probeCycleMs` (at 5 req/s: 175 requests per 429). Climbing
+ *   `probeCycleMs` (at 5 req/s: 175 requests per 429) — except the first climb after slow start
+ *   (`firstProbeCycleMs`): what got through in the second before a slow-start 429 is a rough
+ *   figure (with another client on the key, it is only what this one had ramped up to). Climbing
  *   `staleAbove` past the estimate without a 429 means the server's limit has risen: the
  *   estimate is dropped and slow start resumes.
  * - Server queueing is latency that grows while the *sent* rate grows: latency past
@@ -45,6 +47,8 @@ export interface RateConfig {
   cubicC: number;
   /** A climb from a decrease to the next probe past the limit lasts at least this long (ms). */
   probeCycleMs: number;
+  /** The first climb after a 429 in slow start lasts at most this long (ms; the estimate is rough). */
+  firstProbeCycleMs: number;
   /** Past this multiple of the estimate without a 429, the estimate is stale: slow start again. */
   staleAbove: number;
   /** Req/s added per healthy answer in slow start. */
@@ -74,6 +78,7 @@ export const RATE_DEFAULTS: RateConfig = {
   plateau: 0.98,
   cubicC: 5.7e-5,
   probeCycleMs: 35_000,
+  firstProbeCycleMs: 10_000,
   staleAbove: 1.03,
   slowStartGain: 8,
   latencyFactor: 2,
@@ -100,6 +105,8 @@ export interface RateState {
   epochAt: number;
   /** Seconds the cubic takes to climb back to `limit`. */
   epochK: number;
+  /** The current climb is the first after slow start (it lasts `firstProbeCycleMs`). */
+  firstClimb: boolean;
   /** Last decrease (-Infinity: none). */
   decreasedAt: number;
   latencyMs: number | undefined;
@@ -129,7 +136,7 @@ export type RateObservation =
 export function initialRateState(config: RateConfig = RATE_DEFAULTS, learned?: { limit: number; at: number }): RateState {
   const base: RateState = {
     phase: 'slow-start', rate: clamp(config.initialRate, config), limit: undefined, limitSource: undefined,
-    epochAt: 0, epochK: 0, decreasedAt: -Infinity, latencyMs: undefined, baselineMs: undefined,
+    epochAt: 0, epochK: 0, firstClimb: false, decreasedAt: -Infinity, latencyMs: undefined, baselineMs: undefined,
     latencyHighSince: undefined, latencyHighCount: 0, healthyRate: 0, healthyAt: 0,
   };
   if (learned === undefined || !(learned.limit > 0)) return base;
@@ -140,26 +147,28 @@ const clamp = (rate: number, config: RateConfig): number => Math.min(config.maxR
 
 /**
  * The cubic's growth (req/s per s³) below `limit`: cubicC × √limit, but slow enough that a climb
- * from `beta` × limit to the limit takes at least `probeCycleMs`.
+ * from `beta` × limit to the limit takes at least `probeCycleMs` (the first climb after slow
+ * start: at most `firstProbeCycleMs`).
  */
-export function cubicGrowth(limit: number, config: RateConfig): number {
-  const seconds = config.probeCycleMs / 1000;
+export function cubicGrowth(limit: number, config: RateConfig, firstClimb = false): number {
   const climb = Math.cbrt(Math.max(0, config.plateau - config.beta)) + Math.cbrt(Math.max(0, 1 - config.plateau));
-  return Math.min(config.cubicC * Math.sqrt(limit), limit * (climb / seconds) ** 3);
+  const lasting = (ms: number): number => limit * (climb / (ms / 1000)) ** 3;
+  const growth = Math.min(config.cubicC * Math.sqrt(limit), lasting(config.probeCycleMs));
+  return firstClimb ? Math.max(growth, lasting(config.firstProbeCycleMs)) : growth;
 }
 
 /** Drop to `share` × `limit` (or `floor`, if higher) and start a cubic climb back towards the plateau below `limit` at `at`. */
-function climbFrom(state: RateState, limit: number, share: number, at: number, config: RateConfig, floor = 0): RateState {
+function climbFrom(state: RateState, limit: number, share: number, at: number, config: RateConfig, floor = 0, firstClimb = false): RateState {
   const rate = clamp(Math.max(limit * share, Math.min(floor, limit)), config);
-  const epochK = Math.cbrt(Math.max(0, limit * config.plateau - rate) / cubicGrowth(limit, config));
-  return { ...state, phase: 'avoid', rate, limit, epochAt: at, epochK, decreasedAt: at };
+  const epochK = Math.cbrt(Math.max(0, limit * config.plateau - rate) / cubicGrowth(limit, config, firstClimb));
+  return { ...state, phase: 'avoid', rate, limit, epochAt: at, epochK, firstClimb, decreasedAt: at };
 }
 
 /** The cubic's rate `at` (req/s). */
 export function cubicRate(state: RateState, at: number, config: RateConfig): number {
   const limit = state.limit ?? state.rate;
   const t = (at - state.epochAt) / 1000 - state.epochK;
-  return limit * config.plateau + cubicGrowth(limit, config) * t * t * t;
+  return limit * config.plateau + cubicGrowth(limit, config, state.firstClimb) * t * t * t;
 }
 
 /** `healthyRate` as remembered `at`. */
@@ -179,7 +188,7 @@ export function nextRateState(state: RateState, observation: RateObservation, co
     const below = state.limit !== undefined && measured < state.limit * 0.97;
     const early = below && state.phase === 'avoid' && observation.at - state.epochAt < state.epochK * 1000;
     const estimate = early ? measured * config.beta : below ? measured * (1 + config.beta) / 2 : measured;
-    const next = climbFrom(state, estimate, config.beta, observation.at, config);
+    const next = climbFrom(state, estimate, config.beta, observation.at, config, 0, state.phase === 'slow-start');
     // What was healthy above a measured limit is not any more.
     return { ...next, limitSource: 'throttle', healthyRate: Math.min(healthyNow(state, observation.at, config), next.rate), healthyAt: observation.at };
   }

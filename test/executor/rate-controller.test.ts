@@ -62,7 +62,7 @@ const cases: { label: string; state: RateState; observations: RateObservation[];
   },
   {
     label: 'after a decrease the rate climbs back towards the plateau below the limit, never past it in K seconds',
-    state: after429, observations: oks(10_100, 100, after429.epochK * 10),
+    state: after429, observations: oks(10_100, 90, after429.epochK * 10),
     expect: (s) => { assert.ok(s.rate > 19); assert.ok(s.rate <= 20 * C.plateau + 1e-9, `rate ${s.rate}`); assert.equal(s.phase, 'avoid'); },
   },
   {
@@ -112,12 +112,22 @@ const cases: { label: string; state: RateState; observations: RateObservation[];
   },
   {
     label: 'at a low limit a climb from a 429 back past the limit takes probeCycleMs (each probe costs a 429 and a pause)',
+    state: { ...after429, phase: 'avoid', limit: 5.2, rate: 5.1 }, observations: [throttled(30_000, 5, 29_990)],
+    expect: (s) => {
+      assert.equal(s.limit, 5.1);
+      const passes = (ms: number): boolean => cubicRate(s, s.epochAt + ms, C) > 5.1;
+      assert.equal(passes(C.probeCycleMs - 500), false);
+      assert.equal(passes(C.probeCycleMs + 500), true);
+    },
+  },
+  {
+    label: 'the first climb after a 429 in slow start is shorter (firstProbeCycleMs: the estimate is rough)',
     state: nextRateState({ ...fresh, rate: 10 }, throttled(10_000, 5)), observations: [],
     expect: (s) => {
       assert.equal(s.limit, 5);
       const passes = (ms: number): boolean => cubicRate(s, s.epochAt + ms, C) > 5;
-      assert.equal(passes(C.probeCycleMs - 500), false);
-      assert.equal(passes(C.probeCycleMs + 500), true);
+      assert.equal(passes(C.firstProbeCycleMs - 500), false);
+      assert.equal(passes(C.firstProbeCycleMs + 500), true);
     },
   },
   {
