@@ -83,6 +83,8 @@ export class HostPacer {
   private state: RateState;
   private notBefore = 0;
   private nextStartAt = 0;
+  /** When the last request actually went (a late timer must not let the next one follow closer than the interval). */
+  private lastStartAt = -Infinity;
   private readonly starts: number[] = [];
   /** Start times of requests answered 429/503 (the rest of `starts` reached the server's count). */
   private readonly refused: number[] = [];
@@ -159,14 +161,19 @@ export class HostPacer {
         const at = Math.max(now, this.notBefore, interval > 0 ? this.nextStartAt : 0);
         if (at - now < TIMER_GRAIN_MS) {
           this.nextStartAt = at + interval;
+          this.started(interval);
           return;
         }
         if (at === this.nextStartAt && at > this.notBefore) {
           // Reserve the slot, so waiters queue up one interval apart (no burst when they wake).
           this.nextStartAt = at + interval;
           await sleep(Math.ceil(at - now), undefined, signal ? { signal } : {});
-          // A pause that began meanwhile moves this request after it.
-          if (this.pausedForMs <= 0) return;
+          // A pause that began meanwhile moves this request after it; so does a late wake-up of the one before
+          // (timers fire late on a busy machine: starts must not bunch up after one, the server counts arrivals).
+          if (this.pausedForMs <= 0 && this.now() - this.lastStartAt >= interval - TIMER_GRAIN_MS) {
+            this.started(interval);
+            return;
+          }
           continue;
         }
         await sleep(Math.ceil(at - now), undefined, signal ? { signal } : {});
@@ -174,6 +181,12 @@ export class HostPacer {
     } finally {
       this.waitingForRate -= 1;
     }
+  }
+
+  /** A request goes now: the next one not before one interval from now. */
+  private started(interval: number): void {
+    this.lastStartAt = this.now();
+    this.nextStartAt = Math.max(this.nextStartAt, this.lastStartAt + interval);
   }
 
   /** Send one request (its turn already taken) and feed the answer to the controller. */

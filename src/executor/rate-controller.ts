@@ -8,9 +8,7 @@
  * - A 429 or 503 is a measured limit: the server let `acceptedRate` requests through in the
  *   last second, so the limit is about that (or the current rate, if lower). The rate drops to
  *   `beta` × that estimate, once per congestion event (answers to requests sent before the
- *   decrease do not count again). A 429 below the estimate before the climb has reached its
- *   plateau means the limit shrank or another client shares it: the estimate drops by `beta`
- *   too, so clients on one key converge in a few 429s (each costs a pause) instead of many.
+ *   decrease do not count again).
  * - Afterwards the rate climbs back along a cubic (as TCP CUBIC does): fast at first, flat near
  *   the estimated limit (where it stays longest), then probing beyond it. Every probe past the
  *   limit costs a 429 and a whole-host Retry-After pause, so a cycle lasts at least
@@ -183,11 +181,8 @@ export function nextRateState(state: RateState, observation: RateObservation, co
     // Well below the rate, what got through is the limit (slow start overshot, or the limit fell); near it, the
     // rate is the better estimate (a count over one second is coarse at a few req/s).
     const measured = observation.acceptedRate >= 1 && observation.acceptedRate < config.measuredBelow * state.rate ? observation.acceptedRate : state.rate;
-    // Throttled below the last limit: the limit shrinks or someone else shares it; give a little more way (CUBIC's fast
-    // convergence), and more when the climb had not even reached its plateau (the last decrease was not enough).
-    const below = state.limit !== undefined && measured < state.limit * 0.97;
-    const early = below && state.phase === 'avoid' && observation.at - state.epochAt < state.epochK * 1000;
-    const estimate = early ? measured * config.beta : below ? measured * (1 + config.beta) / 2 : measured;
+    // Throttled below the last limit: the limit shrinks or someone else shares it; give a little more way (CUBIC's fast convergence).
+    const estimate = state.limit !== undefined && measured < state.limit * 0.97 ? measured * (1 + config.beta) / 2 : measured;
     const next = climbFrom(state, estimate, config.beta, observation.at, config, 0, state.phase === 'slow-start');
     // What was healthy above a measured limit is not any more.
     return { ...next, limitSource: 'throttle', healthyRate: Math.min(healthyNow(state, observation.at, config), next.rate), healthyAt: observation.at };

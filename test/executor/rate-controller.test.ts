@@ -131,11 +131,6 @@ const cases: { label: string; state: RateState; observations: RateObservation[];
     },
   },
   {
-    label: 'a 429 below the estimate before the climb reached its plateau (the limit is shared or shrank): the estimate drops by beta',
-    state: after429, observations: [throttled(12_000, 17, 11_990)],
-    expect: (s) => { assert.equal(s.limit, 19 * C.beta); assert.equal(s.rate, 19 * C.beta * C.beta); },
-  },
-  {
     label: 'at a high limit the climb keeps the cubic of √limit (the cycle grows slowly with the limit)',
     state: fresh, observations: [],
     expect: () => assert.equal(cubicGrowth(1000, C), C.cubicC * Math.sqrt(1000)),
