@@ -123,6 +123,7 @@ export class FileIntake {
       if (this.results.filesSeen < (this.options.poolAfterFiles ?? POOL_AFTER_FILES)) return false;
       this.pool = new StatPool(this.options.statThreads ?? 0);
     }
+    this.pool.drain();
     if (this.pool.leastQueued() >= POOL_QUEUE_FILES) return false;
     let reply: StatReply;
     try {

@@ -5,7 +5,7 @@
  * `rclone --checkers` or `fd` do. Workers start lazily, only once a scan proves big.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { StatReply, StatRequest } from './stat-rows.js';
 
 /** Default worker count: one per core beyond the main thread's, at most 2 (more only contends for the disk and the scheduler). */
@@ -22,6 +22,8 @@ interface Waiting {
 
 interface PoolWorker {
   thread: Worker;
+  /** Where the worker answers: read by the event loop, and synchronously by drain(). */
+  replies: MessagePort;
   /** Names sent and not yet answered. */
   queuedFiles: number;
 }
@@ -37,15 +39,30 @@ export class StatPool {
 
   constructor(threads: number) {
     for (let i = 0; i < threads; i++) {
-      const thread = new Worker(WORKER_URL);
+      const { port1: replies, port2: workerSide } = new MessageChannel();
+      const thread = new Worker(WORKER_URL, { workerData: { replies: workerSide }, transferList: [workerSide] });
       thread.unref();
-      const worker: PoolWorker = { thread, queuedFiles: 0 };
-      thread.on('message', (reply: StatReply) => this.settle(reply));
+      replies.unref();
+      const worker: PoolWorker = { thread, replies, queuedFiles: 0 };
+      replies.on('message', (reply: StatReply) => this.settle(reply));
       thread.on('error', (error) => this.fail(error));
       thread.on('exit', (code) => {
         if (code !== 0) this.fail(new Error(`stat worker exited with code ${code}`));
       });
       this.workers.push(worker);
+    }
+  }
+
+  /**
+   * Take the answers that have arrived, without waiting for the event loop: a walk that stats
+   * directory after directory in one go (thread-pool completions come in bursts) still sees
+   * which worker is free, and their awaits resume at its next yield.
+   */
+  drain(): void {
+    for (const worker of this.workers) {
+      for (let received = receiveMessageOnPort(worker.replies); received !== undefined; received = receiveMessageOnPort(worker.replies)) {
+        this.settle(received.message as StatReply);
+      }
     }
   }
 
@@ -73,6 +90,7 @@ export class StatPool {
   /** Stop every worker; unanswered batches reject. */
   async close(): Promise<void> {
     this.fail(new Error('stat pool closed'));
+    for (const worker of this.workers) worker.replies.close();
     await Promise.all(this.workers.map((worker) => worker.thread.terminate().catch(() => undefined)));
   }
 

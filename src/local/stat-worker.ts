@@ -3,8 +3,11 @@
  * synchronously and answer with one Float64Array row per name, plus the failures.
  */
 import { lstatSync } from 'node:fs';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { STAT_ROW, StatKind, type StatReply, type StatRequest } from './stat-rows.js';
+
+/** The pool reads answers on its own channel, so it can take them synchronously (receiveMessageOnPort). */
+const replies = (workerData as { replies: MessagePort } | undefined)?.replies;
 
 parentPort?.on('message', (request: StatRequest) => {
   const { names, directory } = request;
@@ -27,5 +30,5 @@ parentPort?.on('message', (request: StatRequest) => {
     }
   }
   const reply: StatReply = { id: request.id, rows, failures };
-  parentPort?.postMessage(reply, [rows.buffer]);
+  replies?.postMessage(reply, [rows.buffer]);
 });
