@@ -8,18 +8,10 @@ import assert from 'node:assert/strict';
 import { ArraySkimmer } from '../../src/api/array-skimmer.js';
 import { NO_SUCH_WORKSPACE, WorkspaceDocpathsParser } from '../../src/api/workspace-stream.js';
 import { ResponseShapeError, parseWorkspaceDetail } from '../../src/api/parse.js';
+import { createPrng } from '../../src/emulator/faults.js';
 
-/** Small deterministic PRNG (mulberry32), so a failure names its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so a failure names its seed (the emulator's fault PRNG). */
+const random = createPrng;
 
 const keep = (docpath: string): boolean => docpath.startsWith('acme/mirror/');
 const TRICKY = ['', 'a', ']', '}', ',', ':', '"', '\\', '\\"]', 'é', '📄', '\n\t', '{"documents":[1]}', 'documents', 'x\u0000y', '\u2028'];
