@@ -6,10 +6,11 @@
 import { inspect } from 'node:util';
 import { RemoteError } from '../errors.js';
 import { docpathProblem } from './docpath-check.js';
-import { DEFAULT_FOLDER, MAX_FOLDER_PAGES, buildUploadForm, carriesFailedList, checkFolderName, emptyBatch, isOrgNotFound, listPageSizeOf, transportOptionsFor, type ClientOptions } from './client-support.js';
+import { DEFAULT_FOLDER, MAX_FOLDER_PAGES, carriesFailedList, checkFolderName, emptyBatch, isOrgNotFound, listPageSizeOf, transportOptionsFor, type ClientOptions } from './client-support.js';
 import { walkFolderPages, type FetchedPage } from './folder-paging.js';
 import { parseFolderPageStream, type ListingFields, type StreamedPageInfo } from './listing-stream.js';
 import { NO_SUCH_WORKSPACE, parseWorkspaceDocpathsStream } from './workspace-stream.js';
+import { uploadBodyOf } from './upload-body.js';
 import { HttpTransport, type ApiRequest, type ApiResponse } from './http.js';
 import { parseBatchResult } from './multistatus.js';
 import {
@@ -162,11 +163,11 @@ export class LumenOneClient {
     return checkEmbeddings(result, response.body, orgSlug, adds, deletes);
   }
 
-  /** D1/D2: upload one file, streamed from disk; returns every document the server created. */
+  /** D1/D2: upload one file (its `content`, or streamed from disk); returns every document the server created. */
   async uploadDocument(upload: UploadRequest): Promise<UploadedDocument[]> {
     const folder = upload.folder ?? DEFAULT_FOLDER;
     checkFolderName(folder);
-    const form = await buildUploadForm(upload);
+    const body = await uploadBodyOf(upload);
     const orgHex = this.#orgHex(upload.orgSlug);
     // custom-documents is D1's own target: no need for the UNCONFIRMED into-folder path.
     const intoFolder = folder !== DEFAULT_FOLDER;
@@ -174,7 +175,7 @@ export class LumenOneClient {
       method: 'POST',
       path: intoFolder ? `/v1/org/${orgHex}/document/upload/${encodeURIComponent(folder)}` : `/v1/org/${orgHex}/document/upload`,
       route: intoFolder ? '/v1/org/:orgSlug/document/upload/:folder' : '/v1/org/:orgSlug/document/upload',
-      form,
+      upload: body,
       headersTimeoutMs: this.#uploadTimeoutMs,
       sendIdleTimeoutMs: this.#uploadIdleTimeoutMs,
       context: { orgSlug: upload.orgSlug, folder },

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import { rootCertificates } from 'node:tls';
-import type { Agent, FormData, request } from 'undici';
+import type { Agent, request } from 'undici';
 import { LumenSyncError, RemoteError } from '../errors.js';
 import { classifyNetworkError, classifyStatus, type Classification } from './classify.js';
 import { describeFailure, hintFor, type HintContext, type RemoteCause } from './hints.js';
@@ -13,6 +13,7 @@ import { ResponseShapeError, serverMessageOf } from './parse.js';
 import { parseRetryAfter } from './retry-after.js';
 import { TRANSFER_HEADER, watchSending, type SendWatch } from './send-watchdog.js';
 import type { RequestObservation } from './types.js';
+import type { UploadBody } from './upload-body.js';
 
 /** Settings of one transport (one per client). */
 export interface TransportOptions {
@@ -45,7 +46,8 @@ export interface ApiRequest {
   route: string;
   query?: Record<string, string>;
   json?: unknown;
-  form?: FormData;
+  /** An upload's multipart body (see upload-body.ts). */
+  upload?: UploadBody;
   /** Send `X-Account-Id` (default true; false for A1). */
   withAccount?: boolean;
   /** Overrides the time allowed to the first response byte (uploads, embeddings). */
@@ -159,6 +161,7 @@ export class HttpTransport {
     };
     if (apiRequest.withAccount !== false) headers['x-account-id'] = this.#options.accountId;
     if (apiRequest.json !== undefined) headers['content-type'] = 'application/json';
+    else if (apiRequest.upload !== undefined && 'bytes' in apiRequest.upload) headers['content-type'] = apiRequest.upload.contentType;
     return headers;
   }
 
@@ -181,7 +184,7 @@ export class HttpTransport {
         dispatcher: agent,
         method,
         headers,
-        body: apiRequest.json !== undefined ? JSON.stringify(apiRequest.json) : apiRequest.form,
+        body: apiRequest.json !== undefined ? JSON.stringify(apiRequest.json) : bodyOf(apiRequest.upload),
         headersTimeout: apiRequest.headersTimeoutMs ?? this.#options.headersTimeoutMs,
         bodyTimeout: this.#options.bodyTimeoutMs,
         signal: stalled?.signal ?? apiRequest.signal,
@@ -314,6 +317,10 @@ export class HttpTransport {
  */
 export const answerMayHaveApplied = (method: string, status: number, classification: Classification): boolean =>
   method !== 'GET' && (status === 408 || (status >= 500 && classification.cause === 'server'));
+
+/** The body undici sends for an upload: the encoded bytes, or the FormData it encodes and streams itself. */
+const bodyOf = (upload: UploadBody | undefined) =>
+  upload === undefined ? undefined : 'bytes' in upload ? upload.bytes : upload.form;
 
 const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 

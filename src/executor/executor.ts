@@ -3,7 +3,6 @@
  * the folder, uploads (replacements upload-first), embeddings, and batched removals last.
  * Every remote mutation is journalled as an intent before it is sent and closed after.
  */
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { LumenSyncError, RemoteError } from '../errors.js';
@@ -15,6 +14,7 @@ import type { JournalPort, RemotePort } from './ports.js';
 import { removeDocuments, type RemovalItem } from './removals.js';
 import { embedMissingUploads, mayLeaveOrphan, removeOrphans, type OrphanSuspect } from './upstream-checks.js';
 import { findApplied, listerOf, type UncertainUpload } from './uncertain-uploads.js';
+import { readScannedContent, unchangedSinceScan, UPLOAD_BUFFER_DEFAULT_BYTES } from './upload-content.js';
 import type { Rejections } from '../journal/rejections.js';
 
 export interface ExecutorContext {
@@ -37,6 +37,8 @@ export interface ExecutorContext {
   signal?: AbortSignal;
   /** Where content the server refused for good (U9) is remembered. */
   rejections?: Rejections;
+  /** Files up to this size are read whole, checked against their hash and sent as one body (default 64 KiB; see upload-content.ts). */
+  uploadBufferBytes?: number;
 }
 
 export interface ExecutionResult {
@@ -47,7 +49,7 @@ export interface ExecutionResult {
 const describe = (error: unknown): { message: string; retryable: boolean; hint?: string } => {
   if (error instanceof RemoteError) return { message: error.message, retryable: error.retryable, ...(error.hint ? { hint: error.hint } : {}) };
   const message = error instanceof Error ? error.message : String(error);
-  // The client reports a file that vanished or changed while being uploaded as LUMENSYNC_LOCAL_IO
+  // A file that vanished or changed since the scan or while being uploaded is LUMENSYNC_LOCAL_IO
   // (openAsBlob gives no errno, so the cause cannot tell which): the next pass's scan settles it —
   // a vanished file is gone from the plan, a changed one is re-hashed, an unreadable one is a scan error.
   if (error instanceof LumenSyncError && error.code === 'LUMENSYNC_LOCAL_IO') return { message, retryable: true, ...(error.hint ? { hint: error.hint } : {}) };
@@ -104,7 +106,7 @@ export async function execute(plan: Plan, context: ExecutorContext): Promise<Exe
     for (const item of uncertain) {
       const [kept, ...duplicates] = findings?.get(item.action) ?? [];
       if (kept !== undefined) {
-        await recordUploaded(item.action, kept, context);
+        recordUploaded(item.action, kept, context, await unchangedSinceScan(absolutePathOf(item.action, context), item.action));
         uploaded.push(kept);
         if (item.action.replacesDocpath !== undefined) stats.replaced += 1;
         else stats.uploaded += 1;
@@ -161,14 +163,16 @@ function applyJournalOnly(action: Action, context: ExecutorContext, uploads: Upl
   }
 }
 
-/** Journal and count a document that now holds `action`'s file (uploaded, or found after an uncertain answer). */
-async function recordUploaded(action: UploadAction, docpath: string, context: ExecutorContext): Promise<void> {
+const absolutePathOf = (action: UploadAction, context: ExecutorContext): string => path.join(context.root, ...action.relativePath.split('/'));
+
+/**
+ * Journal and count a document that now holds `action`'s file (uploaded, or found after an
+ * uncertain answer). A file that may have changed while it was sent gets a stat that cannot
+ * match (`unchanged` false): the next pass re-hashes it.
+ */
+function recordUploaded(action: UploadAction, docpath: string, context: ExecutorContext, unchanged: boolean): void {
   const { journal, stats } = context;
-  const absolutePath = path.join(context.root, ...action.relativePath.split('/'));
-  // A file that changed while it was sent gets a stat that cannot match: the next pass re-hashes it.
-  const after = await stat(absolutePath).catch(() => undefined);
-  const unchangedDuringUpload = after !== undefined && after.size === action.size && after.mtimeMs === action.mtimeMs;
-  journal.put({ relativePath: action.relativePath, docpath, sha256: action.sha256, size: action.size, mtimeMs: unchangedDuringUpload ? action.mtimeMs : -1 });
+  journal.put({ relativePath: action.relativePath, docpath, sha256: action.sha256, size: action.size, mtimeMs: unchanged ? action.mtimeMs : -1 });
   stats.bytesUploaded += action.size;
   stats.filesDone += 1;
   stats.bytesDone += action.size;
@@ -177,15 +181,18 @@ async function recordUploaded(action: UploadAction, docpath: string, context: Ex
 /** The document, 'failed', or the upload and its error when the server may have applied it (to be looked up). */
 async function upload(action: UploadAction, context: ExecutorContext, suspects: OrphanSuspect[]): Promise<{ docpath: string } | 'failed' | UncertainUpload> {
   const { journal, stats } = context;
-  const absolutePath = path.join(context.root, ...action.relativePath.split('/'));
+  const absolutePath = absolutePathOf(action, context);
+  // Small files: read when their turn comes and checked against the scan's hash (no re-stat after).
+  const buffered = action.size <= (context.uploadBufferBytes ?? UPLOAD_BUFFER_DEFAULT_BYTES);
   const intent = journal.beginIntent({ op: 'upload', relativePaths: [action.relativePath], docpaths: action.replacesDocpath ? [action.replacesDocpath] : [] });
   stats.inFlight.add(action.relativePath);
   try {
     let suspect = false;
-    const documents = await context.pacer.run('upload', () => context.remote.uploadDocument({
+    const documents = await context.pacer.run('upload', async () => context.remote.uploadDocument({
       orgSlug: context.orgSlug,
       ...(context.folder === 'custom-documents' ? {} : { folder: context.folder }),
       filePath: absolutePath,
+      ...(buffered ? { content: readScannedContent(absolutePath, action) } : {}),
       fileName: uploadFileNameFor(action.relativePath, action.sha256),
       addToWorkspaces: context.workspaces,
       metadata: uploadMetadataFor(action.relativePath, action.sha256, context.ownerMark),
@@ -200,7 +207,7 @@ async function upload(action: UploadAction, context: ExecutorContext, suspects: 
     }), { idempotent: false });
     const document = documents[0];
     if (!document) throw new RemoteError('the server accepted the upload but returned no document', { kind: 'protocol', method: 'POST', url: 'document/upload', retryable: true, mayHaveApplied: true });
-    await recordUploaded(action, document.docpath, context);
+    recordUploaded(action, document.docpath, context, buffered || await unchangedSinceScan(absolutePath, action));
     journal.endIntent(intent.id, 'done');
     context.rejections?.forget(action.relativePath);
     if (action.replacesDocpath !== undefined) stats.replaced += 1;
