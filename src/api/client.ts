@@ -177,7 +177,8 @@ export class LumenOneClient {
       route: intoFolder ? '/v1/org/:orgSlug/document/upload/:folder' : '/v1/org/:orgSlug/document/upload',
       upload: body,
       headersTimeoutMs: this.#uploadTimeoutMs,
-      sendIdleTimeoutMs: this.#uploadIdleTimeoutMs,
+      // A body in one buffer is handed to the socket at once (undici reports it sent right away): only a streamed file can stall.
+      ...('form' in body ? { sendIdleTimeoutMs: this.#uploadIdleTimeoutMs } : {}),
       context: { orgSlug: upload.orgSlug, folder },
       ...(upload.signal === undefined ? {} : { signal: upload.signal }),
     };

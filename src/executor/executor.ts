@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { LumenSyncError, RemoteError } from '../errors.js';
 import type { Action, EmbedAction, Plan, UnembedAction, UploadAction } from '../core/plan-types.js';
+import type { Intent } from '../core/types.js';
 import { uploadFileNameFor, uploadMetadataFor } from '../core/marker.js';
 import type { Stats } from '../stats/stats.js';
 import type { Pacer } from './pacer.js';
@@ -184,31 +185,41 @@ async function upload(action: UploadAction, context: ExecutorContext, suspects: 
   const absolutePath = absolutePathOf(action, context);
   // Small files: read when their turn comes and checked against the scan's hash (no re-stat after).
   const buffered = action.size <= (context.uploadBufferBytes ?? UPLOAD_BUFFER_DEFAULT_BYTES);
-  const intent = journal.beginIntent({ op: 'upload', relativePaths: [action.relativePath], docpaths: action.replacesDocpath ? [action.replacesDocpath] : [] });
+  // The intent is begun when the upload's turn comes, right before its first attempt is sent, not
+  // when it is queued: thousands of intents written up front only delay the first request.
+  let intent: Intent | undefined;
+  const endIntent = (outcome: 'done' | 'failed' | 'abandoned'): void => {
+    if (intent !== undefined) journal.endIntent(intent.id, outcome);
+  };
   stats.inFlight.add(action.relativePath);
   try {
     let suspect = false;
-    const documents = await context.pacer.run('upload', async () => context.remote.uploadDocument({
-      orgSlug: context.orgSlug,
-      ...(context.folder === 'custom-documents' ? {} : { folder: context.folder }),
-      filePath: absolutePath,
-      ...(buffered ? { content: readScannedContent(absolutePath, action) } : {}),
-      fileName: uploadFileNameFor(action.relativePath, action.sha256),
-      addToWorkspaces: context.workspaces,
-      metadata: uploadMetadataFor(action.relativePath, action.sha256, context.ownerMark),
-      ...(context.signal ? { signal: context.signal } : {}),
-    }).catch((error: unknown) => {
-      // U3: noted once per file, whether or not a retry then succeeds.
-      if (!suspect && mayLeaveOrphan(error, context.folder)) {
-        suspect = true;
-        suspects.push({ relativePath: action.relativePath, sha256: action.sha256 });
-      }
-      throw error;
-    }), { idempotent: false });
+    const documents = await context.pacer.run('upload', async () => {
+      // A file changed since the scan throws here, before its intent: nothing is sent.
+      const content = buffered ? readScannedContent(absolutePath, action) : undefined;
+      intent ??= journal.beginIntent({ op: 'upload', relativePaths: [action.relativePath], docpaths: action.replacesDocpath ? [action.replacesDocpath] : [] });
+      return context.remote.uploadDocument({
+        orgSlug: context.orgSlug,
+        ...(context.folder === 'custom-documents' ? {} : { folder: context.folder }),
+        filePath: absolutePath,
+        ...(content === undefined ? {} : { content }),
+        fileName: uploadFileNameFor(action.relativePath, action.sha256),
+        addToWorkspaces: context.workspaces,
+        metadata: uploadMetadataFor(action.relativePath, action.sha256, context.ownerMark),
+        ...(context.signal ? { signal: context.signal } : {}),
+      }).catch((error: unknown) => {
+        // U3: noted once per file, whether or not a retry then succeeds.
+        if (!suspect && mayLeaveOrphan(error, context.folder)) {
+          suspect = true;
+          suspects.push({ relativePath: action.relativePath, sha256: action.sha256 });
+        }
+        throw error;
+      });
+    }, { idempotent: false });
     const document = documents[0];
     if (!document) throw new RemoteError('the server accepted the upload but returned no document', { kind: 'protocol', method: 'POST', url: 'document/upload', retryable: true, mayHaveApplied: true });
     recordUploaded(action, document.docpath, context, buffered || await unchangedSinceScan(absolutePath, action));
-    journal.endIntent(intent.id, 'done');
+    endIntent('done');
     context.rejections?.forget(action.relativePath);
     if (action.replacesDocpath !== undefined) stats.replaced += 1;
     else stats.uploaded += 1;
@@ -217,10 +228,10 @@ async function upload(action: UploadAction, context: ExecutorContext, suspects: 
   } catch (error) {
     if (context.signal?.aborted) {
       // Interrupted, not failed: the next run settles it (adopting the document if it was stored).
-      journal.endIntent(intent.id, 'abandoned');
+      endIntent('abandoned');
       return 'failed';
     }
-    journal.endIntent(intent.id, 'failed');
+    endIntent('failed');
     if (error instanceof RemoteError && error.rejectsContent) {
       // Permanent for these bytes: remembered, reported apart, sent again only once the file changes.
       const reason = error.serverMessage ?? error.message;
