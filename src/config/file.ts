@@ -23,6 +23,7 @@ export interface FileMirror {
   embedBatch?: number;
   uploadBufferKiB?: number;
   verifyIntervalSeconds?: number;
+  scanThreads?: number;
   stateDir?: string;
 }
 

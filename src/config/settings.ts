@@ -68,6 +68,7 @@ export function fileMirrorArgs(mirror: FileMirror): MirrorArgs {
   if (mirror.embedBatch !== undefined) args['embed-batch'] = mirror.embedBatch;
   if (mirror.uploadBufferKiB !== undefined) args['upload-buffer-kib'] = mirror.uploadBufferKiB;
   if (mirror.verifyIntervalSeconds !== undefined) args['verify-interval'] = mirror.verifyIntervalSeconds;
+  if (mirror.scanThreads !== undefined) args['scan-threads'] = mirror.scanThreads;
   return args;
 }
 
