@@ -1,11 +1,9 @@
 /** Options, constants and small helpers of the LumenOne client (kept apart to keep client.ts readable). */
-import { openAsBlob } from 'node:fs';
-import type { FormData } from 'undici';
 import { LumenSyncError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { normaliseApiBaseUrl } from './base-url.js';
 import type { TransportOptions } from './http.js';
-import type { BatchResult, RequestObservation, UploadRequest } from './types.js';
+import type { BatchResult, RequestObservation } from './types.js';
 
 /** Options of a LumenOneClient. */
 export interface ClientOptions {
@@ -89,30 +87,8 @@ export function checkFolderName(folder: string): void {
 /** A 404 that names the organization is about the org, not the folder or document. */
 export const isOrgNotFound = (message: string): boolean => /organi[sz]ation|\borg\b/i.test(message) && !/folder|document|file/i.test(message);
 
-/** A file-backed Blob: the upload streams from disk, never the whole file in memory. */
-export async function openFile(filePath: string): Promise<Blob> {
-  try {
-    return await openAsBlob(filePath);
-  } catch (error) {
-    throw new LumenSyncError('LUMENSYNC_LOCAL_IO', `The file "${filePath}" could not be opened for upload.`, {
-      hint: 'the file vanished or is unreadable; the next pass re-scans it',
-      cause: error,
-    });
-  }
-}
-
 /** The answer to an empty batch: nothing to send, nothing failed. */
 export const emptyBatch = (): BatchResult => ({ status: 200, partial: false, purged: [], failed: [], message: undefined });
-
-/** The multipart body of D1/D2: the file part streamed from disk plus the optional fields. */
-export async function buildUploadForm(upload: UploadRequest): Promise<FormData> {
-  const { FormData } = await import('undici');
-  const form = new FormData();
-  form.append('file', await openFile(upload.filePath), upload.fileName);
-  if (upload.addToWorkspaces !== undefined && upload.addToWorkspaces.length > 0) form.append('addToWorkspaces', upload.addToWorkspaces.join(','));
-  if (upload.metadata !== undefined && Object.keys(upload.metadata).length > 0) form.append('metadata', JSON.stringify(upload.metadata));
-  return form;
-}
 
 /**
  * U11: a batch answer in the 4xx/5xx range that still lists `failed` entries is a per-entry result,

@@ -5,11 +5,11 @@
  */
 import { inspect } from 'node:util';
 import { RemoteError } from '../errors.js';
-import { docpathProblem } from './docpath-check.js';
-import { DEFAULT_FOLDER, MAX_FOLDER_PAGES, buildUploadForm, carriesFailedList, checkFolderName, emptyBatch, isOrgNotFound, listPageSizeOf, transportOptionsFor, type ClientOptions } from './client-support.js';
-import { walkFolderPages, type FetchedPage } from './folder-paging.js';
-import { parseFolderPageStream, type ListingFields, type StreamedPageInfo } from './listing-stream.js';
+import { carriesFailedList, checkFolderName, emptyBatch, isOrgNotFound, listPageSizeOf, transportOptionsFor, type ClientOptions } from './client-support.js';
+import { walkFolderListing, type FolderWalk, type PageRunner } from './folder-listing.js';
+import type { ListingFields } from './listing-stream.js';
 import { NO_SUCH_WORKSPACE, parseWorkspaceDocpathsStream } from './workspace-stream.js';
+import { uploadApiRequest } from './upload-request.js';
 import { HttpTransport, type ApiRequest, type ApiResponse } from './http.js';
 import { parseBatchResult } from './multistatus.js';
 import {
@@ -22,11 +22,7 @@ import { checkEmbeddings, checkMoves } from './verify.js';
 
 export { DEFAULT_FOLDER, type ClientOptions } from './client-support.js';
 
-/** Unsafe names kept for the warning (the count of skipped ones is not bounded by this). */
-const MAX_REJECTED_REPORTED = 100;
-
-/** Runs one listing page's request (pacing and retries are the caller's). */
-export type PageRunner = <T>(request: () => Promise<T>) => Promise<T>;
+export type { PageRunner } from './folder-listing.js';
 
 /** Client for one LumenOne host, key and account. */
 export class LumenOneClient {
@@ -162,24 +158,9 @@ export class LumenOneClient {
     return checkEmbeddings(result, response.body, orgSlug, adds, deletes);
   }
 
-  /** D1/D2: upload one file, streamed from disk; returns every document the server created. */
+  /** D1/D2: upload one file (its `content`, or streamed from disk); returns every document the server created. */
   async uploadDocument(upload: UploadRequest): Promise<UploadedDocument[]> {
-    const folder = upload.folder ?? DEFAULT_FOLDER;
-    checkFolderName(folder);
-    const form = await buildUploadForm(upload);
-    const orgHex = this.#orgHex(upload.orgSlug);
-    // custom-documents is D1's own target: no need for the UNCONFIRMED into-folder path.
-    const intoFolder = folder !== DEFAULT_FOLDER;
-    const apiRequest: ApiRequest = {
-      method: 'POST',
-      path: intoFolder ? `/v1/org/${orgHex}/document/upload/${encodeURIComponent(folder)}` : `/v1/org/${orgHex}/document/upload`,
-      route: intoFolder ? '/v1/org/:orgSlug/document/upload/:folder' : '/v1/org/:orgSlug/document/upload',
-      form,
-      headersTimeoutMs: this.#uploadTimeoutMs,
-      sendIdleTimeoutMs: this.#uploadIdleTimeoutMs,
-      context: { orgSlug: upload.orgSlug, folder },
-      ...(upload.signal === undefined ? {} : { signal: upload.signal }),
-    };
+    const { apiRequest, folder } = await uploadApiRequest(upload, this.#orgHex(upload.orgSlug), { uploadTimeoutMs: this.#uploadTimeoutMs, uploadIdleTimeoutMs: this.#uploadIdleTimeoutMs });
     return this.#call(apiRequest, (body) => parseUploadedDocuments(body, upload.orgSlug, folder));
   }
 
@@ -206,13 +187,9 @@ export class LumenOneClient {
   }
 
   /**
-   * D4, page by page (contract §13 U2): asks for `limit` documents from `offset`, pages by
-   * `offset += limit` (never by items received: upstream drops items after slicing, so pages can
-   * be short), follows `hasMore`, and parses each answer as a stream, calling `onDocument` once per
-   * docpath. Tolerates a server that ignores paging (answers everything at once, or repeats the
-   * same page) and stops on one that never says `hasMore: false` once a page brings nothing new.
-   * A 404 (unknown folder, also when it vanishes mid-listing) → `exists: false`. `runPage` runs
-   * each page's request (the caller's pacing and retries: a failed page is asked again, not the listing).
+   * D4, page by page and streamed (contract §13 U2; see folder-listing.ts), calling `onDocument`
+   * once per docpath; a 404 → `exists: false`. `runPage` runs each page's request (the caller's
+   * pacing and retries: a failed page is asked again, not the listing).
    */
   async forEachFolderDocument(
     orgSlug: string,
@@ -220,41 +197,8 @@ export class LumenOneClient {
     onDocument: (document: RemoteDocument) => void,
     fields: ListingFields = 'compact',
     runPage: PageRunner = (request) => request(),
-  ): Promise<{ exists: boolean; pages: number; documents: number; rejected: string[] }> {
-    checkFolderName(folder);
-    const seen = new Set<string>();
-    const rejected: string[] = [];
-    let rejectedCount = 0;
-    const limit = this.#listPageSize;
-    const fetchPage = async (offset: number): Promise<FetchedPage> => {
-      const apiRequest: ApiRequest = {
-        method: 'GET',
-        path: `/v1/org/${this.#orgHex(orgSlug)}/documents/folder/${encodeURIComponent(folder)}`,
-        route: '/v1/org/:orgSlug/documents/folder/:folder',
-        query: { offset: String(offset), limit: String(limit) },
-        context: { orgSlug, folder },
-        accept: (status, message) => status === 404 && !isOrgNotFound(message),
-      };
-      // Counted across attempts of this page: a retried page re-sends what an attempt already delivered.
-      let fresh = 0;
-      const response = await runPage(() => this.#transport.send(apiRequest, (body) => parseFolderPageStream(body, orgSlug, folder, fields, (document) => {
-        if (seen.has(document.docpath)) return;
-        seen.add(document.docpath);
-        // Issue 15: a name that is not a plain stored name in this folder is input, not truth: skipped, never sent back.
-        const problem = docpathProblem(document.docpath, folder);
-        if (problem !== undefined) {
-          rejectedCount += 1;
-          if (rejected.length < MAX_REJECTED_REPORTED) rejected.push(`${JSON.stringify(document.docpath)} (${problem})`);
-          return;
-        }
-        fresh += 1;
-        onDocument(document);
-      })));
-      return { page: response.status === 404 ? undefined : (response.streamed as StreamedPageInfo), fresh };
-    };
-    const walked = await walkFolderPages(fetchPage, limit, MAX_FOLDER_PAGES);
-    if (!walked.exists) return { exists: false, pages: walked.pages, documents: 0, rejected: [] };
-    return { exists: true, pages: walked.pages, documents: seen.size - rejectedCount, rejected };
+  ): Promise<FolderWalk> {
+    return walkFolderListing({ orgSlug, orgHex: this.#orgHex(orgSlug), folder, limit: this.#listPageSize, fields }, (apiRequest, consume) => this.#transport.send(apiRequest, consume), onDocument, runPage);
   }
 
   /** D5: one document by stored name (not docpath); undefined when the server does not know it. */

@@ -1,18 +1,23 @@
 /**
  * The one HTTP layer of the LumenOne client: an undici Agent with keep-alive and timeouts, one
- * `send` function, and the conversion of every failure into a RemoteError (never with the key).
+ * `send` function, and the conversion of every failure into a RemoteError (never with the key;
+ * the errors themselves are built in http-failures.ts).
  */
 import { readFileSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import { rootCertificates } from 'node:tls';
-import type { Agent, FormData, request } from 'undici';
+import type { Agent, request } from 'undici';
 import { LumenSyncError, RemoteError } from '../errors.js';
-import { classifyNetworkError, classifyStatus, type Classification } from './classify.js';
-import { describeFailure, hintFor, type HintContext, type RemoteCause } from './hints.js';
+import type { Classification } from './classify.js';
+import { HttpFailures, type FailureDetails } from './http-failures.js';
+import type { ApiRequest, ApiResponse, BodyConsumer } from './http-types.js';
 import { ResponseShapeError, serverMessageOf } from './parse.js';
-import { parseRetryAfter } from './retry-after.js';
 import { TRANSFER_HEADER, watchSending, type SendWatch } from './send-watchdog.js';
 import type { RequestObservation } from './types.js';
+import type { UploadBody } from './upload-body.js';
+
+export type { ApiRequest, ApiResponse, BodyConsumer, RequestContext } from './http-types.js';
+export { answerMayHaveApplied } from './http-failures.js';
 
 /** Settings of one transport (one per client). */
 export interface TransportOptions {
@@ -28,47 +33,6 @@ export interface TransportOptions {
   userAgent: string;
   onRequest?: (observation: RequestObservation) => void;
 }
-
-/** What the request is about, for error messages and hints. */
-export interface RequestContext {
-  orgSlug?: string;
-  workspaceSlug?: string;
-  folder?: string;
-}
-
-/** One API call. `path` is already encoded (hex slugs, encodeURIComponent'ed names). */
-export interface ApiRequest {
-  method: 'GET' | 'POST' | 'DELETE';
-  /** Path after the base URL, starting with `/v1/`. */
-  path: string;
-  /** Route template for metrics and classification, e.g. `/v1/org/:orgSlug/documents`. */
-  route: string;
-  query?: Record<string, string>;
-  json?: unknown;
-  form?: FormData;
-  /** Send `X-Account-Id` (default true; false for A1). */
-  withAccount?: boolean;
-  /** Overrides the time allowed to the first response byte (uploads, embeddings). */
-  headersTimeoutMs?: number;
-  /** Abandon the request when its body stops moving for this long (uploads; see send-watchdog.ts). */
-  sendIdleTimeoutMs?: number;
-  signal?: AbortSignal;
-  context?: RequestContext;
-  /** Non-2xx answers returned to the caller instead of thrown (404 folder, "already exists", a batch's `failed` list). */
-  accept?: (status: number, serverMessage: string, body: unknown) => boolean;
-}
-
-/** An answer: status, decoded body (undefined when empty) and the server's message. */
-export interface ApiResponse {
-  status: number;
-  body: unknown;
-  serverMessage: string;
-  /** What a body consumer returned (2xx answers read as a stream; `body` is then undefined). */
-  streamed?: unknown;
-}
-
-/** Reads a 2xx body as it arrives instead of buffering it (large listings); throws ResponseShapeError on a bad body. */
-export type BodyConsumer = (body: AsyncIterable<Uint8Array>) => Promise<unknown>;
 
 /** Extra CA certificates are added to (never replace) the system roots. */
 function loadCa(caFile: string | undefined): string[] | undefined {
@@ -97,6 +61,7 @@ function decodeBody(text: string): { body: unknown; json: boolean } {
 export class HttpTransport {
   readonly #apiKey: string;
   readonly #options: Omit<TransportOptions, 'apiKey'>;
+  readonly #failures: HttpFailures;
   /** Created with the first request: a journal-first no-op sends none and never loads undici (~0.1 s, issue 11). */
   #agent: Promise<{ agent: Agent; request: typeof request }> | undefined;
   readonly #agentOptions: ConstructorParameters<typeof Agent>[0];
@@ -105,6 +70,7 @@ export class HttpTransport {
     const { apiKey, ...rest } = options;
     this.#apiKey = apiKey;
     this.#options = rest;
+    this.#failures = new HttpFailures(options.accountId);
     const ca = loadCa(options.caFile);
     this.#agentOptions = {
       connections: options.connections,
@@ -159,6 +125,7 @@ export class HttpTransport {
     };
     if (apiRequest.withAccount !== false) headers['x-account-id'] = this.#options.accountId;
     if (apiRequest.json !== undefined) headers['content-type'] = 'application/json';
+    else if (apiRequest.upload !== undefined && 'bytes' in apiRequest.upload) headers['content-type'] = apiRequest.upload.contentType;
     return headers;
   }
 
@@ -181,14 +148,14 @@ export class HttpTransport {
         dispatcher: agent,
         method,
         headers,
-        body: apiRequest.json !== undefined ? JSON.stringify(apiRequest.json) : apiRequest.form,
+        body: apiRequest.json !== undefined ? JSON.stringify(apiRequest.json) : bodyOf(apiRequest.upload),
         headersTimeout: apiRequest.headersTimeoutMs ?? this.#options.headersTimeoutMs,
         bodyTimeout: this.#options.bodyTimeoutMs,
         signal: stalled?.signal ?? apiRequest.signal,
       });
     } catch (error) {
-      if (stalled?.signal.aborted === true && apiRequest.signal?.aborted !== true) throw this.#stallFailure(apiRequest, url, error);
-      throw this.#networkFailure(apiRequest, url, error);
+      if (stalled?.signal.aborted === true && apiRequest.signal?.aborted !== true) throw this.#failures.stall(apiRequest, url, error);
+      throw this.#failures.network(apiRequest, url, error);
     } finally {
       watch?.stop();
       apiRequest.signal?.removeEventListener('abort', onAbort);
@@ -200,7 +167,7 @@ export class HttpTransport {
         // The rest of a body we stopped reading is not worth downloading: close the connection.
         response.body.destroy();
         if (error instanceof ResponseShapeError) throw this.shapeFailure(apiRequest, url, response.statusCode, error);
-        throw this.#networkFailure(apiRequest, url, error);
+        throw this.#failures.network(apiRequest, url, error);
       }
     }
     let text: string;
@@ -208,7 +175,7 @@ export class HttpTransport {
       text = await response.body.text();
     } catch (error) {
       // Headers arrived, so the server got the whole request: it may have acted on it.
-      throw this.#networkFailure(apiRequest, url, error);
+      throw this.#failures.network(apiRequest, url, error);
     }
     const { statusCode } = response;
     const { body, json } = decodeBody(text);
@@ -219,22 +186,12 @@ export class HttpTransport {
       return { status: statusCode, body, serverMessage };
     }
     if (apiRequest.accept?.(statusCode, serverMessage, body) === true) return { status: statusCode, body, serverMessage };
-    const classification = classifyStatus({ status: statusCode, method, route: apiRequest.route, serverMessage, bodyEmpty: body === undefined });
-    const retryAfterMs = parseRetryAfter(headerValue(response.headers['retry-after']), dateOf(response.headers.date));
-    const location = headerValue(response.headers.location);
-    throw this.remoteError(apiRequest, url, classification, {
-      status: statusCode,
-      serverMessage,
-      mayHaveApplied: answerMayHaveApplied(method, statusCode, classification),
-      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-      ...(location === undefined ? {} : { location }),
-    });
+    throw this.#failures.status(apiRequest, url, { status: statusCode, serverMessage, bodyEmpty: body === undefined, headers: response.headers });
   }
 
   /** A 2xx whose body could not be understood: the server acted, lumensync cannot tell how. */
   shapeFailure(apiRequest: ApiRequest, url: string, status: number, error: ResponseShapeError): RemoteError {
-    const classification: Classification = { kind: 'protocol', cause: 'protocol', retryable: apiRequest.method === 'GET' };
-    return this.remoteError(apiRequest, url, classification, { status, serverMessage: error.message, mayHaveApplied: apiRequest.method !== 'GET', cause: error });
+    return this.#failures.shape(apiRequest, url, status, error);
   }
 
   /** Full URL of a request, for callers that report shape failures after parsing. */
@@ -242,60 +199,9 @@ export class HttpTransport {
     return this.#url(apiRequest);
   }
 
-  /** The body stopped moving for `sendIdleTimeoutMs`: never fully sent, so never applied; retried at once. */
-  #stallFailure(apiRequest: ApiRequest, url: string, error: unknown): RemoteError {
-    return this.remoteError(apiRequest, url, { kind: 'network', cause: 'send-stalled', retryable: true }, { mayHaveApplied: false, cause: error });
-  }
-
-  #networkFailure(apiRequest: ApiRequest, url: string, error: unknown): LumenSyncError {
-    if (apiRequest.signal?.aborted === true) {
-      return new LumenSyncError('LUMENSYNC_ABORTED', `The request ${apiRequest.method} ${url} was aborted.`, {
-        hint: 'lumensync is shutting down; an aborted upload is re-checked against the remote listing on the next run',
-        cause: error,
-      });
-    }
-    if (error instanceof Error && error.name === 'NotReadableError') {
-      return new LumenSyncError('LUMENSYNC_LOCAL_IO', `The file being uploaded could not be read (${error.message}).`, {
-        hint: 'the file changed or vanished during the upload; the next pass uploads it again',
-        cause: error,
-      });
-    }
-    const { mayHaveApplied, ...classification } = classifyNetworkError(error);
-    return this.remoteError(apiRequest, url, classification, { mayHaveApplied, cause: error });
-  }
-
   /** Build the RemoteError for a failed request (message and hint from the cause). */
-  remoteError(
-    apiRequest: ApiRequest,
-    url: string,
-    classification: Classification,
-    extra: { status?: number; serverMessage?: string; mayHaveApplied: boolean; retryAfterMs?: number; location?: string; cause?: unknown },
-  ): RemoteError {
-    const cause: RemoteCause = classification.cause;
-    const context: HintContext = {
-      method: apiRequest.method,
-      url,
-      accountId: this.#options.accountId,
-      timestamp: new Date().toISOString(),
-      ...apiRequest.context,
-      ...(extra.status === undefined ? {} : { status: extra.status }),
-      ...(extra.serverMessage === undefined ? {} : { serverMessage: extra.serverMessage }),
-      ...(extra.location === undefined ? {} : { location: extra.location }),
-    };
-    return new RemoteError(describeFailure(cause, context), {
-      kind: classification.kind,
-      status: extra.status,
-      serverMessage: extra.serverMessage,
-      method: apiRequest.method,
-      url,
-      accountId: this.#options.accountId,
-      retryable: classification.retryable,
-      retryAfterMs: extra.retryAfterMs,
-      mayHaveApplied: extra.mayHaveApplied,
-      ...(classification.rejectsContent ? { rejectsContent: true } : {}),
-      hint: hintFor(cause, context),
-      cause: extra.cause,
-    });
+  remoteError(apiRequest: ApiRequest, url: string, classification: Classification, extra: FailureDetails): RemoteError {
+    return this.#failures.remoteError(apiRequest, url, classification, extra);
   }
 
   #observe(observation: RequestObservation): void {
@@ -307,20 +213,7 @@ export class HttpTransport {
   }
 }
 
-/**
- * An error answer to a mutation proves nothing was applied only when the server refused it
- * (4xx, 429, a 5xx naming why). A bare 5xx, a 502 from a proxy or a 408 may come after the
- * server stored the upload (issue 15): such a call must be looked up before it is sent again.
- */
-export const answerMayHaveApplied = (method: string, status: number, classification: Classification): boolean =>
-  method !== 'GET' && (status === 408 || (status >= 500 && classification.cause === 'server'));
+/** The body undici sends for an upload: the encoded bytes, or the FormData it encodes and streams itself. */
+const bodyOf = (upload: UploadBody | undefined) =>
+  upload === undefined ? undefined : 'bytes' in upload ? upload.bytes : upload.form;
 
-const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
-
-/** The server's clock (Date header) is the right "now" for an HTTP-date Retry-After. */
-function dateOf(value: string | string[] | undefined): number | undefined {
-  const text = headerValue(value);
-  if (text === undefined) return undefined;
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : at;
-}

@@ -80,8 +80,10 @@ export interface UploadRequest {
   orgSlug: string;
   /** Remote folder; omitted → `custom-documents` (D1 instead of D2). */
   folder?: string;
-  /** Absolute path of the local file; streamed from disk, never buffered whole. */
+  /** Absolute path of the local file; streamed from disk, never buffered whole (unless `content` is given). */
   filePath: string;
+  /** The file's bytes, already read and checked by the caller (small files): sent as one body, `filePath` is not opened. */
+  content?: Uint8Array;
   /** File name sent in the multipart part (becomes the remote title base). */
   fileName: string;
   /** Original workspace slugs to embed into at upload time. */

@@ -26,6 +26,7 @@ export interface MirrorArgs {
   'allow-empty-root'?: boolean;
   'delete-batch'?: number;
   'embed-batch'?: number;
+  'upload-buffer-kib'?: number;
   'verify-interval'?: number;
   'scan-threads'?: number;
   concurrency?: number;
@@ -85,6 +86,7 @@ export function mirrorOptions<T>(yargs: Argv<T>): Argv<T> {
     .option('allow-empty-root', { type: 'boolean', defaultDescription: 'false', describe: 'allow deletes when the folder is empty but the journal remembers documents' })
     .option('delete-batch', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.deleteBatchSize), describe: 'docpaths per remove-files request' })
     .option('embed-batch', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.embedBatchSize), describe: 'docpaths per update-embeddings request' })
+    .option('upload-buffer-kib', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.uploadBufferKiB), describe: 'files up to this size (KiB) are read whole, checked against their hash and sent as one body; larger ones stream from disk (0 = stream all)' })
     .option('verify-interval', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.verifyIntervalMs / 1000), describe: 'seconds to trust the journal after the last remote listing (0 = list the remote on every pass)' })
     .option('scan-threads', { type: 'number', defaultDescription: 'spare cores, at most 2', describe: 'worker threads that stat files beside the walk of a big scan (0 = the walk stats everything itself)' })
     .option('concurrency', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.concurrency), describe: 'requests in flight at once' })
@@ -133,6 +135,7 @@ export function mirrorSpecFrom(args: MirrorArgs): MirrorSpec {
   if (!maxDelete) problems.push(`--max-delete ${JSON.stringify(args['max-delete'])} must be a count (e.g. 100) or a percentage up to 100% (e.g. 25%)`);
   positiveInteger(args['delete-batch'], 'delete-batch', problems);
   positiveInteger(args['embed-batch'], 'embed-batch', problems);
+  positiveInteger(args['upload-buffer-kib'], 'upload-buffer-kib', problems, 0);
   positiveInteger(args.concurrency, 'concurrency', problems);
   positiveInteger(args.retries, 'retries', problems, 0);
   if (args['scan-threads'] !== undefined && (!Number.isInteger(args['scan-threads']) || args['scan-threads'] < 0 || args['scan-threads'] > 16)) problems.push(`--scan-threads must be a whole number from 0 to 16 (got ${args['scan-threads']})`);
@@ -159,6 +162,7 @@ export function mirrorSpecFrom(args: MirrorArgs): MirrorSpec {
     allowEmptyRoot: args['allow-empty-root'] ?? false,
     deleteBatchSize: args['delete-batch'] ?? MIRROR_DEFAULTS.deleteBatchSize,
     embedBatchSize: args['embed-batch'] ?? MIRROR_DEFAULTS.embedBatchSize,
+    uploadBufferBytes: (args['upload-buffer-kib'] ?? MIRROR_DEFAULTS.uploadBufferKiB) * 1024,
     verifyIntervalMs: (args['verify-interval'] ?? MIRROR_DEFAULTS.verifyIntervalMs / 1000) * 1000,
     ...(args['scan-threads'] !== undefined ? { scanThreads: args['scan-threads'] } : {}),
   };

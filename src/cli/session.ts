@@ -51,6 +51,8 @@ export async function openSession(input: SessionInput): Promise<OpenSession> {
     ...(input.pacing.requestTimeoutMs === undefined ? {} : { headersTimeoutMs: input.pacing.requestTimeoutMs, bodyTimeoutMs: input.pacing.requestTimeoutMs }),
     ...(input.pacing.uploadTimeoutMs === undefined ? {} : { uploadTimeoutMs: input.pacing.uploadTimeoutMs }),
     ...(input.pacing.uploadIdleTimeoutMs === undefined ? {} : { uploadIdleTimeoutMs: input.pacing.uploadIdleTimeoutMs }),
+    // One keep-alive connection per request in flight: a --concurrency above the pool's 8 would otherwise queue in undici.
+    connections: Math.max(8, input.pacing.concurrency),
   });
   const stats = new Stats();
   const pacerHost = new URL(client.apiBaseUrl).host;

@@ -21,6 +21,7 @@ export interface FileMirror {
   maxDelete?: string | number;
   deleteBatch?: number;
   embedBatch?: number;
+  uploadBufferKiB?: number;
   verifyIntervalSeconds?: number;
   scanThreads?: number;
   stateDir?: string;

@@ -3,11 +3,11 @@
  * the folder, uploads (replacements upload-first), embeddings, and batched removals last.
  * Every remote mutation is journalled as an intent before it is sent and closed after.
  */
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { LumenSyncError, RemoteError } from '../errors.js';
 import type { Action, EmbedAction, Plan, UnembedAction, UploadAction } from '../core/plan-types.js';
+import type { Intent } from '../core/types.js';
 import { uploadFileNameFor, uploadMetadataFor } from '../core/marker.js';
 import type { Stats } from '../stats/stats.js';
 import type { Pacer } from './pacer.js';
@@ -15,6 +15,7 @@ import type { JournalPort, RemotePort } from './ports.js';
 import { removeDocuments, type RemovalItem } from './removals.js';
 import { embedMissingUploads, mayLeaveOrphan, removeOrphans, type OrphanSuspect } from './upstream-checks.js';
 import { findApplied, listerOf, type UncertainUpload } from './uncertain-uploads.js';
+import { readScannedContent, unchangedSinceScan, UPLOAD_BUFFER_DEFAULT_BYTES } from './upload-content.js';
 import type { Rejections } from '../journal/rejections.js';
 
 export interface ExecutorContext {
@@ -37,6 +38,8 @@ export interface ExecutorContext {
   signal?: AbortSignal;
   /** Where content the server refused for good (U9) is remembered. */
   rejections?: Rejections;
+  /** Files up to this size are read whole, checked against their hash and sent as one body (default 64 KiB; see upload-content.ts). */
+  uploadBufferBytes?: number;
 }
 
 export interface ExecutionResult {
@@ -47,7 +50,7 @@ export interface ExecutionResult {
 const describe = (error: unknown): { message: string; retryable: boolean; hint?: string } => {
   if (error instanceof RemoteError) return { message: error.message, retryable: error.retryable, ...(error.hint ? { hint: error.hint } : {}) };
   const message = error instanceof Error ? error.message : String(error);
-  // The client reports a file that vanished or changed while being uploaded as LUMENSYNC_LOCAL_IO
+  // A file that vanished or changed since the scan or while being uploaded is LUMENSYNC_LOCAL_IO
   // (openAsBlob gives no errno, so the cause cannot tell which): the next pass's scan settles it —
   // a vanished file is gone from the plan, a changed one is re-hashed, an unreadable one is a scan error.
   if (error instanceof LumenSyncError && error.code === 'LUMENSYNC_LOCAL_IO') return { message, retryable: true, ...(error.hint ? { hint: error.hint } : {}) };
@@ -104,7 +107,7 @@ export async function execute(plan: Plan, context: ExecutorContext): Promise<Exe
     for (const item of uncertain) {
       const [kept, ...duplicates] = findings?.get(item.action) ?? [];
       if (kept !== undefined) {
-        await recordUploaded(item.action, kept, context);
+        recordUploaded(item.action, kept, context, await unchangedSinceScan(absolutePathOf(item.action, context), item.action));
         uploaded.push(kept);
         if (item.action.replacesDocpath !== undefined) stats.replaced += 1;
         else stats.uploaded += 1;
@@ -161,14 +164,16 @@ function applyJournalOnly(action: Action, context: ExecutorContext, uploads: Upl
   }
 }
 
-/** Journal and count a document that now holds `action`'s file (uploaded, or found after an uncertain answer). */
-async function recordUploaded(action: UploadAction, docpath: string, context: ExecutorContext): Promise<void> {
+const absolutePathOf = (action: UploadAction, context: ExecutorContext): string => path.join(context.root, ...action.relativePath.split('/'));
+
+/**
+ * Journal and count a document that now holds `action`'s file (uploaded, or found after an
+ * uncertain answer). A file that may have changed while it was sent gets a stat that cannot
+ * match (`unchanged` false): the next pass re-hashes it.
+ */
+function recordUploaded(action: UploadAction, docpath: string, context: ExecutorContext, unchanged: boolean): void {
   const { journal, stats } = context;
-  const absolutePath = path.join(context.root, ...action.relativePath.split('/'));
-  // A file that changed while it was sent gets a stat that cannot match: the next pass re-hashes it.
-  const after = await stat(absolutePath).catch(() => undefined);
-  const unchangedDuringUpload = after !== undefined && after.size === action.size && after.mtimeMs === action.mtimeMs;
-  journal.put({ relativePath: action.relativePath, docpath, sha256: action.sha256, size: action.size, mtimeMs: unchangedDuringUpload ? action.mtimeMs : -1 });
+  journal.put({ relativePath: action.relativePath, docpath, sha256: action.sha256, size: action.size, mtimeMs: unchanged ? action.mtimeMs : -1 });
   stats.bytesUploaded += action.size;
   stats.filesDone += 1;
   stats.bytesDone += action.size;
@@ -177,31 +182,44 @@ async function recordUploaded(action: UploadAction, docpath: string, context: Ex
 /** The document, 'failed', or the upload and its error when the server may have applied it (to be looked up). */
 async function upload(action: UploadAction, context: ExecutorContext, suspects: OrphanSuspect[]): Promise<{ docpath: string } | 'failed' | UncertainUpload> {
   const { journal, stats } = context;
-  const absolutePath = path.join(context.root, ...action.relativePath.split('/'));
-  const intent = journal.beginIntent({ op: 'upload', relativePaths: [action.relativePath], docpaths: action.replacesDocpath ? [action.replacesDocpath] : [] });
+  const absolutePath = absolutePathOf(action, context);
+  // Small files: read when their turn comes and checked against the scan's hash (no re-stat after).
+  const buffered = action.size <= (context.uploadBufferBytes ?? UPLOAD_BUFFER_DEFAULT_BYTES);
+  // The intent is begun when the upload's turn comes, right before its first attempt is sent, not
+  // when it is queued: thousands of intents written up front only delay the first request.
+  let intent: Intent | undefined;
+  const endIntent = (outcome: 'done' | 'failed' | 'abandoned'): void => {
+    if (intent !== undefined) journal.endIntent(intent.id, outcome);
+  };
   stats.inFlight.add(action.relativePath);
   try {
     let suspect = false;
-    const documents = await context.pacer.run('upload', () => context.remote.uploadDocument({
-      orgSlug: context.orgSlug,
-      ...(context.folder === 'custom-documents' ? {} : { folder: context.folder }),
-      filePath: absolutePath,
-      fileName: uploadFileNameFor(action.relativePath, action.sha256),
-      addToWorkspaces: context.workspaces,
-      metadata: uploadMetadataFor(action.relativePath, action.sha256, context.ownerMark),
-      ...(context.signal ? { signal: context.signal } : {}),
-    }).catch((error: unknown) => {
-      // U3: noted once per file, whether or not a retry then succeeds.
-      if (!suspect && mayLeaveOrphan(error, context.folder)) {
-        suspect = true;
-        suspects.push({ relativePath: action.relativePath, sha256: action.sha256 });
-      }
-      throw error;
-    }), { idempotent: false });
+    const documents = await context.pacer.run('upload', async () => {
+      // A file changed since the scan throws here, before its intent: nothing is sent.
+      const content = buffered ? readScannedContent(absolutePath, action) : undefined;
+      intent ??= journal.beginIntent({ op: 'upload', relativePaths: [action.relativePath], docpaths: action.replacesDocpath ? [action.replacesDocpath] : [] });
+      return context.remote.uploadDocument({
+        orgSlug: context.orgSlug,
+        ...(context.folder === 'custom-documents' ? {} : { folder: context.folder }),
+        filePath: absolutePath,
+        ...(content === undefined ? {} : { content }),
+        fileName: uploadFileNameFor(action.relativePath, action.sha256),
+        addToWorkspaces: context.workspaces,
+        metadata: uploadMetadataFor(action.relativePath, action.sha256, context.ownerMark),
+        ...(context.signal ? { signal: context.signal } : {}),
+      }).catch((error: unknown) => {
+        // U3: noted once per file, whether or not a retry then succeeds.
+        if (!suspect && mayLeaveOrphan(error, context.folder)) {
+          suspect = true;
+          suspects.push({ relativePath: action.relativePath, sha256: action.sha256 });
+        }
+        throw error;
+      });
+    }, { idempotent: false });
     const document = documents[0];
     if (!document) throw new RemoteError('the server accepted the upload but returned no document', { kind: 'protocol', method: 'POST', url: 'document/upload', retryable: true, mayHaveApplied: true });
-    await recordUploaded(action, document.docpath, context);
-    journal.endIntent(intent.id, 'done');
+    recordUploaded(action, document.docpath, context, buffered || await unchangedSinceScan(absolutePath, action));
+    endIntent('done');
     context.rejections?.forget(action.relativePath);
     if (action.replacesDocpath !== undefined) stats.replaced += 1;
     else stats.uploaded += 1;
@@ -210,10 +228,10 @@ async function upload(action: UploadAction, context: ExecutorContext, suspects: 
   } catch (error) {
     if (context.signal?.aborted) {
       // Interrupted, not failed: the next run settles it (adopting the document if it was stored).
-      journal.endIntent(intent.id, 'abandoned');
+      endIntent('abandoned');
       return 'failed';
     }
-    journal.endIntent(intent.id, 'failed');
+    endIntent('failed');
     if (error instanceof RemoteError && error.rejectsContent) {
       // Permanent for these bytes: remembered, reported apart, sent again only once the file changes.
       const reason = error.serverMessage ?? error.message;

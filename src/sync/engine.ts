@@ -224,6 +224,7 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
       remote: session.remote, journal, pacer: session.pacer, stats, log, root: spec.root, orgSlug: spec.orgSlug,
       folder: spec.folder, workspaces: spec.workspaces, deleteBatchSize: spec.deleteBatchSize,
       verifyEmbeddings: !options.scope,
+      ...(spec.uploadBufferBytes === undefined ? {} : { uploadBufferBytes: spec.uploadBufferBytes }),
       ...(spec.ownerMark === undefined ? {} : { ownerMark: spec.ownerMark }),
       ...(session.signal ? { signal: session.signal } : {}),
       ...(session.rejections ? { rejections: session.rejections } : {}),

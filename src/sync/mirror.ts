@@ -26,6 +26,8 @@ export interface MirrorSpec {
   deleteBatchSize: number;
   /** Docpaths per update-embeddings request (default 100). */
   embedBatchSize: number;
+  /** Files up to this many bytes are read whole and sent as one body (default 64 KiB; larger ones stream from disk). */
+  uploadBufferBytes?: number;
   /** Owner mark stamped on uploads (the hash of the mirror id); documents marked by another mirror are never deleted. */
   ownerMark?: string;
   /** Trust the journal for this long after a verification (remote listing); default 1 h. */
@@ -44,6 +46,8 @@ export const MIRROR_DEFAULTS = {
   maxDelete: { kind: 'percent', value: 50 } as MaxDelete,
   deleteBatchSize: 50,
   embedBatchSize: 100,
+  /** `--upload-buffer-kib`: files up to this size are read whole, hash-checked and sent as one body (issue 11 item 5). */
+  uploadBufferKiB: 64,
   concurrency: 4,
   /** `--rate auto`: find the server's limit (a number pins the rate; 0 = unlimited). */
   ratePerSecond: 'auto' as number | 'auto',

@@ -237,6 +237,28 @@ describe('HTTP layer (scripted loopback server)', () => {
     }
   });
 
+  it('an upload given its content sends the bytes undici would send for the streamed file (boundary aside)', async () => {
+    fixture.setScript(json(200, { success: true, documents: [{ location: 'custom-documents/a.txt-1.json' }] }));
+    const files = await tempFiles();
+    try {
+      const content = Buffer.from('line one\r\nline two\nünïcode\0binary');
+      const filePath = await files.write('local-name.txt', content);
+      const upload = { orgSlug: 'acme', filePath, fileName: 'we"ird\r\nname ü.txt', addToWorkspaces: ['support-bot'], metadata: { title: 'dir/we"ird\nname ü.txt', docSource: 'sync:x' } };
+      await client.uploadDocument(upload);
+      await client.uploadDocument({ ...upload, content });
+      const [streamed, buffered] = fixture.seen.slice(-2).map((seen) => {
+        const boundary = /boundary=(\S+)$/.exec(String(seen.headers['content-type']))?.[1] ?? '';
+        assert.notEqual(boundary, '');
+        assert.equal(Number(seen.headers['content-length']), Buffer.byteLength(seen.body), 'content-length is the body sent');
+        return { body: seen.body.split(boundary).join('BOUNDARY') };
+      });
+      assert.equal(buffered?.body, streamed?.body);
+      assert.ok(buffered?.body.includes('filename="we%22ird%0D%0Aname ü.txt"'));
+    } finally {
+      await files.remove();
+    }
+  });
+
   it('the metrics hook sees route templates, statuses and errors', () => {
     const routes = new Set(observations.map((o) => o.route));
     assert.ok(routes.has('/v1/orgs'));
