@@ -2,7 +2,7 @@
  * plan(): the mirror semantics as one pure function (DESIGN §1). No I/O, no clock, no
  * logger: local listing + journal + remote listing + policy in, a Plan out.
  */
-import type { JournalEntry, JournalMeta, LocalEntry, LocalListing } from './types.js';
+import type { JournalEntry, JournalLookup, JournalMeta, LocalEntry, LocalListing } from './types.js';
 import type { Action, Plan, RemoveAction, SkippedFile, UnembedAction } from './plan-types.js';
 import { maxDeleteGuard, rootGuards, workspaceGuard, type MaxDelete } from './guards.js';
 import { parseMarker, parseOwner } from './marker.js';
@@ -52,7 +52,7 @@ export interface PlanInput {
   local: LocalListing;
   journalEntries: Iterable<JournalEntry>;
   /** The same entries by relative path, when the caller holds such an index (saves building one per pass). */
-  journalByPath?: ReadonlyMap<string, JournalEntry>;
+  journalByPath?: JournalLookup;
   journalMeta: JournalMeta;
   /** Undefined: trust the journal (a watch pass over a few dirty paths, without listing the remote). */
   remote: RemoteView | undefined;
@@ -89,7 +89,7 @@ export function plan(input: PlanInput): Plan {
   const { local, remote, policy } = input;
   const scope = local.scope;
   const inScope = scopeTest(scope);
-  const journal: ReadonlyMap<string, JournalEntry> = input.journalByPath ?? new Map((function* entries() {
+  const journal: JournalLookup = input.journalByPath ?? new Map((function* entries() {
     for (const entry of input.journalEntries) yield [entry.relativePath, entry] as const;
   })());
 

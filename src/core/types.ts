@@ -41,6 +41,14 @@ export interface JournalEntry {
   mtimeMs: number;
 }
 
+/** Journal entries by relative path, as the planner reads them (a Map of entries satisfies it). */
+export interface JournalLookup {
+  get(relativePath: string): JournalEntry | undefined;
+  has(relativePath: string): boolean;
+  values(): IterableIterator<JournalEntry>;
+  readonly size: number;
+}
+
 /** Mirror-level facts the journal keeps between runs. */
 export interface JournalMeta {
   /** Original workspace slugs the mirror's documents were last embedded in. */
