@@ -128,11 +128,12 @@ export function plan(input: PlanInput): Plan {
     if (doc.title === undefined || !localPaths.has(doc.title)) orphansByContent.add(sha256, candidate);
   }
   // Documents of journal entries whose file is gone (in scope): candidates for a rename, by hash, in path order.
+  // Paths first: a journal may build its entries on demand, and most paths are still local.
   const vanished: (Candidate & { relativePath: string })[] = [];
-  for (const entry of journal.values()) {
-    if (inScope(entry.relativePath) && !localPaths.has(entry.relativePath) && !erroredPaths.has(entry.relativePath) && exists(entry.docpath)) {
-      vanished.push({ docpath: entry.docpath, title: entry.relativePath, sha256: entry.sha256, relativePath: entry.relativePath });
-    }
+  for (const relativePath of journal.keys()) {
+    if (!inScope(relativePath) || localPaths.has(relativePath) || erroredPaths.has(relativePath)) continue;
+    const entry = journal.get(relativePath)!;
+    if (exists(entry.docpath)) vanished.push({ docpath: entry.docpath, title: entry.relativePath, sha256: entry.sha256, relativePath: entry.relativePath });
   }
   vanished.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
   const vanishedByContent = new CandidateIndex<Candidate & { relativePath: string }>(claimed);
@@ -198,9 +199,10 @@ export function plan(input: PlanInput): Plan {
   // What is left: journal entries whose file is gone, and remote documents nobody claimed.
   const removes: RemoveAction[] = [];
   const movedAway = new Set(actions.flatMap((action) => (action.kind === 'rename' ? [action.fromRelativePath] : [])));
-  for (const entry of journal.values()) {
-    if (!inScope(entry.relativePath) || localPaths.has(entry.relativePath) || movedAway.has(entry.relativePath)) continue;
-    if (erroredPaths.has(entry.relativePath)) continue;
+  for (const relativePath of journal.keys()) {
+    if (!inScope(relativePath) || localPaths.has(relativePath) || movedAway.has(relativePath)) continue;
+    if (erroredPaths.has(relativePath)) continue;
+    const entry = journal.get(relativePath)!;
     if (exists(entry.docpath) && !claimed.has(entry.docpath)) {
       claimed.add(entry.docpath);
       removes.push({ kind: 'remove', docpath: entry.docpath, relativePath: entry.relativePath, reason: 'deleted' });

@@ -46,6 +46,8 @@ export interface JournalLookup {
   get(relativePath: string): JournalEntry | undefined;
   has(relativePath: string): boolean;
   values(): IterableIterator<JournalEntry>;
+  /** The relative paths, in the order of `values()` (no entry objects built). */
+  keys(): IterableIterator<string>;
   readonly size: number;
 }
 

@@ -135,7 +135,7 @@ export class EntryStore implements EntryLookup {
   }
 
   /** Relative paths in insertion order (no entry objects built). */
-  paths(): IterableIterator<string> {
+  keys(): IterableIterator<string> {
     return this.slots.keys();
   }
 
