@@ -102,8 +102,9 @@ export function plan(input: PlanInput): Plan {
   const localPaths = new Set(local.entries.map((entry) => entry.relativePath));
   const erroredPaths = new Set(local.errors.map((error) => error.relativePath));
   // Only remote documents are looked up by docpath: a journal-first pass (no listing) needs no index.
-  const journalByDocpath = new Map<string, JournalEntry>();
-  if (remote !== undefined) for (const entry of journal.values()) journalByDocpath.set(entry.docpath, entry);
+  // Docpath → relative path (not the entry: at 1,000,000 files the entries would cost ~150 MB more).
+  const journalByDocpath = new Map<string, string>();
+  if (remote !== undefined) for (const entry of journal.values()) journalByDocpath.set(entry.docpath, entry.relativePath);
   // Kept docpaths only feed embedding drift repair, which needs the listing.
   const keptDocpaths = new Set<string>();
   const keep = remote === undefined ? () => undefined : (docpath: string): void => { keptDocpaths.add(docpath); };
@@ -213,12 +214,12 @@ export function plan(input: PlanInput): Plan {
   for (const doc of remote?.documents ?? []) {
     if (claimed.has(doc.docpath)) continue;
     const owner = journalByDocpath.get(doc.docpath);
-    if (owner && (!inScope(owner.relativePath) || erroredPaths.has(owner.relativePath))) continue;
+    if (owner !== undefined && (!inScope(owner) || erroredPaths.has(owner))) continue;
     const ours = parseMarker(doc.docSource) !== undefined;
     if (ours) {
       if (doc.title !== undefined && !inScope(doc.title)) continue;
       // In a shared folder a marked document this journal never owned may be another mirror's.
-      if (policy.sharedFolder && !owner) continue;
+      if (policy.sharedFolder && owner === undefined) continue;
       const duplicate = doc.title !== undefined && localPaths.has(doc.title);
       removes.push({ kind: 'remove', docpath: doc.docpath, ...(doc.title !== undefined ? { relativePath: doc.title } : {}), reason: duplicate ? 'duplicate' : 'stale' });
     } else if (!policy.sharedFolder && !policy.keepUnknown && scope === undefined) {
