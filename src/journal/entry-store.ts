@@ -56,6 +56,12 @@ export class EntryStore implements EntryLookup {
   private nameStarts = new Uint32Array(INITIAL_CAPACITY);
   private nameLengths = new Uint32Array(INITIAL_CAPACITY);
   private hashes = Buffer.alloc(INITIAL_CAPACITY * HASH_BYTES);
+  /**
+   * Each slot's hash as text, made on first use: the scan keeps it in its listing anyway (an
+   * unchanged file reuses the journal's hash), so the planner's lookup of the same file then
+   * costs no second conversion and compares the hashes by identity.
+   */
+  private hashTexts: (string | undefined)[] = new Array<string | undefined>(INITIAL_CAPACITY).fill(undefined);
   /** The docpaths' last parts, UTF-8; replaced names leave garbage until the arena is rebuilt. */
   private names = Buffer.alloc(16 * 1024);
   private namesUsed = 0;
@@ -173,6 +179,7 @@ export class EntryStore implements EntryLookup {
     this.slots.delete(relativePath);
     this.releaseName(slot);
     this.odd.delete(slot);
+    this.hashTexts[slot] = undefined;
     this.free.push(slot);
   }
 
@@ -192,6 +199,7 @@ export class EntryStore implements EntryLookup {
       this.releaseName(slot);
       this.odd.delete(slot);
     }
+    this.hashTexts[slot] = undefined;
     this.slots.set(relativePath, slot);
     this.docDirIds[slot] = docDirId;
     this.sizes[slot] = size;
@@ -234,8 +242,12 @@ export class EntryStore implements EntryLookup {
   }
 
   private hashAt(slot: number): string {
+    const cached = this.hashTexts[slot];
+    if (cached !== undefined) return cached;
     const odd = this.odd.size === 0 ? undefined : this.odd.get(slot)?.sha256;
-    return odd ?? this.hashes.toString('hex', slot * HASH_BYTES, (slot + 1) * HASH_BYTES);
+    const text = odd ?? this.hashes.toString('hex', slot * HASH_BYTES, (slot + 1) * HASH_BYTES);
+    this.hashTexts[slot] = text;
+    return text;
   }
 
   private storeName(slot: number, docName: string): void {
@@ -296,5 +308,9 @@ export class EntryStore implements EntryLookup {
     const hashes = Buffer.alloc(capacity * HASH_BYTES);
     this.hashes.copy(hashes);
     this.hashes = hashes;
+    // Filled to its length, so writes at any slot stay in V8's fast elements (a sparse array would not).
+    const hashTexts = new Array<string | undefined>(capacity).fill(undefined);
+    for (let slot = 0; slot < this.hashTexts.length; slot += 1) hashTexts[slot] = this.hashTexts[slot];
+    this.hashTexts = hashTexts;
   }
 }
