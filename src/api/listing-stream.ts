@@ -10,14 +10,16 @@ import { TokenType, type ParsedTokenInfo } from '@streamparser/json';
 import { JsonTokenFeed } from './json-token-feed.js';
 import { ResponseShapeError, parseDocumentItem } from './parse.js';
 import type { RemoteDocument } from './types.js';
+import { parseWholeFolderPage, type PageInfo } from './whole-page.js';
 
-/** What a folder page said besides its documents. */
-export interface StreamedPageInfo {
-  /** Items in the page's list (objects or not), before any was skipped: the server's slice as sent. */
-  items: number;
-  hasMore: boolean;
-  totalCount: number | undefined;
-}
+/** What a folder page said besides its documents; `items` counts the list's elements (objects or not) as sent. */
+export type StreamedPageInfo = PageInfo;
+
+/**
+ * A page body up to this size is parsed at once (whole-page.ts); a bigger one (a server that
+ * ignores `limit`, or very fat documents) is tokenized as it arrives, so memory stays bounded.
+ */
+export const WHOLE_PAGE_MAX_BYTES = 4 << 20;
 
 /**
  * `compact`: what the planner needs (docpath, title, docSource, docAuthor). `full`: every field of
@@ -168,15 +170,34 @@ export class FolderPageParser {
   }
 }
 
-/** Parse one streamed D4 page body; documents go to `onDocument` as they are read. */
+/**
+ * Parse one D4 page body; documents go to `onDocument` in order. The body is held until it
+ * passes `wholePageMaxBytes` (then parsed at once when it ends); past that, it is streamed.
+ */
 export async function parseFolderPageStream(
   body: AsyncIterable<Uint8Array | string>,
   orgSlug: string,
   folder: string,
   fields: ListingFields,
   onDocument: (document: RemoteDocument) => void,
+  wholePageMaxBytes = WHOLE_PAGE_MAX_BYTES,
 ): Promise<StreamedPageInfo> {
-  const parser = new FolderPageParser(orgSlug, folder, fields, onDocument);
-  for await (const chunk of body) parser.write(chunk);
-  return parser.end();
+  const held: Buffer[] = [];
+  let heldBytes = 0;
+  let parser: FolderPageParser | undefined;
+  for await (const chunk of body) {
+    if (parser !== undefined) {
+      parser.write(chunk);
+      continue;
+    }
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    held.push(bytes);
+    heldBytes += bytes.length;
+    if (heldBytes > wholePageMaxBytes) {
+      parser = new FolderPageParser(orgSlug, folder, fields, onDocument);
+      for (const part of held.splice(0)) parser.write(part);
+    }
+  }
+  if (parser !== undefined) return parser.end();
+  return parseWholeFolderPage(Buffer.concat(held, heldBytes).toString('utf8'), orgSlug, folder, fields === 'full' ? FULL_KEYS : COMPACT_KEYS, onDocument);
 }

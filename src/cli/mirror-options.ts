@@ -27,6 +27,7 @@ export interface MirrorArgs {
   'delete-batch'?: number;
   'embed-batch'?: number;
   'verify-interval'?: number;
+  'scan-threads'?: number;
   concurrency?: number;
   rate?: number | 'auto';
   retries?: number;
@@ -85,6 +86,7 @@ export function mirrorOptions<T>(yargs: Argv<T>): Argv<T> {
     .option('delete-batch', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.deleteBatchSize), describe: 'docpaths per remove-files request' })
     .option('embed-batch', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.embedBatchSize), describe: 'docpaths per update-embeddings request' })
     .option('verify-interval', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.verifyIntervalMs / 1000), describe: 'seconds to trust the journal after the last remote listing (0 = list the remote on every pass)' })
+    .option('scan-threads', { type: 'number', defaultDescription: 'spare cores, at most 2', describe: 'worker threads that stat files beside the walk of a big scan (0 = the walk stats everything itself)' })
     .option('concurrency', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.concurrency), describe: 'requests in flight at once' })
     .option('rate', { type: 'string', coerce: parseRate, defaultDescription: String(MIRROR_DEFAULTS.ratePerSecond), describe: 'requests per second: auto (find the server\'s limit), a number to pin it, 0 = unlimited' })
     .option('retries', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.retries), describe: 'retries per request (network errors, 408, 429, 5xx)' })
@@ -133,6 +135,7 @@ export function mirrorSpecFrom(args: MirrorArgs): MirrorSpec {
   positiveInteger(args['embed-batch'], 'embed-batch', problems);
   positiveInteger(args.concurrency, 'concurrency', problems);
   positiveInteger(args.retries, 'retries', problems, 0);
+  if (args['scan-threads'] !== undefined && (!Number.isInteger(args['scan-threads']) || args['scan-threads'] < 0 || args['scan-threads'] > 16)) problems.push(`--scan-threads must be a whole number from 0 to 16 (got ${args['scan-threads']})`);
   if (args['verify-interval'] !== undefined && (!Number.isFinite(args['verify-interval']) || args['verify-interval'] < 0)) problems.push(`--verify-interval must be ≥ 0 seconds (got ${args['verify-interval']})`);
   if (args.rate !== undefined && args.rate !== 'auto' && (!Number.isFinite(args.rate) || args.rate < 0)) problems.push(`--rate must be auto or a number ≥ 0 requests/s (got ${String(args.rate)})`);
   for (const flag of ['request-timeout', 'upload-timeout', 'upload-idle-timeout'] as const) {
@@ -157,5 +160,6 @@ export function mirrorSpecFrom(args: MirrorArgs): MirrorSpec {
     deleteBatchSize: args['delete-batch'] ?? MIRROR_DEFAULTS.deleteBatchSize,
     embedBatchSize: args['embed-batch'] ?? MIRROR_DEFAULTS.embedBatchSize,
     verifyIntervalMs: (args['verify-interval'] ?? MIRROR_DEFAULTS.verifyIntervalMs / 1000) * 1000,
+    ...(args['scan-threads'] !== undefined ? { scanThreads: args['scan-threads'] } : {}),
   };
 }

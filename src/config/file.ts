@@ -22,6 +22,7 @@ export interface FileMirror {
   deleteBatch?: number;
   embedBatch?: number;
   verifyIntervalSeconds?: number;
+  scanThreads?: number;
   stateDir?: string;
 }
 

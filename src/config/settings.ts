@@ -67,6 +67,7 @@ export function fileMirrorArgs(mirror: FileMirror): MirrorArgs {
   if (mirror.deleteBatch !== undefined) args['delete-batch'] = mirror.deleteBatch;
   if (mirror.embedBatch !== undefined) args['embed-batch'] = mirror.embedBatch;
   if (mirror.verifyIntervalSeconds !== undefined) args['verify-interval'] = mirror.verifyIntervalSeconds;
+  if (mirror.scanThreads !== undefined) args['scan-threads'] = mirror.scanThreads;
   return args;
 }
 

@@ -7,6 +7,8 @@ import path from 'node:path';
 import { snapshotFile, snapshotSmallFileSync, SMALL_FILE_BYTES } from './hash.js';
 import { Limiter } from './limiter.js';
 import { joinRelative, type ScanResults } from './scan-results.js';
+import { StatPool } from './stat-pool.js';
+import { STAT_ROW, StatKind, type StatReply } from './stat-rows.js';
 
 /** Files stat'ed synchronously between two yields to the event loop (well under 1 ms on a warm local disk). */
 const SYNC_STAT_BATCH = 64;
@@ -18,6 +20,10 @@ const SYNC_STAT_BATCH = 64;
 const SLOW_BATCH_MS_PER_FILE = 2;
 const SLOW_WINDOW_FILES = 1024;
 const SLOW_WINDOW_MS_PER_FILE = 0.5;
+/** A scan starts its stat workers only after this many files: a small tree is done before a worker could start. */
+const POOL_AFTER_FILES = 4096;
+/** A directory goes to a worker while the least busy one has fewer names queued than this; else the main thread stats it. */
+const POOL_QUEUE_FILES = 512;
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -38,6 +44,12 @@ export interface FileIntakeOptions {
   forceAsync?: boolean;
   /** Test seam, see ScanHooks.afterHashRead. */
   afterHashRead?: (relativePath: string) => void;
+  /** Worker threads that lstat big scans beside the main thread (0: none); see stat-pool.ts. */
+  statThreads?: number;
+  /** Files seen before the workers start (test seam; default 4096). */
+  poolAfterFiles?: number;
+  /** Test seam, see ScanHooks.onWorkerBatch. */
+  onWorkerBatch?: (names: number) => void;
 }
 
 /**
@@ -55,6 +67,9 @@ export class FileIntake {
   private inline: boolean;
   private windowFiles = 0;
   private windowMs = 0;
+  private pool: StatPool | undefined;
+  /** False once the pool is not wanted or could not run: every stat is then made here. */
+  private poolWanted: boolean;
 
   constructor(results: ScanResults, options: FileIntakeOptions) {
     this.results = results;
@@ -62,10 +77,20 @@ export class FileIntake {
     this.hashLimiter = new Limiter(options.hashConcurrency ?? 4);
     this.statLimiter = new Limiter(options.statConcurrency ?? 64);
     this.inline = !options.forceAsync;
+    this.poolWanted = (options.statThreads ?? 0) > 0;
+  }
+
+  /** Stop the stat workers, if any were started. */
+  async close(): Promise<void> {
+    this.poolWanted = false;
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.close();
   }
 
   /** lstat and take in the regular files `names` of one directory. */
   async statFiles(directoryAbsolutePath: string, directoryRelativePath: string, names: readonly string[]): Promise<void> {
+    if (names.length > 0 && (await this.statOnPool(directoryAbsolutePath, directoryRelativePath, names))) return;
     let index = 0;
     while (this.inline && index < names.length) {
       if (this.results.stopped()) return;
@@ -90,6 +115,43 @@ export class FileIntake {
     );
   }
 
+  /** Hand a directory's names to a stat worker when one is free enough; false when the caller must stat them itself. */
+  private async statOnPool(directoryAbsolutePath: string, directoryRelativePath: string, names: readonly string[]): Promise<boolean> {
+    // Only on the fast path: a slow (network) disk is better served by many overlapping thread-pool stats.
+    if (!this.poolWanted || !this.inline || this.results.stopped()) return false;
+    if (this.pool === undefined) {
+      if (this.results.filesSeen < (this.options.poolAfterFiles ?? POOL_AFTER_FILES)) return false;
+      this.pool = new StatPool(this.options.statThreads ?? 0);
+    }
+    this.pool.drain();
+    if (this.pool.leastQueued() >= POOL_QUEUE_FILES) return false;
+    let reply: StatReply;
+    try {
+      reply = await this.pool.stat(directoryAbsolutePath, path.sep, names);
+    } catch {
+      // A worker could not start or died: this scan goes on without the pool.
+      this.poolWanted = false;
+      return false;
+    }
+    this.options.onWorkerBatch?.(names.length);
+    this.takeReply(directoryAbsolutePath, directoryRelativePath, names, reply);
+    return true;
+  }
+
+  private takeReply(directoryAbsolutePath: string, directoryRelativePath: string, names: readonly string[], reply: StatReply): void {
+    const { rows } = reply;
+    for (let index = 0; index < names.length; index++) {
+      const kind = rows[index * STAT_ROW];
+      if (kind !== StatKind.File) continue; // gone or replaced since readdir: the next pass sees it
+      const name = names[index] as string;
+      this.acceptFile(joinRelative(directoryRelativePath, name), `${directoryAbsolutePath}${path.sep}${name}`, rows[index * STAT_ROW + 1] as number, rows[index * STAT_ROW + 2] as number, false);
+    }
+    for (const failure of reply.failures) {
+      const error = Object.assign(new Error(failure.message), { code: failure.code });
+      this.results.recordError(joinRelative(directoryRelativePath, names[failure.index] as string), error);
+    }
+  }
+
   /** lstat one path on the thread pool, bounded by statConcurrency; undefined when gone or failed (recorded). */
   lstat(relativePath: string, absolutePath: string): Promise<Stats | undefined> {
     // Callback lstat wrapped by hand: measurably cheaper per call than fs/promises.lstat.
@@ -108,8 +170,14 @@ export class FileIntake {
    * journal's hash when size and mtime match, else hash it.
    */
   accept(relativePath: string, absolutePath: string, stats: Stats, throughSymlink: boolean): void {
+    if (!stats.isFile()) return; // replaced by something else since readdir: the next pass sees it
+    this.acceptFile(relativePath, absolutePath, stats.size, stats.mtimeMs, throughSymlink);
+  }
+
+  /** A regular file of `size` bytes modified at `mtimeMs`: listed with the journal's hash, or hashed. */
+  private acceptFile(relativePath: string, absolutePath: string, size: number, mtimeMs: number, throughSymlink: boolean): void {
     const results = this.results;
-    if (!stats.isFile() || results.stopped()) return; // replaced by something else since readdir: the next pass sees it
+    if (results.stopped()) return;
     results.filesSeen++;
     if ((results.filesSeen & 1023) === 0) results.reportProgress(false);
     let known: ReturnType<KnownHashLookup>;
@@ -119,9 +187,9 @@ export class FileIntake {
       results.fatal ??= { error };
       return;
     }
-    if (known !== undefined && known.size === stats.size && known.mtimeMs === stats.mtimeMs) {
-      results.entries.push({ relativePath, size: stats.size, mtimeMs: stats.mtimeMs, sha256: known.sha256 });
-    } else if (this.inline && stats.size <= SMALL_FILE_BYTES) {
+    if (known !== undefined && known.size === size && known.mtimeMs === mtimeMs) {
+      results.entries.push({ relativePath, size, mtimeMs, sha256: known.sha256 });
+    } else if (this.inline && size <= SMALL_FILE_BYTES) {
       this.hashInline(relativePath, absolutePath, throughSymlink);
     } else {
       this.hashTasks.push(this.hashLimiter.run(() => this.hashOnPool(relativePath, absolutePath, throughSymlink)));

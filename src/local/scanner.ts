@@ -13,6 +13,7 @@ import { FileIntake } from './file-intake.js';
 import { IGNORE_FILE_NAME, IgnoreRules, matchesDefaultIgnore } from './ignore.js';
 import { errnoCode, GONE_CODES, joinRelative, ScanResults } from './scan-results.js';
 import { normaliseScope, type ScopeTree } from './scope.js';
+import { defaultScanThreads } from './stat-pool.js';
 
 /** What to scan and how. */
 export interface ScanOptions {
@@ -30,6 +31,8 @@ export interface ScanOptions {
   hashConcurrency?: number;
   /** lstat calls in flight on the thread pool (default 64): scoped lookups, and every file once the disk measured slow. */
   statConcurrency?: number;
+  /** Worker threads that lstat beside the walk once a scan passes a few thousand files (default: one per spare core, at most 2; 0 = none). */
+  scanThreads?: number;
   /** Stops the scan; scanTree then rejects with LUMENSYNC_ABORTED. */
   signal?: AbortSignal;
   /** Called now and then (at most every 100 ms) and once at the end. */
@@ -44,6 +47,10 @@ export interface ScanHooks {
   afterHashRead?: (relativePath: string) => void;
   /** Use thread-pool stats and hashes from the start (the path taken once the disk measures slow). */
   forceAsync?: boolean;
+  /** Start the stat workers after this many files instead of 4096 (0: from the first directory). */
+  poolAfterFiles?: number;
+  /** Called with the number of names each time a stat worker answers a batch. */
+  onWorkerBatch?: (names: number) => void;
 }
 
 /** One directory being walked. `realChain` is kept only when following symlinks (loop detection). */
@@ -120,6 +127,9 @@ class TreeWalker {
       signal: options.signal,
       forceAsync: options.hooks?.forceAsync,
       afterHashRead: options.hooks?.afterHashRead,
+      statThreads: options.scope === undefined ? (options.scanThreads ?? defaultScanThreads()) : 0,
+      poolAfterFiles: options.hooks?.poolAfterFiles,
+      onWorkerBatch: options.hooks?.onWorkerBatch,
     });
   }
 
@@ -128,8 +138,12 @@ class TreeWalker {
     if (!(await this.checkRoot(scopeTree !== 'all'))) return;
     const rules = IgnoreRules.forRoot(this.options.ignore ?? []);
     const realChain = this.follow ? { realPath: this.rootRealPath, parent: undefined } : undefined;
-    await this.walkDirectory({ absolutePath: this.rootPath, relativePath: '', rules, realChain }, scopeTree);
-    await this.intake.settle();
+    try {
+      await this.walkDirectory({ absolutePath: this.rootPath, relativePath: '', rules, realChain }, scopeTree);
+      await this.intake.settle();
+    } finally {
+      await this.intake.close();
+    }
   }
 
   /** Root health first: an unmounted drive must read as 'missing', never as an empty folder. */

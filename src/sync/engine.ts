@@ -112,6 +112,7 @@ export function scanLocal(session: SyncSession, scope?: string[]): Promise<Local
     root: spec.root,
     ignore: spec.ignore,
     followSymlinks: spec.followSymlinks,
+    ...(spec.scanThreads !== undefined ? { scanThreads: spec.scanThreads } : {}),
     knownHash: (relativePath) => journal.get(relativePath),
     ...(scope ? { scope } : {}),
     ...(session.signal ? { signal: session.signal } : {}),

@@ -30,6 +30,8 @@ export interface MirrorSpec {
   ownerMark?: string;
   /** Trust the journal for this long after a verification (remote listing); default 1 h. */
   verifyIntervalMs?: number;
+  /** Worker threads that lstat beside a big scan's walk (default: one per spare core, at most 2; 0 = none). */
+  scanThreads?: number;
   /** Hash of the API base URL and account (set when the session opens): a different one forces a listing. */
   remoteId?: string;
 }

@@ -39,6 +39,17 @@ const streamed = (text: string, fields: ListingFields, chunkSize: number): { doc
 
 const compact = ({ docpath, title, docSource, docAuthor }: RemoteDocument) => ({ docpath, title, docSource, docAuthor });
 
+/** Bodies no parser may accept. */
+const broken: { label: string; text: string }[] = [
+  { label: 'not JSON (an HTML error page)', text: '<html><body>Bad gateway</body></html>' },
+  { label: 'truncated in a string', text: '{"documents":[{"name":"a.js' },
+  { label: 'truncated between items', text: '{"documents":[{"name":"a.json"},' },
+  { label: 'empty body', text: '' },
+  { label: 'no document list', text: '{"success":true,"message":null}' },
+  { label: 'a bare string', text: '"documents"' },
+  { label: 'two values', text: '{"documents":[]}{"documents":[]}' },
+];
+
 describe('FolderPageParser', () => {
   for (const { label, body } of BODIES) {
     it(`${label}: same documents, hasMore and totalCount as parseFolderPage, in any chunking`, () => {
@@ -62,15 +73,6 @@ describe('FolderPageParser', () => {
     assert.deepEqual(document, { docpath: `acme/f/${STORED}`, folder: 'f', storedName: STORED, title: ITEM.title, docSource: ITEM.docSource, chunkSource: undefined, description: undefined, docAuthor: ITEM.docAuthor, id: undefined });
   });
 
-  const broken: { label: string; text: string }[] = [
-    { label: 'not JSON (an HTML error page)', text: '<html><body>Bad gateway</body></html>' },
-    { label: 'truncated in a string', text: '{"documents":[{"name":"a.js' },
-    { label: 'truncated between items', text: '{"documents":[{"name":"a.json"},' },
-    { label: 'empty body', text: '' },
-    { label: 'no document list', text: '{"success":true,"message":null}' },
-    { label: 'a bare string', text: '"documents"' },
-    { label: 'two values', text: '{"documents":[]}{"documents":[]}' },
-  ];
   for (const { label, text } of broken) {
     it(`${label} → ResponseShapeError`, () => assert.throws(() => streamed(text, 'compact', 3), ResponseShapeError));
   }
@@ -84,6 +86,37 @@ describe('FolderPageParser', () => {
     const info = await parseFolderPageStream(body(), 'acme', 'f', 'compact', (document) => seen.push(document.docpath));
     assert.deepEqual(seen, ['acme/f/a.json', 'acme/f/b.json']);
     assert.deepEqual(info, { items: 2, hasMore: true, totalCount: 5 });
+  });
+});
+
+describe('whole-page fast path (a page under the size cap is parsed at once)', () => {
+  const whole = async (text: string, fields: ListingFields, maxBytes?: number): Promise<{ documents: RemoteDocument[]; info: ReturnType<FolderPageParser['end']> }> => {
+    async function* body(): AsyncGenerator<Uint8Array> {
+      const bytes = Buffer.from(text);
+      for (let at = 0; at < bytes.length; at += 5) yield bytes.subarray(at, at + 5);
+    }
+    const documents: RemoteDocument[] = [];
+    const info = await parseFolderPageStream(body(), 'acme', 'f', fields, (document) => documents.push(document), maxBytes);
+    return { documents, info };
+  };
+  for (const { label, body } of BODIES) {
+    it(`${label}: exactly what the token stream reads (documents, items, hasMore, totalCount)`, async () => {
+      for (const fields of ['full', 'compact'] as const) {
+        const text = JSON.stringify(body);
+        assert.deepEqual(await whole(text, fields), streamed(text, fields, 64), fields);
+      }
+    });
+  }
+  for (const { label, text } of broken) {
+    it(`${label} → ResponseShapeError`, async () => assert.rejects(whole(text, 'compact'), ResponseShapeError));
+  }
+  it('a body past the cap is streamed instead, with the same result', async () => {
+    const text = JSON.stringify(BODIES[0]!.body);
+    const capped = await whole(text, 'full', 16);
+    assert.deepEqual(capped, streamed(text, 'full', 64));
+    // The stream, not JSON.parse, read it: only the token parser names a truncation "ended early".
+    await assert.rejects(whole(text.slice(0, -1), 'full', 16), /ended early/);
+    await assert.rejects(whole(text.slice(0, -1), 'full'), (error: Error) => error instanceof ResponseShapeError && !/ended early/.test(error.message));
   });
 });
 

@@ -158,23 +158,36 @@ const scanCases: ScanCase[] = [
   },
 ];
 
-/** Run every case twice: inline I/O (fast local disk) and thread-pool I/O (what a slow disk switches to). */
-for (const forceAsync of [false, true]) {
-  test(`scanTree cases (${forceAsync ? 'thread-pool' : 'inline'} I/O)`, async (t) => {
+/**
+ * Run every case three ways: inline I/O (fast local disk), thread-pool I/O (what a slow disk
+ * switches to), and stat workers from the first directory (what a big scan switches to).
+ */
+let workerBatches = 0;
+const ioModes: Array<{ label: string; options: Partial<ScanOptions> }> = [
+  { label: 'inline', options: { scanThreads: 0 } },
+  { label: 'thread-pool', options: { scanThreads: 0, hooks: { forceAsync: true } } },
+  { label: 'stat-worker', options: { scanThreads: 1, hooks: { poolAfterFiles: 0, onWorkerBatch: () => { workerBatches++; } } } },
+];
+for (const mode of ioModes) {
+  test(`scanTree cases (${mode.label} I/O)`, async (t) => {
     for (const scanCase of scanCases) {
       await t.test(scanCase.label, async () => {
+        workerBatches = 0;
         const root = await makeTemp();
         const outside = await makeTemp();
         try {
           await buildTree(root, scanCase.tree);
           await scanCase.setup?.(root, outside);
-          const listing = await scanTree({ root, ...scanCase.options?.(root), hooks: { forceAsync } });
+          const listing = await scanTree({ root, ...mode.options, ...scanCase.options?.(root) });
           assert.equal(listing.rootStatus, 'ok');
           if (scanCase.expectPaths) assert.deepEqual(paths(listing), scanCase.expectPaths);
           if (scanCase.expectErrors) assert.deepEqual(errorCodes(listing), scanCase.expectErrors);
           if (scanCase.expectIgnored !== undefined) assert.equal(listing.stats.ignored, scanCase.expectIgnored);
           for (const entry of listing.entries) assert.match(entry.sha256, /^[0-9a-f]{64}$/);
           await scanCase.check?.(listing, root);
+          // The stat workers really did the stats of a full scan (a worker that failed to start would fall back silently).
+          const fullScan = scanCase.options?.(root).scope === undefined && listing.entries.length > 0;
+          if (mode.label === 'stat-worker' && fullScan) assert.ok(workerBatches > 0, 'no batch went through a stat worker');
         } finally {
           await removeTemp(root);
           await removeTemp(outside);

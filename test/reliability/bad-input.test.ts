@@ -147,6 +147,7 @@ const CASES: BadInput[] = [
   },
   { label: '--max-delete not a count or percentage', prepare: async (ctx) => ({ args: ctx.args({ '--max-delete': 'lots' }) }), expectCode: 2, expectOutput: [/--max-delete "lots" must be a count .* or a percentage/], remote: 'untouched' },
   { label: '--concurrency 0', prepare: async (ctx) => ({ args: ctx.args({ '--concurrency': '0' }) }), expectCode: 2, expectOutput: [/--concurrency must be a whole number ≥ 1 \(got 0\)/, FIX], remote: 'untouched' },
+  { label: '--scan-threads 1.5', prepare: async (ctx) => ({ args: ctx.args({ '--scan-threads': '1.5' }) }), expectCode: 2, expectOutput: [/--scan-threads must be a whole number from 0 to 16 \(got 1\.5\)/, FIX], remote: 'untouched' },
   {
     label: 'config file with an unknown key', expectCode: 2, expectOutput: [/connection\.hots: expected a known key/, /did you mean "host"\?/, FIX], remote: 'untouched',
     prepare: async (ctx) => {

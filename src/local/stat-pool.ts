@@ -1,0 +1,113 @@
+/**
+ * Worker threads that lstat batches of file names while the main thread walks directories and
+ * compares with the journal. On a local disk a stat walk is syscall-bound and single-threaded
+ * in Node (one `lstatSync` at a time); a pool lets a big scan use a second core, the way
+ * `rclone --checkers` or `fd` do. Workers start lazily, only once a scan proves big.
+ */
+import { availableParallelism } from 'node:os';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { StatReply, StatRequest } from './stat-rows.js';
+
+/** Default worker count: one per core beyond the main thread's, at most 2 (more only contends for the disk and the scheduler). */
+export function defaultScanThreads(): number {
+  return Math.max(0, Math.min(2, availableParallelism() - 1));
+}
+
+interface Waiting {
+  resolve: (reply: StatReply) => void;
+  reject: (error: Error) => void;
+  files: number;
+  worker: PoolWorker;
+}
+
+interface PoolWorker {
+  thread: Worker;
+  /** Where the worker answers: read by the event loop, and synchronously by drain(). */
+  replies: MessagePort;
+  /** Names sent and not yet answered. */
+  queuedFiles: number;
+}
+
+const WORKER_URL = new URL('./stat-worker.js', import.meta.url);
+
+/** A few stat workers for one scan; close() when the scan ends. */
+export class StatPool {
+  private readonly workers: PoolWorker[] = [];
+  private readonly waiting = new Map<number, Waiting>();
+  private nextId = 0;
+  private broken: Error | undefined;
+
+  constructor(threads: number) {
+    for (let i = 0; i < threads; i++) {
+      const { port1: replies, port2: workerSide } = new MessageChannel();
+      const thread = new Worker(WORKER_URL, { workerData: { replies: workerSide }, transferList: [workerSide] });
+      thread.unref();
+      replies.unref();
+      const worker: PoolWorker = { thread, replies, queuedFiles: 0 };
+      replies.on('message', (reply: StatReply) => this.settle(reply));
+      thread.on('error', (error) => this.fail(error));
+      thread.on('exit', (code) => {
+        if (code !== 0) this.fail(new Error(`stat worker exited with code ${code}`));
+      });
+      this.workers.push(worker);
+    }
+  }
+
+  /**
+   * Take the answers that have arrived, without waiting for the event loop: a walk that stats
+   * directory after directory in one go (thread-pool completions come in bursts) still sees
+   * which worker is free, and their awaits resume at its next yield.
+   */
+  drain(): void {
+    for (const worker of this.workers) {
+      for (let received = receiveMessageOnPort(worker.replies); received !== undefined; received = receiveMessageOnPort(worker.replies)) {
+        this.settle(received.message as StatReply);
+      }
+    }
+  }
+
+  /** Names sent to the least busy worker and not yet answered (0 when the pool is idle). */
+  leastQueued(): number {
+    let least = Infinity;
+    for (const worker of this.workers) least = Math.min(least, worker.queuedFiles);
+    return least;
+  }
+
+  /** lstat `names` in `directory` on the least busy worker. Rejects only when a worker died (the caller then stats inline). */
+  stat(directory: string, separator: string, names: readonly string[]): Promise<StatReply> {
+    if (this.broken) return Promise.reject(this.broken);
+    let worker = this.workers[0] as PoolWorker;
+    for (const candidate of this.workers) if (candidate.queuedFiles < worker.queuedFiles) worker = candidate;
+    const id = this.nextId++;
+    const request: StatRequest = { id, directory, separator, names };
+    worker.queuedFiles += names.length;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject, files: names.length, worker });
+      worker.thread.postMessage(request);
+    });
+  }
+
+  /** Stop every worker; unanswered batches reject. */
+  async close(): Promise<void> {
+    this.fail(new Error('stat pool closed'));
+    for (const worker of this.workers) worker.replies.close();
+    await Promise.all(this.workers.map((worker) => worker.thread.terminate().catch(() => undefined)));
+  }
+
+  private settle(reply: StatReply): void {
+    const waiting = this.waiting.get(reply.id);
+    if (waiting === undefined) return;
+    this.waiting.delete(reply.id);
+    waiting.worker.queuedFiles -= waiting.files;
+    waiting.resolve(reply);
+  }
+
+  private fail(error: Error): void {
+    this.broken ??= error;
+    for (const [id, waiting] of this.waiting) {
+      this.waiting.delete(id);
+      waiting.worker.queuedFiles -= waiting.files;
+      waiting.reject(error);
+    }
+  }
+}
