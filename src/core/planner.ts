@@ -2,7 +2,7 @@
  * plan(): the mirror semantics as one pure function (DESIGN §1). No I/O, no clock, no
  * logger: local listing + journal + remote listing + policy in, a Plan out.
  */
-import type { JournalEntry, JournalMeta, LocalEntry, LocalListing } from './types.js';
+import type { JournalEntry, JournalLookup, JournalMeta, LocalEntry, LocalListing } from './types.js';
 import type { Action, Plan, RemoveAction, SkippedFile, UnembedAction } from './plan-types.js';
 import { maxDeleteGuard, rootGuards, workspaceGuard, type MaxDelete } from './guards.js';
 import { parseMarker, parseOwner } from './marker.js';
@@ -52,7 +52,7 @@ export interface PlanInput {
   local: LocalListing;
   journalEntries: Iterable<JournalEntry>;
   /** The same entries by relative path, when the caller holds such an index (saves building one per pass). */
-  journalByPath?: ReadonlyMap<string, JournalEntry>;
+  journalByPath?: JournalLookup;
   journalMeta: JournalMeta;
   /** Undefined: trust the journal (a watch pass over a few dirty paths, without listing the remote). */
   remote: RemoteView | undefined;
@@ -89,7 +89,7 @@ export function plan(input: PlanInput): Plan {
   const { local, remote, policy } = input;
   const scope = local.scope;
   const inScope = scopeTest(scope);
-  const journal: ReadonlyMap<string, JournalEntry> = input.journalByPath ?? new Map((function* entries() {
+  const journal: JournalLookup = input.journalByPath ?? new Map((function* entries() {
     for (const entry of input.journalEntries) yield [entry.relativePath, entry] as const;
   })());
 
@@ -102,8 +102,9 @@ export function plan(input: PlanInput): Plan {
   const localPaths = new Set(local.entries.map((entry) => entry.relativePath));
   const erroredPaths = new Set(local.errors.map((error) => error.relativePath));
   // Only remote documents are looked up by docpath: a journal-first pass (no listing) needs no index.
-  const journalByDocpath = new Map<string, JournalEntry>();
-  if (remote !== undefined) for (const entry of journal.values()) journalByDocpath.set(entry.docpath, entry);
+  // Docpath → relative path (not the entry: at 1,000,000 files the entries would cost ~150 MB more).
+  const journalByDocpath = new Map<string, string>();
+  if (remote !== undefined) for (const entry of journal.values()) journalByDocpath.set(entry.docpath, entry.relativePath);
   // Kept docpaths only feed embedding drift repair, which needs the listing.
   const keptDocpaths = new Set<string>();
   const keep = remote === undefined ? () => undefined : (docpath: string): void => { keptDocpaths.add(docpath); };
@@ -128,11 +129,12 @@ export function plan(input: PlanInput): Plan {
     if (doc.title === undefined || !localPaths.has(doc.title)) orphansByContent.add(sha256, candidate);
   }
   // Documents of journal entries whose file is gone (in scope): candidates for a rename, by hash, in path order.
+  // Paths first: a journal may build its entries on demand, and most paths are still local.
   const vanished: (Candidate & { relativePath: string })[] = [];
-  for (const entry of journal.values()) {
-    if (inScope(entry.relativePath) && !localPaths.has(entry.relativePath) && !erroredPaths.has(entry.relativePath) && exists(entry.docpath)) {
-      vanished.push({ docpath: entry.docpath, title: entry.relativePath, sha256: entry.sha256, relativePath: entry.relativePath });
-    }
+  for (const relativePath of journal.keys()) {
+    if (!inScope(relativePath) || localPaths.has(relativePath) || erroredPaths.has(relativePath)) continue;
+    const entry = journal.get(relativePath)!;
+    if (exists(entry.docpath)) vanished.push({ docpath: entry.docpath, title: entry.relativePath, sha256: entry.sha256, relativePath: entry.relativePath });
   }
   vanished.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
   const vanishedByContent = new CandidateIndex<Candidate & { relativePath: string }>(claimed);
@@ -198,9 +200,10 @@ export function plan(input: PlanInput): Plan {
   // What is left: journal entries whose file is gone, and remote documents nobody claimed.
   const removes: RemoveAction[] = [];
   const movedAway = new Set(actions.flatMap((action) => (action.kind === 'rename' ? [action.fromRelativePath] : [])));
-  for (const entry of journal.values()) {
-    if (!inScope(entry.relativePath) || localPaths.has(entry.relativePath) || movedAway.has(entry.relativePath)) continue;
-    if (erroredPaths.has(entry.relativePath)) continue;
+  for (const relativePath of journal.keys()) {
+    if (!inScope(relativePath) || localPaths.has(relativePath) || movedAway.has(relativePath)) continue;
+    if (erroredPaths.has(relativePath)) continue;
+    const entry = journal.get(relativePath)!;
     if (exists(entry.docpath) && !claimed.has(entry.docpath)) {
       claimed.add(entry.docpath);
       removes.push({ kind: 'remove', docpath: entry.docpath, relativePath: entry.relativePath, reason: 'deleted' });
@@ -211,12 +214,12 @@ export function plan(input: PlanInput): Plan {
   for (const doc of remote?.documents ?? []) {
     if (claimed.has(doc.docpath)) continue;
     const owner = journalByDocpath.get(doc.docpath);
-    if (owner && (!inScope(owner.relativePath) || erroredPaths.has(owner.relativePath))) continue;
+    if (owner !== undefined && (!inScope(owner) || erroredPaths.has(owner))) continue;
     const ours = parseMarker(doc.docSource) !== undefined;
     if (ours) {
       if (doc.title !== undefined && !inScope(doc.title)) continue;
       // In a shared folder a marked document this journal never owned may be another mirror's.
-      if (policy.sharedFolder && !owner) continue;
+      if (policy.sharedFolder && owner === undefined) continue;
       const duplicate = doc.title !== undefined && localPaths.has(doc.title);
       removes.push({ kind: 'remove', docpath: doc.docpath, ...(doc.title !== undefined ? { relativePath: doc.title } : {}), reason: duplicate ? 'duplicate' : 'stale' });
     } else if (!policy.sharedFolder && !policy.keepUnknown && scope === undefined) {

@@ -41,6 +41,16 @@ export interface JournalEntry {
   mtimeMs: number;
 }
 
+/** Journal entries by relative path, as the planner reads them (a Map of entries satisfies it). */
+export interface JournalLookup {
+  get(relativePath: string): JournalEntry | undefined;
+  has(relativePath: string): boolean;
+  values(): IterableIterator<JournalEntry>;
+  /** The relative paths, in the order of `values()` (no entry objects built). */
+  keys(): IterableIterator<string>;
+  readonly size: number;
+}
+
 /** Mirror-level facts the journal keeps between runs. */
 export interface JournalMeta {
   /** Original workspace slugs the mirror's documents were last embedded in. */

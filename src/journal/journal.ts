@@ -12,14 +12,16 @@ import { LumenSyncError } from '../errors.js';
 import { acquireLock, type LockHandle } from './lock.js';
 import { encodeRecord, isJournalEntry, parseLog, type IntentOutcome, type JournalRecord, type MetaPatchRecord } from './records.js';
 import { LogFile, readLogFile } from './log-file.js';
-import { readSnapshot, serialiseSnapshot, writeSnapshotAtomic, type SnapshotState } from './snapshot.js';
+import { LEGACY_SNAPSHOT_FILE_NAME, SNAPSHOT_FILE_NAME, readSnapshot, writeLegacyStub, writeSnapshotAtomic } from './snapshot.js';
+import { encodeCompactSnapshot } from './compact-snapshot.js';
+import type { EntryLookup } from './entry-store.js';
 import { JournalState } from './state.js';
 import { corruptHint, stateIoError } from './state-errors.js';
 
 export type { IntentOutcome } from './records.js';
 
-/** Name of the snapshot file inside the state dir. */
-export const SNAPSHOT_FILE_NAME = 'journal.snapshot.json';
+export { LEGACY_SNAPSHOT_FILE_NAME, SNAPSHOT_FILE_NAME } from './snapshot.js';
+export type { EntryLookup } from './entry-store.js';
 /** Name of the append-only log inside the state dir. */
 export const LOG_FILE_NAME = 'journal.log';
 
@@ -61,10 +63,13 @@ export class Journal {
   /** The writable log; undefined for a read-only journal. */
   private readonly log: LogFile | undefined;
   private snapshotBytes: number;
+  /** The state came from a JSON (1.x) snapshot: the next compaction migrates it. */
+  private legacySnapshot: boolean;
+  private readonly stateDir: string;
   private compaction: Promise<void> | undefined;
   private closed = false;
 
-  private constructor(init: { state: JournalState; recovery: JournalRecovery; stateDir: string; compactEvery: number; lock: LockHandle | undefined; log: LogFile | undefined; snapshotBytes: number }) {
+  private constructor(init: { state: JournalState; recovery: JournalRecovery; stateDir: string; compactEvery: number; lock: LockHandle | undefined; log: LogFile | undefined; snapshotBytes: number; legacySnapshot: boolean }) {
     this.state = init.state;
     this.recovery = init.recovery;
     this.snapshotPath = path.join(init.stateDir, SNAPSHOT_FILE_NAME);
@@ -72,6 +77,8 @@ export class Journal {
     this.lock = init.lock;
     this.log = init.log;
     this.snapshotBytes = init.snapshotBytes;
+    this.legacySnapshot = init.legacySnapshot;
+    this.stateDir = init.stateDir;
   }
 
   /** Create the state dir if needed (0700), take the lock, load snapshot + log, drop a torn last record. */
@@ -91,7 +98,17 @@ export class Journal {
     }
     const lock = !readOnly && (options.lock ?? true) ? await acquireLock(stateDir) : undefined;
     try {
-      return await Journal.load(stateDir, compactEvery, readOnly, lock);
+      const journal = await Journal.load(stateDir, compactEvery, readOnly, lock);
+      // A JSON (1.x) snapshot is rewritten in the compact format by the first writer that opens it.
+      if (journal.legacySnapshot && !readOnly) {
+        try {
+          await journal.compact();
+        } catch (error) {
+          journal.log?.close();
+          throw error;
+        }
+      }
+      return journal;
     } catch (error) {
       await lock?.release();
       throw error;
@@ -104,10 +121,9 @@ export class Journal {
     // Log before snapshot: a reader racing a compaction then sees an older log with a newer
     // snapshot (records skipped by seq), never a newer, truncated log with an older snapshot.
     const logContent = await readLogFile(logPath);
-    const snapshot = await readSnapshot(snapshotPath);
-    const snapshotState: SnapshotState = snapshot?.state ?? { seq: 0, meta: { workspaces: [] }, entries: [], intents: [] };
+    const snapshot = await readSnapshot(stateDir);
     const parsed = parseLog(logContent, logPath);
-    const state = JournalState.fromSnapshot(snapshotState);
+    const state = snapshot === undefined ? JournalState.empty() : JournalState.fromSnapshot(snapshot.state);
     let recordsRead = 0;
     for (const record of parsed.records) {
       if (record.seq <= state.seq) continue; // already folded into the snapshot (crash before log truncation)
@@ -121,14 +137,16 @@ export class Journal {
     }
     const recovery: JournalRecovery = { tornTail: parsed.tornTail, recordsRead, openIntents: state.openIntents() };
     const snapshotBytes = snapshot?.bytes ?? 0;
-    if (readOnly) return new Journal({ state, recovery, stateDir, compactEvery, lock, log: undefined, snapshotBytes });
+    const legacySnapshot = snapshot?.legacy ?? false;
+    if (readOnly) return new Journal({ state, recovery, stateDir, compactEvery, lock, log: undefined, snapshotBytes, legacySnapshot });
     const log = LogFile.open(logPath, parsed.goodBytes, parsed.records.length);
     rmSync(`${snapshotPath}.tmp`, { force: true });
+    rmSync(`${path.join(stateDir, LEGACY_SNAPSHOT_FILE_NAME)}.tmp`, { force: true });
     rmSync(`${logPath}.tmp`, { force: true });
-    return new Journal({ state, recovery, stateDir, compactEvery, lock, log, snapshotBytes });
+    return new Journal({ state, recovery, stateDir, compactEvery, lock, log, snapshotBytes, legacySnapshot });
   }
 
-  /** The entry for `relativePath`, if the journal knows it. Entries are frozen. */
+  /** The entry for `relativePath`, if the journal knows it (a fresh object: changing it changes nothing). */
   get(relativePath: string): JournalEntry | undefined {
     return this.state.entries.get(relativePath);
   }
@@ -138,8 +156,8 @@ export class Journal {
     return this.state.entries.values();
   }
 
-  /** The entries by relative path (read-only view of the live index: do not keep it across mutations). */
-  entriesByPath(): ReadonlyMap<string, JournalEntry> {
+  /** The entries by relative path (read-only view of the live store: do not keep it across mutations). */
+  entriesByPath(): EntryLookup {
     return this.state.entries;
   }
 
@@ -150,7 +168,7 @@ export class Journal {
 
   /** The entry whose remote document is `docpath`. */
   byDocpath(docpath: string): JournalEntry | undefined {
-    const relativePath = this.state.pathByDocpath.get(docpath);
+    const relativePath = this.state.entries.pathOfDocpath(docpath);
     return relativePath === undefined ? undefined : this.state.entries.get(relativePath);
   }
 
@@ -256,8 +274,14 @@ export class Journal {
     const log = this.writableLog('compact', true);
     const seqAtSnapshot = this.state.seq;
     const logBytesAtSnapshot = log.bytes;
-    const text = serialiseSnapshot(this.state.toSnapshot(), Date.now());
-    this.snapshotBytes = await writeSnapshotAtomic(this.snapshotPath, text);
+    const data = encodeCompactSnapshot(this.state.toSnapshot(), Date.now());
+    this.snapshotBytes = await writeSnapshotAtomic(this.snapshotPath, data);
+    // Migration: the compact snapshot is durable, so the JSON one becomes a stub (a crash before
+    // this line leaves both; the compact one wins on the next open).
+    if (this.legacySnapshot) {
+      await writeLegacyStub(this.stateDir);
+      this.legacySnapshot = false;
+    }
     // Records appended while the snapshot was written (seq > seqAtSnapshot) must survive the cut;
     // the cut is synchronous, so no append can interleave with it.
     log.dropPrefix(logBytesAtSnapshot, this.state.seq - seqAtSnapshot);

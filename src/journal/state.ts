@@ -4,27 +4,34 @@
  * run reloads cannot drift apart.
  */
 import type { Intent, JournalEntry, JournalMeta } from '../core/types.js';
+import type { CompactState } from './compact-snapshot.js';
+import { EntryStore } from './entry-store.js';
 import type { JournalRecord } from './records.js';
-import type { SnapshotState } from './snapshot.js';
 
-/** Entries by relative path, a docpath index, open intents, meta and the last applied seq. */
+/** Entries by relative path (compact store, docpath index on demand), open intents, meta and the last applied seq. */
 export class JournalState {
-  /** Frozen entries by relative path. */
-  readonly entries = new Map<string, JournalEntry>();
-  /** Docpath → relative path of the entry that owns it. */
-  readonly pathByDocpath = new Map<string, string>();
+  /** Entries by relative path. */
+  readonly entries: EntryStore;
   /** Open intents by id, in the order they were begun. */
   readonly intents = new Map<string, Intent>();
   /** Seq of the last applied record. */
   seq = 0;
   private meta: JournalMeta = { workspaces: [] };
 
-  /** Build the state a snapshot describes. */
-  static fromSnapshot(snapshot: SnapshotState): JournalState {
-    const state = new JournalState();
+  private constructor(entries: EntryStore) {
+    this.entries = entries;
+  }
+
+  /** An empty state (no snapshot yet). */
+  static empty(): JournalState {
+    return new JournalState(new EntryStore());
+  }
+
+  /** Build the state a snapshot describes (takes its entry store over). */
+  static fromSnapshot(snapshot: CompactState): JournalState {
+    const state = new JournalState(snapshot.entries);
     state.seq = snapshot.seq;
     state.meta = copyMeta(snapshot.meta);
-    for (const entry of snapshot.entries) state.loadEntry(entry);
     for (const intent of snapshot.intents) state.intents.set(intent.id, freezeIntent(intent));
     return state;
   }
@@ -33,20 +40,15 @@ export class JournalState {
   apply(record: JournalRecord): void {
     switch (record.op) {
       case 'put':
-        this.setEntry(record.entry);
+        this.entries.set(record.entry);
         break;
       case 'delete':
-        this.removeEntry(record.relativePath);
+        this.entries.delete(record.relativePath);
         break;
-      case 'move': {
-        const moved = this.entries.get(record.from);
+      case 'move':
         // A move is only logged for a known path; tolerate its absence rather than refuse to load.
-        if (moved !== undefined) {
-          this.removeEntry(record.from);
-          this.setEntry({ ...moved, relativePath: record.to, size: record.size, mtimeMs: record.mtimeMs });
-        }
+        this.entries.move(record.from, record.to, record.size, record.mtimeMs);
         break;
-      }
       case 'meta':
         this.applyMetaPatch(record.patch);
         break;
@@ -60,6 +62,11 @@ export class JournalState {
     this.seq = record.seq;
   }
 
+  /** The entry for `relativePath`, if any. */
+  get(relativePath: string): JournalEntry | undefined {
+    return this.entries.get(relativePath);
+  }
+
   /** A copy of the meta (callers may mutate it freely). */
   metaCopy(): JournalMeta {
     return copyMeta(this.meta);
@@ -70,37 +77,9 @@ export class JournalState {
     return [...this.intents.values()];
   }
 
-  /** The state as snapshot data (shares frozen objects; serialise before the next mutation). */
-  toSnapshot(): SnapshotState {
-    return { seq: this.seq, meta: this.metaCopy(), entries: [...this.entries.values()], intents: this.openIntents() };
-  }
-
-  /**
-   * A snapshot entry (validated, owned by the loader): frozen as it is instead of copied, which
-   * halves the objects a 100,000-entry load allocates (issue 11). Duplicates take the copying path.
-   */
-  private loadEntry(entry: JournalEntry): void {
-    if (this.entries.has(entry.relativePath)) {
-      this.setEntry(entry);
-      return;
-    }
-    this.entries.set(entry.relativePath, Object.freeze(entry));
-    this.pathByDocpath.set(entry.docpath, entry.relativePath);
-  }
-
-  private setEntry(entry: JournalEntry): void {
-    this.removeEntry(entry.relativePath);
-    const frozen = Object.freeze({ relativePath: entry.relativePath, docpath: entry.docpath, sha256: entry.sha256, size: entry.size, mtimeMs: entry.mtimeMs });
-    this.entries.set(entry.relativePath, frozen);
-    this.pathByDocpath.set(entry.docpath, entry.relativePath);
-  }
-
-  private removeEntry(relativePath: string): void {
-    const existing = this.entries.get(relativePath);
-    if (existing === undefined) return;
-    this.entries.delete(relativePath);
-    // Only drop the index if it still points here: another path may have taken the docpath over.
-    if (this.pathByDocpath.get(existing.docpath) === relativePath) this.pathByDocpath.delete(existing.docpath);
+  /** The state as snapshot data (shares the entry store; encode it before the next mutation). */
+  toSnapshot(): CompactState {
+    return { seq: this.seq, meta: this.metaCopy(), intents: this.openIntents(), entries: this.entries };
   }
 
   private applyMetaPatch(patch: Record<string, unknown>): void {

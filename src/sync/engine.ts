@@ -10,7 +10,7 @@ import { RemoteError } from '../errors.js';
 import { plan, scopeTest, type RemoteView } from '../core/planner.js';
 import type { Plan } from '../core/plan-types.js';
 import { heldSet, releaseHeld, type HeldSet } from '../core/held.js';
-import type { Intent, JournalEntry, JournalMeta, LocalListing } from '../core/types.js';
+import type { Intent, JournalEntry, JournalLookup, JournalMeta, LocalListing } from '../core/types.js';
 import { execute } from '../executor/executor.js';
 import type { Pacer } from '../executor/pacer.js';
 import type { JournalPort, RemotePort } from '../executor/ports.js';
@@ -32,7 +32,7 @@ export interface ListingPort extends RemotePort {
 export interface EngineJournal extends JournalPort {
   entries(): IterableIterator<JournalEntry>;
   /** The entries by relative path, when the journal keeps such an index (the planner then builds none). */
-  entriesByPath?(): ReadonlyMap<string, JournalEntry>;
+  entriesByPath?(): JournalLookup;
   meta(): JournalMeta;
   setMeta(patch: Partial<JournalMeta>): void;
   /** Intents begun and not yet ended (a killed process leaves some). */

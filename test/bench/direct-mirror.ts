@@ -13,7 +13,9 @@ import { storedNameFor } from '../../src/emulator/slugify.js';
 import { EmulatorState } from '../../src/emulator/state.js';
 import { loadDefaultSeed } from '../../src/emulator/seed.js';
 import { SNAPSHOT_FILE_NAME } from '../../src/journal/journal.js';
-import { serialiseSnapshot, writeSnapshotAtomic } from '../../src/journal/snapshot.js';
+import { writeSnapshotAtomic } from '../../src/journal/snapshot.js';
+import { encodeCompactSnapshot } from '../../src/journal/compact-snapshot.js';
+import { EntryStore } from '../../src/journal/entry-store.js';
 import { LumenOneClient } from '../../src/api/client.js';
 import { clientOptionsFor } from '../../src/cli/connection.js';
 import { remoteIdFor } from '../../src/sync/verification.js';
@@ -33,7 +35,7 @@ export async function buildDirectMirror(root: string, stateDir: string, folder: 
   state.createFolder('acme', folder);
   const folderName = (index: number): string => `d${String(index % shape.folders).padStart(4, '0')}`;
   for (let f = 0; f < shape.folders; f += 1) mkdirSync(path.join(root, folderName(f)), { recursive: true });
-  const entries: JournalEntry[] = new Array<JournalEntry>(shape.files);
+  const entries = new EntryStore();
   const now = new Date().toISOString();
   // Synchronous calls: a thread-pool hop per file made 1,000,000 files take minutes longer.
   for (let index = 0; index < shape.files; index += 1) {
@@ -53,7 +55,8 @@ export async function buildDirectMirror(root: string, stateDir: string, folder: 
       published: now, ...metadata, sha256, bytes: content.length, createdAt: now, wordCount: Math.ceil(content.length / 6), tokenCountEstimate: Math.ceil(content.length / 4),
     });
     state.embed('support-bot', docpath, now);
-    entries[index] = { relativePath, docpath, sha256, size: info.size, mtimeMs: info.mtimeMs };
+    const entry: JournalEntry = { relativePath, docpath, sha256, size: info.size, mtimeMs: info.mtimeMs };
+    entries.set(entry);
   }
   const writeJournal = async (url: string): Promise<void> => {
     const client = new LumenOneClient(clientOptionsFor({ host: url, accountId: DEV_ACCOUNT_ID, apiKey: DEV_API_KEY }));
@@ -62,7 +65,7 @@ export async function buildDirectMirror(root: string, stateDir: string, folder: 
     const verifiedAt = Date.now();
     await mkdir(stateDir, { recursive: true, mode: 0o700 });
     const meta = { workspaces: ['support-bot'], orgSlug: 'acme', folder, lastReconcileAt: verifiedAt, lastVerifiedAt: verifiedAt, remoteId };
-    await writeSnapshotAtomic(path.join(stateDir, SNAPSHOT_FILE_NAME), serialiseSnapshot({ seq: 0, meta, entries, intents: [] }, verifiedAt));
+    await writeSnapshotAtomic(path.join(stateDir, SNAPSHOT_FILE_NAME), encodeCompactSnapshot({ seq: 0, meta, entries, intents: [] }, verifiedAt));
   };
   return { root, stateDir, folder, files: shape.files, folders: shape.folders, state, buildMs: performance.now() - started, writeJournal };
 }

@@ -4,7 +4,8 @@ import { appendFile, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { LumenSyncError } from '../../src/errors.js';
-import { Journal, LOG_FILE_NAME, SNAPSHOT_FILE_NAME } from '../../src/journal/journal.js';
+import { Journal, LEGACY_SNAPSHOT_FILE_NAME, LOG_FILE_NAME, SNAPSHOT_FILE_NAME } from '../../src/journal/journal.js';
+import { readSnapshot } from '../../src/journal/snapshot.js';
 import { encodeRecord } from '../../src/journal/records.js';
 import { entry, freshStateDir, isCode, openJournal, sorted, useJournalFixtures } from './helpers.js';
 
@@ -79,14 +80,14 @@ describe('Journal recovery', () => {
   const corruptSnapshots: { label: string; content: string; message: RegExp; hint?: RegExp }[] = [
     { label: 'unparseable JSON', content: '{"format":"lumensync-journal",', message: /not valid JSON/ },
     { label: 'a foreign JSON file', content: '{"hello":1}', message: /not a lumensync journal snapshot/ },
-    { label: 'a newer major version', content: JSON.stringify({ format: 'lumensync-journal', version: '2.0', seq: 0, meta: { workspaces: [] }, entries: [], intents: [] }), message: /version 2\.0, written by a newer lumensync/, hint: /upgrade lumensync/ },
+    { label: 'a newer major version', content: JSON.stringify({ format: 'lumensync-journal', version: '3.0', seq: 0, meta: { workspaces: [] }, entries: [], intents: [] }), message: /version 3\.0, written by a newer lumensync/, hint: /upgrade lumensync/ },
     { label: 'an invalid entry', content: JSON.stringify({ format: 'lumensync-journal', version: '1.0', seq: 0, meta: { workspaces: [] }, entries: [{ relativePath: 'a' }], intents: [] }), message: /invalid entry/ },
   ];
   for (const { label, content, message, hint } of corruptSnapshots) {
     it(`refuses a snapshot with ${label}`, async () => {
       const stateDir = await freshStateDir();
       await (await Journal.open({ stateDir })).close();
-      await writeFile(path.join(stateDir, SNAPSHOT_FILE_NAME), content);
+      await writeFile(path.join(stateDir, LEGACY_SNAPSHOT_FILE_NAME), content);
       await assert.rejects(Journal.open({ stateDir, readOnly: true }), (error: unknown) => {
         isCode('LUMENSYNC_STATE_CORRUPT', message)(error);
         if (hint) assert.match((error as LumenSyncError).hint ?? '', hint);
@@ -99,7 +100,7 @@ describe('Journal recovery', () => {
     const stateDir = await freshStateDir();
     await (await Journal.open({ stateDir })).close();
     const snapshot = { format: 'lumensync-journal', version: '1.7', seq: 0, meta: { workspaces: ['w'] }, entries: [entry('a.md')], intents: [], futureField: true };
-    await writeFile(path.join(stateDir, SNAPSHOT_FILE_NAME), JSON.stringify(snapshot));
+    await writeFile(path.join(stateDir, LEGACY_SNAPSHOT_FILE_NAME), JSON.stringify(snapshot));
     const journal = await openJournal(stateDir);
     assert.deepEqual(sorted(journal), [entry('a.md')]);
   });
@@ -173,9 +174,10 @@ describe('Journal compaction', () => {
     await journal.compact();
     assert.equal(await logSize(stateDir), 0);
     assert.deepEqual(sorted(journal), before);
-    const snapshot = JSON.parse(await readFile(path.join(stateDir, SNAPSHOT_FILE_NAME), 'utf8')) as { seq: number; version: string };
-    assert.equal(snapshot.seq, 24);
-    assert.equal(snapshot.version, '1.0');
+    const snapshot = await readSnapshot(stateDir);
+    assert.equal(snapshot?.state.seq, 24);
+    assert.equal(snapshot?.legacy, false);
+    assert.match(await readFile(path.join(stateDir, SNAPSHOT_FILE_NAME), 'latin1'), /^lumensync-journal 2\.0\n/);
     journal.put(entry('after.md'));
     await journal.close();
 
@@ -227,11 +229,10 @@ describe('Journal compaction', () => {
     const stateDir = await freshStateDir();
     const journal = await openJournal(stateDir, { compactEvery: 10 });
     for (let i = 0; i < 25; i += 1) journal.put(entry(`f${i}.md`));
-    const snapshotPath = path.join(stateDir, SNAPSHOT_FILE_NAME);
     let snapshotSeq = 0;
     for (let waited = 0; snapshotSeq === 0 && waited < 5_000; waited += 10) {
       await new Promise((resolve) => setTimeout(resolve, 10));
-      snapshotSeq = await readFile(snapshotPath, 'utf8').then((text) => (JSON.parse(text) as { seq: number }).seq, () => 0);
+      snapshotSeq = await readSnapshot(stateDir).then((snapshot) => snapshot?.state.seq ?? 0, () => 0);
     }
     assert.ok(snapshotSeq >= 10, `snapshot seq ${snapshotSeq}`);
     await new Promise((resolve) => setTimeout(resolve, 20)); // the log cut follows the snapshot rename

@@ -94,15 +94,14 @@ describe('Journal basics', () => {
     assert.deepEqual((await openJournal(stateDir)).meta(), expected);
   });
 
-  it('stored entries are copies and frozen', async () => {
+  it('stored entries are copies: changing the given or a returned entry changes nothing', async () => {
     const journal = await openJournal(await freshStateDir());
     const input = entry('a.md');
     journal.put(input);
     input.size = 999;
     assert.equal(journal.get('a.md')?.size, 10);
-    assert.throws(() => {
-      (journal.get('a.md') as JournalEntry).size = 1;
-    }, TypeError);
+    (journal.get('a.md') as JournalEntry).size = 1;
+    assert.equal(journal.get('a.md')?.size, 10);
   });
 
   it('endIntent of an unknown or already ended intent is a no-op', async () => {

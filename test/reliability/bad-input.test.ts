@@ -322,10 +322,12 @@ const CASES: BadInput[] = [
     },
   },
   {
-    label: 'state directory corrupted (snapshot garbage)', files: TWO, expectCode: 2, expectOutput: [/journal snapshot .* is not valid JSON/, /fix: move the state dir .* aside .* rebuilds it from the remote listing/], remote: 'untouched',
+    label: 'state directory corrupted (snapshot garbage)', files: TWO, expectCode: 2, expectOutput: [/journal snapshot .* fails its checksum/, /fix: move the state dir .* aside .* rebuilds it from the remote listing/], remote: 'untouched',
     prepare: async (ctx) => {
       assert.equal((await sync(ctx)).code, 0);
-      await writeFile(path.join(ctx.stateDir, 'journal.snapshot.json'), '{"entries": [tru');
+      const snapshot = await readFile(path.join(ctx.stateDir, 'journal.snapshot'));
+      snapshot[snapshot.length - 10] = snapshot[snapshot.length - 10]! ^ 0xff;
+      await writeFile(path.join(ctx.stateDir, 'journal.snapshot'), snapshot);
     },
   },
   {

@@ -18,7 +18,7 @@ import {
 
 const FOLDER = 'crash';
 const FILE_COUNT = 2000;
-const SNAPSHOT_TMP = 'journal.snapshot.json.tmp';
+const SNAPSHOT_TMP = 'journal.snapshot.tmp';
 
 /** What a kill trigger sees: this run's requests and whether a compaction is under way. */
 interface TriggerView { requests: RequestLogEntry[]; sinceSpawnMs: number; compacting: boolean }

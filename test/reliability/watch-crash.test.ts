@@ -120,7 +120,7 @@ test(`watch crash suite: ${KILLS.length} SIGKILLs of the daemon while files chan
       let compacting = false;
       let changedAt = Date.now();
       let fsWatcher: FSWatcher | undefined;
-      try { fsWatcher = watch(stateDir, (_event, name) => { if (name === 'journal.snapshot.json.tmp') compacting = true; }); } catch { /* no state dir before the first start */ }
+      try { fsWatcher = watch(stateDir, (_event, name) => { if (name === 'journal.snapshot.tmp') compacting = true; }); } catch { /* no state dir before the first start */ }
       if (!daemon) daemon = startDaemon(kill.verify ? [...args, '--verify-interval', '0'] : args, runEnv);
       const running = daemon;
       if (kill.whileUp) {

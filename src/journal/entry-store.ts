@@ -1,0 +1,316 @@
+/**
+ * The journal's entries in a compact in-memory layout (issue 11): one slot number per entry,
+ * its fields in columns — sizes and mtimes in Float64Arrays, sha256 as 32 raw bytes in one
+ * Buffer, the docpath as an interned folder prefix (`org/folder/`) plus its last part as UTF-8
+ * in one byte arena — and one Map from relative path to slot. Entry objects exist only while a
+ * caller holds them: `get` and `values` build them on demand.
+ *
+ * Per entry this costs the relative path (the Map key, ~40 bytes) and its Map slot (~30), the
+ * docpath's last part (~55 bytes for `name-<uuid>.json`), 32 bytes of hash and 28 of columns:
+ * ~190 bytes, where frozen entry objects in two Maps cost ~360; and a snapshot loads with one
+ * string and one Map insertion per entry (the rest are a few large copies).
+ */
+import type { JournalEntry, JournalLookup } from '../core/types.js';
+
+/** What the planner and the engine read (core/types.ts). */
+export type EntryLookup = JournalLookup;
+
+/** The columns of a compact snapshot, as slices of the file's bytes (compact-snapshot.ts). */
+export interface SnapshotColumns {
+  count: number;
+  docDirs: string[];
+  /** float64 LE per row. */
+  sizes: Buffer;
+  mtimes: Buffer;
+  /** uint32 LE per row: docpath prefix id, byte length of the relative path, of the docpath's last part. */
+  docDirIds: Buffer;
+  pathLengths: Buffer;
+  nameLengths: Buffer;
+  /** 32 bytes per row. */
+  hashes: Buffer;
+  /** The relative paths, then the docpaths' last parts, UTF-8, back to back in row order. */
+  paths: Buffer;
+  names: Buffer;
+  /** Rows the columns cannot carry exactly: [row, relativePath, docpath, sha256], by row. */
+  odd: [number, string, string, string][];
+}
+
+/** Thrown by {@link EntryStore.fromColumns} for columns that do not add up. */
+export class ColumnsError extends Error {}
+
+const INITIAL_CAPACITY = 1024;
+const HASH_BYTES = 32;
+const HEX_HASH = /^[0-9a-f]{64}$/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** True when `text` survives a UTF-8 round trip (no lone surrogate). */
+export const isWellFormed = (text: string): boolean => !LONE_SURROGATE.test(text);
+
+/** Entries by relative path, in insertion order (a replaced entry moves to the end, as in a Map). */
+export class EntryStore implements EntryLookup {
+  /** Relative path → slot; its order is the iteration order. */
+  private readonly slots = new Map<string, number>();
+  private docDirIds = new Uint32Array(INITIAL_CAPACITY);
+  private sizes = new Float64Array(INITIAL_CAPACITY);
+  private mtimes = new Float64Array(INITIAL_CAPACITY);
+  private nameStarts = new Uint32Array(INITIAL_CAPACITY);
+  private nameLengths = new Uint32Array(INITIAL_CAPACITY);
+  private hashes = Buffer.alloc(INITIAL_CAPACITY * HASH_BYTES);
+  /**
+   * Each slot's hash as text, made on first use: the scan keeps it in its listing anyway (an
+   * unchanged file reuses the journal's hash), so the planner's lookup of the same file then
+   * costs no second conversion and compares the hashes by identity.
+   */
+  private hashTexts: (string | undefined)[] = new Array<string | undefined>(INITIAL_CAPACITY).fill(undefined);
+  /** The docpaths' last parts, UTF-8; replaced names leave garbage until the arena is rebuilt. */
+  private names = Buffer.alloc(16 * 1024);
+  private namesUsed = 0;
+  private namesGarbage = 0;
+  /** Values the columns cannot hold exactly (a hash that is not lowercase hex, a name that is not well-formed): rare. */
+  private readonly odd = new Map<number, { docName?: string; sha256?: string }>();
+  /** Interned docpath prefixes: a mirror has one or a few. */
+  private readonly docDirs: string[] = [];
+  private readonly docDirIdOf = new Map<string, number>();
+  private readonly free: number[] = [];
+  private nextSlot = 0;
+  /** Docpath → relative path, built on the first `pathOfDocpath` call and kept up to date from then on. */
+  private docpathIndex: Map<string, string> | undefined;
+
+  /** A store holding a snapshot's rows, in row order. Throws ColumnsError when they do not add up. */
+  static fromColumns(columns: SnapshotColumns): EntryStore {
+    const store = new EntryStore();
+    const { count } = columns;
+    store.resize(Math.max(INITIAL_CAPACITY, count));
+    const dirIds = columns.docDirs.map((prefix) => store.internDocDir(prefix));
+    columns.hashes.copy(store.hashes, 0, 0, count * HASH_BYTES);
+    store.names = Buffer.alloc(Math.max(16 * 1024, Math.ceil(columns.names.length * 1.25)));
+    columns.names.copy(store.names);
+    store.namesUsed = columns.names.length;
+    let pathAt = 0;
+    let nameAt = 0;
+    let oddIndex = 0;
+    for (let row = 0; row < count; row += 1) {
+      const size = columns.sizes.readDoubleLE(8 * row);
+      const mtimeMs = columns.mtimes.readDoubleLE(8 * row);
+      if (!Number.isFinite(size) || !Number.isFinite(mtimeMs)) throw new ColumnsError(`entry ${row} has an invalid size or mtime`);
+      const odd = columns.odd[oddIndex];
+      if (odd !== undefined && odd[0] === row) {
+        oddIndex += 1;
+        if (store.has(odd[1])) throw new ColumnsError(`${odd[1]} is listed twice`);
+        store.set({ relativePath: odd[1], docpath: odd[2], sha256: odd[3], size, mtimeMs });
+        continue;
+      }
+      const dirId = dirIds[columns.docDirIds.readUInt32LE(4 * row)];
+      const pathEnd = pathAt + columns.pathLengths.readUInt32LE(4 * row);
+      const nameLength = columns.nameLengths.readUInt32LE(4 * row);
+      if (dirId === undefined || pathEnd === pathAt || pathEnd > columns.paths.length || nameAt + nameLength > columns.names.length) throw new ColumnsError(`entry ${row} is invalid`);
+      const relativePath = columns.paths.toString('utf8', pathAt, pathEnd);
+      pathAt = pathEnd;
+      const slot = store.nextSlot;
+      const before = store.slots.size;
+      store.slots.set(relativePath, slot);
+      if (store.slots.size === before) throw new ColumnsError(`${relativePath} is listed twice`);
+      store.nextSlot = slot + 1;
+      store.docDirIds[slot] = dirId;
+      store.sizes[slot] = size;
+      store.mtimes[slot] = mtimeMs;
+      store.nameStarts[slot] = nameAt;
+      store.nameLengths[slot] = nameLength;
+      nameAt += nameLength;
+    }
+    if (pathAt !== columns.paths.length || nameAt !== columns.names.length || oddIndex !== columns.odd.length) throw new ColumnsError('the entries do not fill the columns');
+    return store;
+  }
+
+  get size(): number {
+    return this.slots.size;
+  }
+
+  has(relativePath: string): boolean {
+    return this.slots.has(relativePath);
+  }
+
+  get(relativePath: string): JournalEntry | undefined {
+    const slot = this.slots.get(relativePath);
+    return slot === undefined ? undefined : this.entryAt(relativePath, slot);
+  }
+
+  /** Entries in insertion order, each built when reached. */
+  *values(): IterableIterator<JournalEntry> {
+    for (const [relativePath, slot] of this.slots) yield this.entryAt(relativePath, slot);
+  }
+
+  /** Relative paths in insertion order (no entry objects built). */
+  keys(): IterableIterator<string> {
+    return this.slots.keys();
+  }
+
+  /** The relative path whose entry holds `docpath` (the latest one set, when several did). */
+  pathOfDocpath(docpath: string): string | undefined {
+    if (this.docpathIndex === undefined) {
+      const index = new Map<string, string>();
+      for (const [relativePath, slot] of this.slots) index.set(this.docpathAt(slot), relativePath);
+      this.docpathIndex = index;
+    }
+    return this.docpathIndex.get(docpath);
+  }
+
+  /** Remember `entry` (replacing and moving to the end an entry of the same path). */
+  set(entry: JournalEntry): void {
+    const cut = entry.docpath.lastIndexOf('/') + 1;
+    this.setParts(entry.relativePath, this.internDocDir(entry.docpath.slice(0, cut)), entry.docpath.slice(cut), entry.sha256, entry.size, entry.mtimeMs);
+  }
+
+  /** Change the path, size and mtime of an entry, keeping its docpath and hash (a local move). */
+  move(from: string, to: string, size: number, mtimeMs: number): void {
+    const slot = this.slots.get(from);
+    if (slot === undefined) return;
+    const docDirId = this.docDirIds[slot]!;
+    const docName = this.docNameAt(slot);
+    const sha256 = this.hashAt(slot);
+    this.delete(from);
+    this.setParts(to, docDirId, docName, sha256, size, mtimeMs);
+  }
+
+  delete(relativePath: string): void {
+    const slot = this.slots.get(relativePath);
+    if (slot === undefined) return;
+    this.unindexDocpath(relativePath, slot);
+    this.slots.delete(relativePath);
+    this.releaseName(slot);
+    this.odd.delete(slot);
+    this.hashTexts[slot] = undefined;
+    this.free.push(slot);
+  }
+
+  /** Visit every entry's fields in order (the snapshot writer). */
+  forEachRow(visit: (relativePath: string, docDir: string, docName: string, sha256: string, size: number, mtimeMs: number) => void): void {
+    for (const [relativePath, slot] of this.slots) {
+      visit(relativePath, this.docDirs[this.docDirIds[slot]!]!, this.docNameAt(slot), this.hashAt(slot), this.sizes[slot]!, this.mtimes[slot]!);
+    }
+  }
+
+  private setParts(relativePath: string, docDirId: number, docName: string, sha256: string, size: number, mtimeMs: number): void {
+    let slot = this.slots.get(relativePath);
+    if (slot === undefined) slot = this.free.pop() ?? this.grow();
+    else {
+      this.unindexDocpath(relativePath, slot);
+      this.slots.delete(relativePath);
+      this.releaseName(slot);
+      this.odd.delete(slot);
+    }
+    this.hashTexts[slot] = undefined;
+    this.slots.set(relativePath, slot);
+    this.docDirIds[slot] = docDirId;
+    this.sizes[slot] = size;
+    this.mtimes[slot] = mtimeMs;
+    const odd: { docName?: string; sha256?: string } = {};
+    if (isWellFormed(docName)) this.storeName(slot, docName);
+    else {
+      this.nameLengths[slot] = 0;
+      odd.docName = docName;
+    }
+    if (HEX_HASH.test(sha256)) this.hashes.write(sha256, slot * HASH_BYTES, HASH_BYTES, 'hex');
+    else odd.sha256 = sha256;
+    if (odd.docName !== undefined || odd.sha256 !== undefined) this.odd.set(slot, odd);
+    this.docpathIndex?.set(this.docpathAt(slot), relativePath);
+  }
+
+  private internDocDir(prefix: string): number {
+    let id = this.docDirIdOf.get(prefix);
+    if (id === undefined) {
+      id = this.docDirs.length;
+      this.docDirs.push(prefix);
+      this.docDirIdOf.set(prefix, id);
+    }
+    return id;
+  }
+
+  private entryAt(relativePath: string, slot: number): JournalEntry {
+    return { relativePath, docpath: this.docpathAt(slot), sha256: this.hashAt(slot), size: this.sizes[slot]!, mtimeMs: this.mtimes[slot]! };
+  }
+
+  private docpathAt(slot: number): string {
+    return this.docDirs[this.docDirIds[slot]!]! + this.docNameAt(slot);
+  }
+
+  private docNameAt(slot: number): string {
+    const odd = this.odd.size === 0 ? undefined : this.odd.get(slot)?.docName;
+    if (odd !== undefined) return odd;
+    const start = this.nameStarts[slot]!;
+    return this.names.toString('utf8', start, start + this.nameLengths[slot]!);
+  }
+
+  private hashAt(slot: number): string {
+    const cached = this.hashTexts[slot];
+    if (cached !== undefined) return cached;
+    const odd = this.odd.size === 0 ? undefined : this.odd.get(slot)?.sha256;
+    const text = odd ?? this.hashes.toString('hex', slot * HASH_BYTES, (slot + 1) * HASH_BYTES);
+    this.hashTexts[slot] = text;
+    return text;
+  }
+
+  private storeName(slot: number, docName: string): void {
+    const length = Buffer.byteLength(docName);
+    if (this.namesUsed + length > this.names.length) this.rebuildNames(length);
+    this.names.write(docName, this.namesUsed, 'utf8');
+    this.nameStarts[slot] = this.namesUsed;
+    this.nameLengths[slot] = length;
+    this.namesUsed += length;
+  }
+
+  private releaseName(slot: number): void {
+    this.namesGarbage += this.nameLengths[slot]!;
+    this.nameLengths[slot] = 0;
+  }
+
+  /** Copy the live names into a new arena with room for `extra` more bytes (drops the garbage replaced names left). */
+  private rebuildNames(extra: number): void {
+    const live = this.namesUsed - this.namesGarbage;
+    const names = Buffer.alloc(Math.max(16 * 1024, (live + extra) * 2));
+    let at = 0;
+    for (const slot of this.slots.values()) {
+      const start = this.nameStarts[slot]!;
+      const length = this.nameLengths[slot]!;
+      this.names.copy(names, at, start, start + length);
+      this.nameStarts[slot] = at;
+      at += length;
+    }
+    this.names = names;
+    this.namesUsed = at;
+    this.namesGarbage = 0;
+  }
+
+  private unindexDocpath(relativePath: string, slot: number): void {
+    if (this.docpathIndex === undefined) return;
+    const docpath = this.docpathAt(slot);
+    // Only drop the index if it still points here: another path may have taken the docpath over.
+    if (this.docpathIndex.get(docpath) === relativePath) this.docpathIndex.delete(docpath);
+  }
+
+  private grow(): number {
+    if (this.nextSlot === this.docDirIds.length) this.resize(this.docDirIds.length * 2);
+    const slot = this.nextSlot;
+    this.nextSlot += 1;
+    return slot;
+  }
+
+  private resize(capacity: number): void {
+    const grown = <T extends Uint32Array | Float64Array>(from: T, to: T): T => {
+      to.set(from);
+      return to;
+    };
+    this.docDirIds = grown(this.docDirIds, new Uint32Array(capacity));
+    this.nameStarts = grown(this.nameStarts, new Uint32Array(capacity));
+    this.nameLengths = grown(this.nameLengths, new Uint32Array(capacity));
+    this.sizes = grown(this.sizes, new Float64Array(capacity));
+    this.mtimes = grown(this.mtimes, new Float64Array(capacity));
+    const hashes = Buffer.alloc(capacity * HASH_BYTES);
+    this.hashes.copy(hashes);
+    this.hashes = hashes;
+    // Filled to its length, so writes at any slot stay in V8's fast elements (a sparse array would not).
+    const hashTexts = new Array<string | undefined>(capacity).fill(undefined);
+    for (let slot = 0; slot < this.hashTexts.length; slot += 1) hashTexts[slot] = this.hashTexts[slot];
+    this.hashTexts = hashTexts;
+  }
+}
