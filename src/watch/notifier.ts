@@ -75,7 +75,10 @@ export class Notifier {
       });
     }
     state.passError = pass.error !== undefined;
-    state.failed = new Set(pass.failed.map((failure) => failure.key));
+    // A pass that failed as a whole (remote down) says nothing about the files failing before it:
+    // they stay announced, so their next failure is not news.
+    const failingNow = pass.failed.map((failure) => failure.key);
+    state.failed = pass.error !== undefined ? new Set([...state.failed, ...failingNow]) : new Set(failingNow);
     const fingerprint = held && held.count > 0 ? held.fingerprint : undefined;
     if (held && fingerprint !== undefined && fingerprint !== state.heldFingerprint) {
       this.send({

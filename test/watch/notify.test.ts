@@ -60,7 +60,8 @@ test('notify: the same JSON on stdin and by POST, for a failing file, a held gua
     const kinds = posted.map((event) => event.event);
     assert.deepEqual(kinds.filter((kind) => kind !== 'pass-failed'), ['guard-holding', 'remote-unavailable', 'remote-recovered'], `events: ${kinds.join(', ')}`);
     // big.txt fails on every full pass, but is announced once.
-    assert.equal(posted.filter((event) => event.event === 'pass-failed' && JSON.stringify(event.details).includes('big.txt')).length, 1);
+    const bigFailures = posted.filter((event) => event.event === 'pass-failed' && JSON.stringify(event.details).includes('big.txt'));
+    assert.equal(bigFailures.length, 1, `big.txt announced ${bigFailures.length} times: ${JSON.stringify(posted.map((event) => [event.event, event.time, event.details.failing]))}`);
     assert.deepEqual(fromExec(), posted, 'the command and the webhook get the same JSON');
     const failed = posted.find((event) => event.event === 'pass-failed')!;
     assert.equal(failed.mirror, 'watched');
