@@ -83,8 +83,6 @@ export class HostPacer {
   private state: RateState;
   private notBefore = 0;
   private nextStartAt = 0;
-  /** When the last request actually went (a late timer must not let the next one follow closer than the interval). */
-  private lastStartAt = -Infinity;
   private readonly starts: number[] = [];
   /** Start times of requests answered 429/503 (the rest of `starts` reached the server's count). */
   private readonly refused: number[] = [];
@@ -160,20 +158,22 @@ export class HostPacer {
         const interval = rate === undefined ? 0 : (1000 / rate) * (this.mode === 'pinned' ? RATE_HEADROOM : 1);
         const at = Math.max(now, this.notBefore, interval > 0 ? this.nextStartAt : 0);
         if (at - now < TIMER_GRAIN_MS) {
+          const crowdedForMs = this.windowWaitMs(interval, now);
+          if (crowdedForMs > 0) {
+            await sleep(Math.ceil(crowdedForMs), undefined, signal ? { signal } : {});
+            continue;
+          }
           this.nextStartAt = at + interval;
-          this.started(interval);
           return;
         }
         if (at === this.nextStartAt && at > this.notBefore) {
           // Reserve the slot, so waiters queue up one interval apart (no burst when they wake).
           this.nextStartAt = at + interval;
           await sleep(Math.ceil(at - now), undefined, signal ? { signal } : {});
-          // A pause that began meanwhile moves this request after it; so does a late wake-up of the one before
-          // (timers fire late on a busy machine: starts must not bunch up after one, the server counts arrivals).
-          if (this.pausedForMs <= 0 && this.now() - this.lastStartAt >= interval - TIMER_GRAIN_MS) {
-            this.started(interval);
-            return;
-          }
+          // A pause that began meanwhile moves this request after it. Slots stay on their schedule: a
+          // late timer is not carried over to every later start (that drift cost a pinned --rate 20
+          // a quarter of its rate, BENCHMARKS.md row 8).
+          if (this.pausedForMs <= 0 && this.windowWaitMs(interval, this.now()) <= 0) return;
           continue;
         }
         await sleep(Math.ceil(at - now), undefined, signal ? { signal } : {});
@@ -183,10 +183,16 @@ export class HostPacer {
     }
   }
 
-  /** A request goes now: the next one not before one interval from now. */
-  private started(interval: number): void {
-    this.lastStartAt = this.now();
-    this.nextStartAt = Math.max(this.nextStartAt, this.lastStartAt + interval);
+  /**
+   * How long a start now must wait so that no second holds more starts than the rate allows:
+   * timers fire late on a busy machine, and a late start followed by an on-time one must not
+   * put one request too many into the server's (sliding) one-second count. 0 when it may go.
+   */
+  private windowWaitMs(interval: number, now: number): number {
+    if (interval <= 0) return 0;
+    const perSecond = Math.max(1, Math.round(1000 / interval));
+    const oldest = this.starts[this.starts.length - perSecond];
+    return oldest === undefined ? 0 : Math.max(0, oldest + 1000 - now);
   }
 
   /** Send one request (its turn already taken) and feed the answer to the controller. */

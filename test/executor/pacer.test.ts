@@ -134,18 +134,3 @@ test('--rate accepts auto or a number; anything else is reported by the validati
   assert.ok(Number.isNaN(parseRate('fast')));
   assert.equal(parseRate(undefined), undefined);
 });
-
-test('host pacer: after a late timer (a busy event loop), the next start still waits one interval (the server counts arrivals)', async () => {
-  const host = new HostPacer({ concurrency: 4, rate: 20 });
-  const starts: number[] = [];
-  const go = async (): Promise<void> => { await host.turn(undefined); starts.push(performance.now()); };
-  await go();
-  // Two more reserve their turns 51 and 102 ms on, then the event loop is blocked past both.
-  const waiting = [go(), go()];
-  const blockedUntil = performance.now() + 150;
-  while (performance.now() < blockedUntil) { /* busy: the timers fire late, together */ }
-  await Promise.all(waiting);
-  const interval = (1000 / 20) * 1.02;
-  assert.equal(starts.length, 3);
-  assert.ok(starts[2]! - starts[1]! >= interval - 2, `two starts ${(starts[2]! - starts[1]!).toFixed(1)} ms apart at --rate 20`);
-});
