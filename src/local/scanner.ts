@@ -12,46 +12,11 @@ import { abortedError } from './hash.js';
 import { FileIntake } from './file-intake.js';
 import { IGNORE_FILE_NAME, IgnoreRules, matchesDefaultIgnore } from './ignore.js';
 import { errnoCode, GONE_CODES, joinRelative, ScanResults } from './scan-results.js';
+import type { ScanOptions } from './scan-options.js';
 import { normaliseScope, type ScopeTree } from './scope.js';
 import { defaultScanThreads } from './stat-pool.js';
 
-/** What to scan and how. */
-export interface ScanOptions {
-  /** Absolute path of the mirror root. */
-  root: string;
-  /** Extra gitignore-syntax patterns (`--ignore`), relative to the root. */
-  ignore?: string[];
-  /** Default false: symlinks are skipped (counted as ignored). True: follow those whose real path stays inside the root; loops, escapes and dangling links are reported as errors. */
-  followSymlinks?: boolean;
-  /** What the journal knows: when size and mtimeMs match, the cached sha256 is trusted and the file is not read. */
-  knownHash?: (relativePath: string) => { size: number; mtimeMs: number; sha256: string } | undefined;
-  /** Limit the scan to these relative paths (files or directories) — used by the watch daemon for dirty paths. */
-  scope?: string[];
-  /** Files hashed at once on the thread pool (default 4); small files on a fast disk are hashed inline. */
-  hashConcurrency?: number;
-  /** lstat calls in flight on the thread pool (default 64): scoped lookups, and every file once the disk measured slow. */
-  statConcurrency?: number;
-  /** Worker threads that lstat beside the walk once a scan passes a few thousand files (default: one per spare core, at most 2; 0 = none). */
-  scanThreads?: number;
-  /** Stops the scan; scanTree then rejects with LUMENSYNC_ABORTED. */
-  signal?: AbortSignal;
-  /** Called now and then (at most every 100 ms) and once at the end. */
-  onProgress?: (progress: { filesSeen: number; filesHashed: number; bytesHashed: number }) => void;
-  /** Test seams; production code leaves this unset. */
-  hooks?: ScanHooks;
-}
-
-/** Test seams into the scanner. */
-export interface ScanHooks {
-  /** Runs after a file's content was read for hashing and before its closing stat (simulates a concurrent writer). */
-  afterHashRead?: (relativePath: string) => void;
-  /** Use thread-pool stats and hashes from the start (the path taken once the disk measures slow). */
-  forceAsync?: boolean;
-  /** Start the stat workers after this many files instead of 4096 (0: from the first directory). */
-  poolAfterFiles?: number;
-  /** Called with the number of names each time a stat worker answers a batch. */
-  onWorkerBatch?: (names: number) => void;
-}
+export type { ScanHooks, ScanOptions } from './scan-options.js';
 
 /** One directory being walked. `realChain` is kept only when following symlinks (loop detection). */
 interface Frame {
