@@ -62,8 +62,12 @@ export const drain = async (req: IncomingMessage): Promise<void> => {
   });
 };
 
-/** Chunks of a streamed answer (`Reply.jsonParts`): about this many characters per write. */
-export const STREAM_CHUNK_CHARS = 256 * 1024;
+/**
+ * Chunks of a streamed answer (`Reply.jsonParts`): about this many characters per write. Below
+ * V8's large-object size (128 KiB): joining and encoding 256 KiB chunks cost 10–15× more per byte
+ * (a large-object allocation each), 0.35–0.5 s per 100,000 listed documents instead of ~0.03 s.
+ */
+export const STREAM_CHUNK_CHARS = 64 * 1024;
 
 /** Resolves once `res` can take more data, or is closed (the client went away). */
 const drained = (res: ServerResponse): Promise<void> => new Promise((resolve) => {
