@@ -114,20 +114,19 @@ export const uploadedDocumentJson = (doc: StoredDocument): Record<string, unknow
   token_count_estimate: doc.tokenCountEstimate,
 });
 
-/** Serialised D3/D4 items without the closing `,"cached":…}` part, cached per (immutable) document. */
-const itemPrefixes = new WeakMap<StoredDocument, string>();
+/** Serialised D3/D4 items per (immutable) document, for the `cached` value they were made with. */
+const itemTexts = new WeakMap<StoredDocument, { embedded: boolean; text: string }>();
 
 /**
- * The same item as `documentItemJson`, already serialised. Stored documents never change in
- * place (a move stores a new object), so the text is computed once per document: this keeps a
- * 100,000-document listing a string join instead of a full JSON.stringify.
+ * The same item as `documentItemJson`, already serialised (with `cached` last). Stored documents
+ * never change in place (a move stores a new object), so the text is computed once per document
+ * and embedding state: a 100,000-document listing is a walk over cached strings, not a stringify.
  */
 export const documentItemJsonText = (doc: StoredDocument, embedded: boolean): string => {
-  let prefix = itemPrefixes.get(doc);
-  if (prefix === undefined) {
-    const { cached: _cached, ...rest } = documentItemJson(doc, false);
-    prefix = JSON.stringify(rest).slice(0, -1);
-    itemPrefixes.set(doc, prefix);
-  }
-  return `${prefix},"cached":${embedded}}`;
+  const cached = itemTexts.get(doc);
+  if (cached !== undefined && cached.embedded === embedded) return cached.text;
+  const { cached: _cached, ...rest } = documentItemJson(doc, embedded);
+  const text = JSON.stringify({ ...rest, cached: embedded });
+  itemTexts.set(doc, { embedded, text });
+  return text;
 };
