@@ -135,6 +135,16 @@ export class EntryStore implements EntryLookup {
     return slot === undefined ? undefined : this.entryAt(relativePath, slot);
   }
 
+  /**
+   * The entry's sha256 when its size and mtime are `size` and `mtimeMs` (the scan's "unchanged"
+   * test), without building the entry: no docpath is decoded for the files a no-op finds as they were.
+   */
+  hashIfUnchanged(relativePath: string, size: number, mtimeMs: number): string | undefined {
+    const slot = this.slots.get(relativePath);
+    if (slot === undefined || this.sizes[slot] !== size || this.mtimes[slot] !== mtimeMs) return undefined;
+    return this.hashAt(slot);
+  }
+
   /** Entries in insertion order, each built when reached. */
   *values(): IterableIterator<JournalEntry> {
     for (const [relativePath, slot] of this.slots) yield this.entryAt(relativePath, slot);
