@@ -4,7 +4,7 @@
  * that loses events), capped backoff while the remote is unavailable, and a drain on stop.
  * All remote work goes through the same engine as `sync` (scan → plan → execute → journal).
  */
-import { lstatSync, statSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,7 +14,8 @@ import { runPass } from '../sync/engine.js';
 import { MIRROR_DEFAULTS } from '../sync/mirror.js';
 import { nextVerificationAt } from '../sync/verification.js';
 import type { FailureRecord } from '../stats/stats.js';
-import { startWatcher, isIgnoreFileEvent, type Watcher, type WatcherBackendName, type WatchEvent } from '../local/watcher.js';
+import { isIgnoreFileEvent, type Watcher, type WatcherBackendName, type WatchEvent } from '../local/watcher.js';
+import { RootWatch, rootIdentity, sameRoot, type RootIdentity, type RootWatchSettings } from './root-watch.js';
 import { DirtySet, type Fingerprint } from './dirty-set.js';
 import { DrainGate } from './drain-gate.js';
 import { monitorRemote, recordOutcome, type RemoteCallOutcome, type RemoteHealth } from './remote-monitor.js';
@@ -58,22 +59,13 @@ const MAX_FAILED_ITEMS = 200;
 /** What a request refused during a drain fails with (not retryable: the next start redoes the work). */
 const DRAINING = new LumenSyncError('LUMENSYNC_ABORTED', 'not sent: the daemon is stopping', { hint: 'the next start of lumensync watch finishes this work' });
 
-/** What identifies the directory a path names: a swapped folder has another inode. */
-interface RootIdentity { dev: number; ino: number }
-
-const rootIdentity = (root: string): RootIdentity | undefined => {
-  try {
-    const stats = statSync(root);
-    return stats.isDirectory() ? { dev: stats.dev, ino: stats.ino } : undefined;
-  } catch {
-    return undefined;
-  }
-};
-
-const sameRoot = (a: RootIdentity | undefined, b: RootIdentity | undefined): boolean =>
-  a === undefined || b === undefined ? a === b : a.dev === b.dev && a.ino === b.ino;
-
 const errnoCode = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | undefined)?.code;
+
+/** How a mirror's root is watched: `--poll` forces chokidar. */
+export const rootWatchSettings = (spec: { root: string; ignore: readonly string[]; followSymlinks: boolean }, tuning: WatchTuning): RootWatchSettings => ({
+  backend: tuning.poll ? 'chokidar' : tuning.watcher,
+  root: spec.root, ignore: spec.ignore, poll: tuning.poll, pollIntervalMs: tuning.pollIntervalMs, followSymlinks: spec.followSymlinks,
+});
 
 /** One mirror's watch loop. Create, `start()`, later `stop()`. */
 export class MirrorDaemon {
@@ -116,6 +108,8 @@ export class MirrorDaemon {
     /** Aborts this mirror's session (queued requests reject at once); its signal must be the one the session was opened with. */
     private readonly sessionAbort: AbortController,
     private readonly onRemoteCall: (mirror: string, outcome: RemoteCallOutcome) => void = () => undefined,
+    /** The watcher `watch` started before opening the session (rootWatchSettings); attached at start. */
+    private pendingWatch?: RootWatch,
   ) {
     this.log = opened.session.log;
     this.hold = new GuardHold(opened.stateDir, approveCommand(name, opened.stateDir, opened.mirrorId), this.log, opened.session.spec.root);
@@ -168,6 +162,7 @@ export class MirrorDaemon {
     if (this.state !== 'stopped') this.state = 'draining';
     this.wakeUp?.();
     await this.watcher?.close().catch(() => undefined);
+    await this.pendingWatch?.close().catch(() => undefined);
     if (this.inFlight > 0) await new Promise<void>((resolve) => { this.onIdle = resolve; });
     this.sessionAbort.abort(DRAINING);
     await this.startup?.catch(() => undefined);
@@ -176,13 +171,11 @@ export class MirrorDaemon {
   }
 
   private async startWatching(): Promise<void> {
-    const { spec } = this.opened.session;
-    this.watchedRoot = rootIdentity(spec.root);
+    const rootWatch = this.pendingWatch ?? RootWatch.start(rootWatchSettings(this.opened.session.spec, this.tuning));
+    this.pendingWatch = undefined;
+    this.watchedRoot = rootWatch.identity;
     try {
-      const watcher = await startWatcher(this.tuning.poll ? 'chokidar' : this.tuning.watcher, {
-        root: spec.root, ignore: spec.ignore, poll: this.tuning.poll, pollIntervalMs: this.tuning.pollIntervalMs,
-        followSymlinks: spec.followSymlinks, onEvents: (events) => this.onEvents(events), onError: (error) => this.onWatcherError(error),
-      });
+      const watcher = await rootWatch.attach({ onEvents: (events) => this.onEvents(events), onError: (error) => this.onWatcherError(error) });
       this.watcher = watcher;
       this.watcherCondition = { backend: watcher.backend, status: 'ok' };
       if (watcher.fallbackReason) this.log.warn({ reason: watcher.fallbackReason }, 'native watcher unavailable; using chokidar (more memory on large trees)');
