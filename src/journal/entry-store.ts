@@ -10,6 +10,8 @@
  * ~190 bytes, where frozen entry objects in two Maps cost ~360; and a snapshot loads with one
  * string and one Map insertion per entry (the rest are a few large copies).
  */
+import { isAscii } from 'node:buffer';
+import { endianness } from 'node:os';
 import type { JournalEntry, JournalLookup } from '../core/types.js';
 
 /** What the planner and the engine read (core/types.ts). */
@@ -39,9 +41,26 @@ export interface SnapshotColumns {
 export class ColumnsError extends Error {}
 
 const INITIAL_CAPACITY = 1024;
+const LITTLE_ENDIAN = endianness() === 'LE';
 const HASH_BYTES = 32;
 const HEX_HASH = /^[0-9a-f]{64}$/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** `count` float64 values stored little-endian in `bytes`, as an array (copied at once on a little-endian machine). */
+const littleEndianFloats = (bytes: Buffer, count: number): Float64Array => {
+  const floats = new Float64Array(count);
+  if (LITTLE_ENDIAN) new Uint8Array(floats.buffer).set(bytes.subarray(0, 8 * count));
+  else for (let row = 0; row < count; row += 1) floats[row] = bytes.readDoubleLE(8 * row);
+  return floats;
+};
+
+/** `count` uint32 values stored little-endian in `bytes`, as an array. */
+const littleEndianUint32s = (bytes: Buffer, count: number): Uint32Array => {
+  const numbers = new Uint32Array(count);
+  if (LITTLE_ENDIAN) new Uint8Array(numbers.buffer).set(bytes.subarray(0, 4 * count));
+  else for (let row = 0; row < count; row += 1) numbers[row] = bytes.readUInt32LE(4 * row);
+  return numbers;
+};
 
 /** True when `text` survives a UTF-8 round trip (no lone surrogate). */
 export const isWellFormed = (text: string): boolean => !LONE_SURROGATE.test(text);
@@ -86,12 +105,21 @@ export class EntryStore implements EntryLookup {
     store.names = Buffer.alloc(Math.max(16 * 1024, Math.ceil(columns.names.length * 1.25)));
     columns.names.copy(store.names);
     store.namesUsed = columns.names.length;
+    // The number columns are copied whole (little-endian, as written) and the paths, when they are
+    // ASCII (bytes = characters), are decoded as one string and cut: one call per snapshot instead
+    // of one per row (journal open of 100,000 entries: BENCHMARKS.md, "Start-up").
+    const sizes = littleEndianFloats(columns.sizes, count);
+    const mtimes = littleEndianFloats(columns.mtimes, count);
+    const docDirIds = littleEndianUint32s(columns.docDirIds, count);
+    const pathLengths = littleEndianUint32s(columns.pathLengths, count);
+    const nameLengths = littleEndianUint32s(columns.nameLengths, count);
+    const asciiPaths = isAscii(columns.paths) ? columns.paths.toString('latin1') : undefined;
     let pathAt = 0;
     let nameAt = 0;
     let oddIndex = 0;
     for (let row = 0; row < count; row += 1) {
-      const size = columns.sizes.readDoubleLE(8 * row);
-      const mtimeMs = columns.mtimes.readDoubleLE(8 * row);
+      const size = sizes[row]!;
+      const mtimeMs = mtimes[row]!;
       if (!Number.isFinite(size) || !Number.isFinite(mtimeMs)) throw new ColumnsError(`entry ${row} has an invalid size or mtime`);
       const odd = columns.odd[oddIndex];
       if (odd !== undefined && odd[0] === row) {
@@ -100,11 +128,11 @@ export class EntryStore implements EntryLookup {
         store.set({ relativePath: odd[1], docpath: odd[2], sha256: odd[3], size, mtimeMs });
         continue;
       }
-      const dirId = dirIds[columns.docDirIds.readUInt32LE(4 * row)];
-      const pathEnd = pathAt + columns.pathLengths.readUInt32LE(4 * row);
-      const nameLength = columns.nameLengths.readUInt32LE(4 * row);
+      const dirId = dirIds[docDirIds[row]!];
+      const pathEnd = pathAt + pathLengths[row]!;
+      const nameLength = nameLengths[row]!;
       if (dirId === undefined || pathEnd === pathAt || pathEnd > columns.paths.length || nameAt + nameLength > columns.names.length) throw new ColumnsError(`entry ${row} is invalid`);
-      const relativePath = columns.paths.toString('utf8', pathAt, pathEnd);
+      const relativePath = asciiPaths !== undefined ? asciiPaths.slice(pathAt, pathEnd) : columns.paths.toString('utf8', pathAt, pathEnd);
       pathAt = pathEnd;
       const slot = store.nextSlot;
       const before = store.slots.size;
