@@ -27,6 +27,24 @@ export const rootIdentity = (root: string): RootIdentity | undefined => {
 export const sameRoot = (a: RootIdentity | undefined, b: RootIdentity | undefined): boolean =>
   a === undefined || b === undefined ? a === b : a.dev === b.dev && a.ino === b.ino;
 
+/** How a mirror's root is watched: `--poll` forces chokidar. */
+export const rootWatchSettings = (
+  spec: { root: string; ignore: readonly string[]; followSymlinks: boolean },
+  tuning: { poll: boolean; watcher: WatcherBackendName; pollIntervalMs: number },
+): RootWatchSettings => ({
+  backend: tuning.poll ? 'chokidar' : tuning.watcher,
+  root: spec.root, ignore: spec.ignore, poll: tuning.poll, pollIntervalMs: tuning.pollIntervalMs, followSymlinks: spec.followSymlinks,
+});
+
+/** What a watcher failure means for the operator: its errno code and what to do about it. */
+export const watcherFailureHint = (error: Error): { code: string | undefined; hint: string } => {
+  const code = (error as NodeJS.ErrnoException).code;
+  const hint = code === 'ENOSPC'
+    ? 'the inotify watch limit is reached: raise it with `sudo sysctl fs.inotify.max_user_watches=524288` (persist it in /etc/sysctl.d/99-lumensync.conf), or watch with --poll'
+    : 'changes are still found by the periodic full reconcile; restart the daemon to watch again';
+  return { code, hint };
+};
+
 /** Where the watcher's events and failures go once the mirror listens. */
 export interface WatchListener {
   onEvents(events: WatchEvent[]): void;
