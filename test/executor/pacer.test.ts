@@ -22,6 +22,12 @@ test('pacer pool: one host pacer per host, shared by every session', () => {
   assert.notEqual(a.host, other.host);
 });
 
+test('pacer pool: the --rate auto tunables reach every host pacer', () => {
+  const pool = new PacerPool({ concurrency: 2, ratePerSecond: 'auto', rateConfig: { initialRate: 3, maxRate: 50 } });
+  assert.equal(pool.hostPacer('h:1').ratePerSec, 3);
+  assert.equal(new PacerPool({ concurrency: 2, ratePerSecond: 'auto' }).hostPacer('h:1').ratePerSec, 10);
+});
+
 test('pacer: a Retry-After seen by one mirror holds every request to the host, from every mirror, until it has passed', async () => {
   const pool = new PacerPool({ concurrency: 2, ratePerSecond: 0 });
   const first = pool.pacer('h:1', { minBackoffMs: 1, maxBackoffMs: 5 });
