@@ -17,7 +17,7 @@
  *   slow-start 429 is a rough figure (with another client on the key, it is only what this one
  *   had ramped up to), so it is checked early, while a run's first seconds do the learning. A
  *   429 within `confirmTolerance` of the last one found the same level again: each such
- *   confirmation doubles the cycle, up to `maxProbeCycleMs` (at 5 req/s, a probe every 13 s cost
+ *   confirmation doubles the cycle, `probeCycleDoublings` times at most (at 5 req/s, a probe every 13 s cost
  *   8 % of the rate). Climbing
  *   `staleAbove` past the estimate without a 429 means the server's limit has risen: the
  *   estimate is dropped and slow start resumes.
@@ -51,8 +51,8 @@ export interface RateConfig {
   probeCycleMs: number;
   /** The first climb after a 429 in slow start lasts at most this long (ms; the estimate is rough). */
   firstProbeCycleMs: number;
-  /** A confirmed limit (see `confirmTolerance`) doubles the probe cycle per confirmation, up to this (ms). */
-  maxProbeCycleMs: number;
+  /** A confirmed limit (see `confirmTolerance`) doubles the probe cycle per confirmation, at most this many times. */
+  probeCycleDoublings: number;
   /** A 429 whose estimate is within this share of the last one's confirms that limit. */
   confirmTolerance: number;
   /** Past this multiple of the estimate without a 429, the estimate is stale: slow start again. */
@@ -85,7 +85,7 @@ export const RATE_DEFAULTS: RateConfig = {
   cubicC: 5.7e-5,
   probeCycleMs: 35_000,
   firstProbeCycleMs: 6_000,
-  maxProbeCycleMs: 140_000,
+  probeCycleDoublings: 2,
   confirmTolerance: 0.05,
   staleAbove: 1.03,
   slowStartGain: 8,
@@ -159,7 +159,7 @@ const clamp = (rate: number, config: RateConfig): number => Math.min(config.maxR
 
 /** The least time a climb back to the limit lasts after `confirmed` confirmations of it (ms). */
 export function probeCycleMs(config: RateConfig, confirmed = 0): number {
-  return Math.min(Math.max(config.probeCycleMs, config.maxProbeCycleMs), config.probeCycleMs * 2 ** Math.max(0, confirmed - 1));
+  return config.probeCycleMs * 2 ** Math.min(config.probeCycleDoublings, Math.max(0, confirmed - 1));
 }
 
 /**

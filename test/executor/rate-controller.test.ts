@@ -156,13 +156,13 @@ const cases: { label: string; state: RateState; observations: RateObservation[];
     },
   },
   {
-    label: 'each further confirmation of the same level doubles the probe cycle, up to maxProbeCycleMs',
+    label: 'each further confirmation of the same level doubles the probe cycle, probeCycleDoublings times at most',
     state: twice5, observations: [],
     expect: (s) => {
       assert.equal(s.confirmed, 2);
       const ms = passesAfter(s, 5);
       assert.ok(ms >= 2 * C.probeCycleMs - 500 && ms <= 2 * C.probeCycleMs + 500, `passes the limit after ${ms} ms`);
-      assert.equal(probeCycleMs(C, 10), C.maxProbeCycleMs);
+      assert.equal(probeCycleMs(C, 10), C.probeCycleMs * 2 ** C.probeCycleDoublings);
       assert.equal(probeCycleMs(C, 0), C.probeCycleMs);
     },
   },
