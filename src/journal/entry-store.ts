@@ -12,7 +12,7 @@
  */
 import { isAscii } from 'node:buffer';
 import type { JournalEntry, JournalLookup } from '../core/types.js';
-import { ColumnsError, isWellFormed, littleEndianFloats, littleEndianUint32s, type SnapshotColumns } from './snapshot-columns.js';
+import { ColumnsError, copyLittleEndian, isWellFormed, type SnapshotColumns } from './snapshot-columns.js';
 
 /** What the planner and the engine read (core/types.ts). */
 export type EntryLookup = JournalLookup;
@@ -61,21 +61,23 @@ export class EntryStore implements EntryLookup {
     store.names = Buffer.alloc(Math.max(16 * 1024, Math.ceil(columns.names.length * 1.25)));
     columns.names.copy(store.names);
     store.namesUsed = columns.names.length;
-    // The number columns are copied whole (little-endian, as written) and the paths, when they are
-    // ASCII (bytes = characters), are decoded as one string and cut: one call per snapshot instead
-    // of one per row (journal open of 100,000 entries: BENCHMARKS.md, "Start-up").
-    const sizes = littleEndianFloats(columns.sizes, count);
-    const mtimes = littleEndianFloats(columns.mtimes, count);
-    const docDirIds = littleEndianUint32s(columns.docDirIds, count);
-    const pathLengths = littleEndianUint32s(columns.pathLengths, count);
-    const nameLengths = littleEndianUint32s(columns.nameLengths, count);
+    // The number columns are copied whole into the store's own (little-endian, as written), and
+    // the paths, when they are ASCII (bytes = characters), are decoded as one string and cut: one
+    // call per snapshot instead of one per row (journal open: BENCHMARKS.md, "Start-up"). Row r
+    // takes slot r (odd rows too: set() takes the next slot), so the columns line up.
+    copyLittleEndian(columns.sizes, store.sizes, count);
+    copyLittleEndian(columns.mtimes, store.mtimes, count);
+    copyLittleEndian(columns.docDirIds, store.docDirIds, count);
+    copyLittleEndian(columns.nameLengths, store.nameLengths, count);
+    const pathLengths = new Uint32Array(count);
+    copyLittleEndian(columns.pathLengths, pathLengths, count);
     const asciiPaths = isAscii(columns.paths) ? columns.paths.toString('latin1') : undefined;
     let pathAt = 0;
     let nameAt = 0;
     let oddIndex = 0;
     for (let row = 0; row < count; row += 1) {
-      const size = sizes[row]!;
-      const mtimeMs = mtimes[row]!;
+      const size = store.sizes[row]!;
+      const mtimeMs = store.mtimes[row]!;
       if (!Number.isFinite(size) || !Number.isFinite(mtimeMs)) throw new ColumnsError(`entry ${row} has an invalid size or mtime`);
       const odd = columns.odd[oddIndex];
       if (odd !== undefined && odd[0] === row) {
@@ -84,9 +86,9 @@ export class EntryStore implements EntryLookup {
         store.set({ relativePath: odd[1], docpath: odd[2], sha256: odd[3], size, mtimeMs });
         continue;
       }
-      const dirId = dirIds[docDirIds[row]!];
+      const dirId = dirIds[store.docDirIds[row]!];
       const pathEnd = pathAt + pathLengths[row]!;
-      const nameLength = nameLengths[row]!;
+      const nameLength = store.nameLengths[row]!;
       if (dirId === undefined || pathEnd === pathAt || pathEnd > columns.paths.length || nameAt + nameLength > columns.names.length) throw new ColumnsError(`entry ${row} is invalid`);
       const relativePath = asciiPaths !== undefined ? asciiPaths.slice(pathAt, pathEnd) : columns.paths.toString('utf8', pathAt, pathEnd);
       pathAt = pathEnd;
@@ -96,10 +98,7 @@ export class EntryStore implements EntryLookup {
       if (store.slots.size === before) throw new ColumnsError(`${relativePath} is listed twice`);
       store.nextSlot = slot + 1;
       store.docDirIds[slot] = dirId;
-      store.sizes[slot] = size;
-      store.mtimes[slot] = mtimeMs;
       store.nameStarts[slot] = nameAt;
-      store.nameLengths[slot] = nameLength;
       nameAt += nameLength;
     }
     if (pathAt !== columns.paths.length || nameAt !== columns.names.length || oddIndex !== columns.odd.length) throw new ColumnsError('the entries do not fill the columns');

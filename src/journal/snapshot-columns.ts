@@ -30,20 +30,17 @@ export class ColumnsError extends Error {}
 const LITTLE_ENDIAN = endianness() === 'LE';
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** `count` float64 values stored little-endian in `bytes`, as an array (copied at once on a little-endian machine). */
-export const littleEndianFloats = (bytes: Buffer, count: number): Float64Array => {
-  const floats = new Float64Array(count);
-  if (LITTLE_ENDIAN) new Uint8Array(floats.buffer).set(bytes.subarray(0, 8 * count));
-  else for (let row = 0; row < count; row += 1) floats[row] = bytes.readDoubleLE(8 * row);
-  return floats;
-};
-
-/** `count` uint32 values stored little-endian in `bytes`, as an array. */
-export const littleEndianUint32s = (bytes: Buffer, count: number): Uint32Array => {
-  const numbers = new Uint32Array(count);
-  if (LITTLE_ENDIAN) new Uint8Array(numbers.buffer).set(bytes.subarray(0, 4 * count));
-  else for (let row = 0; row < count; row += 1) numbers[row] = bytes.readUInt32LE(4 * row);
-  return numbers;
+/**
+ * Copy `count` little-endian numbers from `bytes` into the start of `target` (float64 or uint32,
+ * by the array's type): one memory copy on a little-endian machine, no array in between.
+ */
+export const copyLittleEndian = (bytes: Buffer, target: Float64Array | Uint32Array, count: number): void => {
+  const width = target.BYTES_PER_ELEMENT;
+  if (LITTLE_ENDIAN) {
+    new Uint8Array(target.buffer, target.byteOffset, width * count).set(bytes.subarray(0, width * count));
+    return;
+  }
+  for (let row = 0; row < count; row += 1) target[row] = width === 8 ? bytes.readDoubleLE(8 * row) : bytes.readUInt32LE(4 * row);
 };
 
 /** True when `text` survives a UTF-8 round trip (no lone surrogate). */
