@@ -88,14 +88,17 @@ test('upload: a small file changed after the scan is not sent; it fails retryabl
   const f = await fixture(t);
   await writeFile(path.join(f.root, 'same-size.md'), 'alpha');
   await writeFile(path.join(f.root, 'grown.md'), 'bravo');
+  await writeFile(path.join(f.root, 'shrunk.md'), 'charlie');
   await writeFile(path.join(f.root, 'kept.md'), 'kept');
-  const actions = [await f.scanned('same-size.md'), await f.scanned('grown.md'), await f.scanned('kept.md')];
+  const actions = [await f.scanned('same-size.md'), await f.scanned('grown.md'), await f.scanned('shrunk.md'), await f.scanned('kept.md')];
   await writeFile(path.join(f.root, 'same-size.md'), 'ALPHA');
+  // Grown with the same first bytes: those alone still match the scan's hash.
   await appendFile(path.join(f.root, 'grown.md'), ' and more');
+  await writeFile(path.join(f.root, 'shrunk.md'), 'cha');
   await f.run(actions);
   assert.deepEqual(f.sent.map((request) => request.filePath), [path.join(f.root, 'kept.md')], 'only the unchanged file was sent');
   assert.deepEqual(f.puts.map((entry) => entry.relativePath), ['kept.md']);
-  assert.deepEqual(f.stats.failures.map((failure) => [failure.relativePath, failure.retryable]), [['same-size.md', true], ['grown.md', true]]);
+  assert.deepEqual(f.stats.failures.map((failure) => [failure.relativePath, failure.retryable]), [['same-size.md', true], ['grown.md', true], ['shrunk.md', true]]);
   assert.match(f.stats.failures[0]!.message, /changed after it was scanned/);
   assert.equal(f.intents.begun, 1, 'no intent for an upload that sent nothing');
 });
