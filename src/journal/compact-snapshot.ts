@@ -9,7 +9,8 @@
  */
 import { crc32 } from 'node:zlib';
 import type { Intent, JournalMeta } from '../core/types.js';
-import { ColumnsError, EntryStore, isWellFormed } from './entry-store.js';
+import { EntryStore } from './entry-store.js';
+import { ColumnsError, isWellFormed } from './snapshot-columns.js';
 import { isIntent, isObject, isStringArray } from './records.js';
 
 /** First bytes of every compact snapshot; the version follows on the same line. */

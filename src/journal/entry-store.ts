@@ -10,41 +10,16 @@
  * ~190 bytes, where frozen entry objects in two Maps cost ~360; and a snapshot loads with one
  * string and one Map insertion per entry (the rest are a few large copies).
  */
+import { isAscii } from 'node:buffer';
 import type { JournalEntry, JournalLookup } from '../core/types.js';
+import { ColumnsError, isWellFormed, littleEndianFloats, littleEndianUint32s, type SnapshotColumns } from './snapshot-columns.js';
 
 /** What the planner and the engine read (core/types.ts). */
 export type EntryLookup = JournalLookup;
 
-/** The columns of a compact snapshot, as slices of the file's bytes (compact-snapshot.ts). */
-export interface SnapshotColumns {
-  count: number;
-  docDirs: string[];
-  /** float64 LE per row. */
-  sizes: Buffer;
-  mtimes: Buffer;
-  /** uint32 LE per row: docpath prefix id, byte length of the relative path, of the docpath's last part. */
-  docDirIds: Buffer;
-  pathLengths: Buffer;
-  nameLengths: Buffer;
-  /** 32 bytes per row. */
-  hashes: Buffer;
-  /** The relative paths, then the docpaths' last parts, UTF-8, back to back in row order. */
-  paths: Buffer;
-  names: Buffer;
-  /** Rows the columns cannot carry exactly: [row, relativePath, docpath, sha256], by row. */
-  odd: [number, string, string, string][];
-}
-
-/** Thrown by {@link EntryStore.fromColumns} for columns that do not add up. */
-export class ColumnsError extends Error {}
-
 const INITIAL_CAPACITY = 1024;
 const HASH_BYTES = 32;
 const HEX_HASH = /^[0-9a-f]{64}$/;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/** True when `text` survives a UTF-8 round trip (no lone surrogate). */
-export const isWellFormed = (text: string): boolean => !LONE_SURROGATE.test(text);
 
 /** Entries by relative path, in insertion order (a replaced entry moves to the end, as in a Map). */
 export class EntryStore implements EntryLookup {
@@ -86,12 +61,21 @@ export class EntryStore implements EntryLookup {
     store.names = Buffer.alloc(Math.max(16 * 1024, Math.ceil(columns.names.length * 1.25)));
     columns.names.copy(store.names);
     store.namesUsed = columns.names.length;
+    // The number columns are copied whole (little-endian, as written) and the paths, when they are
+    // ASCII (bytes = characters), are decoded as one string and cut: one call per snapshot instead
+    // of one per row (journal open of 100,000 entries: BENCHMARKS.md, "Start-up").
+    const sizes = littleEndianFloats(columns.sizes, count);
+    const mtimes = littleEndianFloats(columns.mtimes, count);
+    const docDirIds = littleEndianUint32s(columns.docDirIds, count);
+    const pathLengths = littleEndianUint32s(columns.pathLengths, count);
+    const nameLengths = littleEndianUint32s(columns.nameLengths, count);
+    const asciiPaths = isAscii(columns.paths) ? columns.paths.toString('latin1') : undefined;
     let pathAt = 0;
     let nameAt = 0;
     let oddIndex = 0;
     for (let row = 0; row < count; row += 1) {
-      const size = columns.sizes.readDoubleLE(8 * row);
-      const mtimeMs = columns.mtimes.readDoubleLE(8 * row);
+      const size = sizes[row]!;
+      const mtimeMs = mtimes[row]!;
       if (!Number.isFinite(size) || !Number.isFinite(mtimeMs)) throw new ColumnsError(`entry ${row} has an invalid size or mtime`);
       const odd = columns.odd[oddIndex];
       if (odd !== undefined && odd[0] === row) {
@@ -100,11 +84,11 @@ export class EntryStore implements EntryLookup {
         store.set({ relativePath: odd[1], docpath: odd[2], sha256: odd[3], size, mtimeMs });
         continue;
       }
-      const dirId = dirIds[columns.docDirIds.readUInt32LE(4 * row)];
-      const pathEnd = pathAt + columns.pathLengths.readUInt32LE(4 * row);
-      const nameLength = columns.nameLengths.readUInt32LE(4 * row);
+      const dirId = dirIds[docDirIds[row]!];
+      const pathEnd = pathAt + pathLengths[row]!;
+      const nameLength = nameLengths[row]!;
       if (dirId === undefined || pathEnd === pathAt || pathEnd > columns.paths.length || nameAt + nameLength > columns.names.length) throw new ColumnsError(`entry ${row} is invalid`);
-      const relativePath = columns.paths.toString('utf8', pathAt, pathEnd);
+      const relativePath = asciiPaths !== undefined ? asciiPaths.slice(pathAt, pathEnd) : columns.paths.toString('utf8', pathAt, pathEnd);
       pathAt = pathEnd;
       const slot = store.nextSlot;
       const before = store.slots.size;
@@ -133,6 +117,16 @@ export class EntryStore implements EntryLookup {
   get(relativePath: string): JournalEntry | undefined {
     const slot = this.slots.get(relativePath);
     return slot === undefined ? undefined : this.entryAt(relativePath, slot);
+  }
+
+  /**
+   * The entry's sha256 when its size and mtime are `size` and `mtimeMs` (the scan's "unchanged"
+   * test), without building the entry: no docpath is decoded for the files a no-op finds as they were.
+   */
+  hashIfUnchanged(relativePath: string, size: number, mtimeMs: number): string | undefined {
+    const slot = this.slots.get(relativePath);
+    if (slot === undefined || this.sizes[slot] !== size || this.mtimes[slot] !== mtimeMs) return undefined;
+    return this.hashAt(slot);
   }
 
   /** Entries in insertion order, each built when reached. */

@@ -151,6 +151,11 @@ export class Journal {
     return this.state.entries.get(relativePath);
   }
 
+  /** The entry's sha256 when its size and mtime are these (the scan's cache test); see EntryStore.hashIfUnchanged. */
+  hashIfUnchanged(relativePath: string, size: number, mtimeMs: number): string | undefined {
+    return this.state.entries.hashIfUnchanged(relativePath, size, mtimeMs);
+  }
+
   /** All entries, in insertion order. */
   entries(): IterableIterator<JournalEntry> {
     return this.state.entries.values();

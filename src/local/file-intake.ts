@@ -28,7 +28,7 @@ const POOL_QUEUE_FILES = 512;
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** What the journal vouches for, per relative path. */
-export type KnownHashLookup = (relativePath: string) => { size: number; mtimeMs: number; sha256: string } | undefined;
+export type KnownHashLookup = (relativePath: string, size: number, mtimeMs: number) => string | undefined;
 
 /** Settings of a {@link FileIntake}. */
 export interface FileIntakeOptions {
@@ -180,15 +180,15 @@ export class FileIntake {
     if (results.stopped()) return;
     results.filesSeen++;
     if ((results.filesSeen & 1023) === 0) results.reportProgress(false);
-    let known: ReturnType<KnownHashLookup>;
+    let knownSha256: string | undefined;
     try {
-      known = this.options.knownHash?.(relativePath);
+      knownSha256 = this.options.knownHash?.(relativePath, size, mtimeMs);
     } catch (error) {
       results.fatal ??= { error };
       return;
     }
-    if (known !== undefined && known.size === size && known.mtimeMs === mtimeMs) {
-      results.entries.push({ relativePath, size, mtimeMs, sha256: known.sha256 });
+    if (knownSha256 !== undefined) {
+      results.entries.push({ relativePath, size, mtimeMs, sha256: knownSha256 });
     } else if (this.inline && size <= SMALL_FILE_BYTES) {
       this.hashInline(relativePath, absolutePath, throughSymlink);
     } else {

@@ -8,8 +8,8 @@ export interface ScanOptions {
   ignore?: string[];
   /** Default false: symlinks are skipped (counted as ignored). True: follow those whose real path stays inside the root; loops, escapes and dangling links are reported as errors. */
   followSymlinks?: boolean;
-  /** What the journal knows: when size and mtimeMs match, the cached sha256 is trusted and the file is not read. */
-  knownHash?: (relativePath: string) => { size: number; mtimeMs: number; sha256: string } | undefined;
+  /** The journal's sha256 for `relativePath` when it last saw the file at this size and mtimeMs: trusted, and the file is not read. */
+  knownHash?: (relativePath: string, size: number, mtimeMs: number) => string | undefined;
   /** Limit the scan to these relative paths (files or directories) — used by the watch daemon for dirty paths. */
   scope?: string[];
   /** Files hashed at once on the thread pool (default 4); small files on a fast disk are hashed inline. */

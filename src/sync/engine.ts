@@ -31,6 +31,8 @@ export interface ListingPort extends RemotePort {
 /** What the engine needs from the journal. */
 export interface EngineJournal extends JournalPort {
   entries(): IterableIterator<JournalEntry>;
+  /** The entry's sha256 when its size and mtime are these, without building the entry (the scan's cache test). */
+  hashIfUnchanged?(relativePath: string, size: number, mtimeMs: number): string | undefined;
   /** The entries by relative path, when the journal keeps such an index (the planner then builds none). */
   entriesByPath?(): JournalLookup;
   meta(): JournalMeta;
@@ -113,7 +115,12 @@ export function scanLocal(session: SyncSession, scope?: string[]): Promise<Local
     ignore: spec.ignore,
     followSymlinks: spec.followSymlinks,
     ...(spec.scanThreads !== undefined ? { scanThreads: spec.scanThreads } : {}),
-    knownHash: (relativePath) => journal.get(relativePath),
+    knownHash: journal.hashIfUnchanged !== undefined
+      ? (relativePath, size, mtimeMs) => journal.hashIfUnchanged!(relativePath, size, mtimeMs)
+      : (relativePath, size, mtimeMs) => {
+        const known = journal.get(relativePath);
+        return known !== undefined && known.size === size && known.mtimeMs === mtimeMs ? known.sha256 : undefined;
+      },
     ...(scope ? { scope } : {}),
     ...(session.signal ? { signal: session.signal } : {}),
   });

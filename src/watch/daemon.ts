@@ -11,6 +11,7 @@ import type { Settings } from '../config/settings.js';
 import { openSession, type OpenSession } from '../cli/session.js';
 import { PacerPool } from '../executor/pacer.js';
 import { MirrorDaemon, type WatchTuning } from './mirror-daemon.js';
+import { RootWatch, rootWatchSettings } from './root-watch.js';
 import { DaemonMetrics, startHealthServer, type HealthServer } from './health.js';
 import { StatusWriter } from './status-file.js';
 import type { MirrorSnapshot } from './snapshot.js';
@@ -61,6 +62,12 @@ export class WatchDaemon {
     const opened: OpenSession[] = [];
     // One pacer per host for every mirror: they share the server's limit and its Retry-After pauses.
     const pacers = new PacerPool(settings.pacing);
+    // Each root's watcher starts first: its subscription crawls the tree on another thread while
+    // the journals load below (root-watch.ts). Events wait for their mirror; none is lost.
+    const rootWatches = settings.mirrors.map((mirror) => RootWatch.start(rootWatchSettings(mirror.spec, options.tuning)));
+    const closeRootWatches = async (): Promise<void> => {
+      await Promise.all(rootWatches.map((rootWatch) => rootWatch.close().catch(() => undefined)));
+    };
     try {
       for (const mirror of settings.mirrors) {
         const abort = new AbortController();
@@ -72,10 +79,11 @@ export class WatchDaemon {
       }
     } catch (error) {
       for (const session of opened) await session.close().catch(() => undefined);
+      await closeRootWatches();
       throw error;
     }
     let metrics: DaemonMetrics | undefined;
-    const mirrors = opened.map((session, index) => new MirrorDaemon(settings.mirrors[index]!.name, session, options.tuning, aborts[index]!, (name, outcome) => metrics?.observe(name, outcome)));
+    const mirrors = opened.map((session, index) => new MirrorDaemon(settings.mirrors[index]!.name, session, options.tuning, aborts[index]!, (name, outcome) => metrics?.observe(name, outcome), rootWatches[index]));
     const snapshots = (): MirrorSnapshot[] => mirrors.map((mirror) => mirror.snapshot());
     const notifier = new Notifier(options.notify ?? { unavailableAfterMs: Infinity }, log);
     const cockpit: CockpitMirror[] = mirrors.map((mirror) => {
@@ -115,6 +123,7 @@ export class WatchDaemon {
       }
     } catch (error) {
       for (const session of opened) await session.close().catch(() => undefined);
+      await closeRootWatches();
       throw error;
     }
     return new WatchDaemon(mirrors, options, aborts, statusWriter, health, cockpit, notifier);

@@ -4,7 +4,7 @@
  * that loses events), capped backoff while the remote is unavailable, and a drain on stop.
  * All remote work goes through the same engine as `sync` (scan → plan → execute → journal).
  */
-import { lstatSync, statSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,8 +13,10 @@ import { LumenSyncError } from '../errors.js';
 import { runPass } from '../sync/engine.js';
 import { MIRROR_DEFAULTS } from '../sync/mirror.js';
 import { nextVerificationAt } from '../sync/verification.js';
-import type { FailureRecord } from '../stats/stats.js';
-import { startWatcher, isIgnoreFileEvent, type Watcher, type WatcherBackendName, type WatchEvent } from '../local/watcher.js';
+import { isIgnoreFileEvent, type Watcher, type WatchEvent } from '../local/watcher.js';
+import { RootWatch, rootIdentity, rootWatchSettings, sameRoot, watcherFailureHint, type RootIdentity } from './root-watch.js';
+import { recordFailedItems, type FailedItem } from './failed-items.js';
+import type { MirrorState, WatcherCondition, WatchTuning } from './mirror-types.js';
 import { DirtySet, type Fingerprint } from './dirty-set.js';
 import { DrainGate } from './drain-gate.js';
 import { monitorRemote, recordOutcome, type RemoteCallOutcome, type RemoteHealth } from './remote-monitor.js';
@@ -23,57 +25,14 @@ import { GuardHold } from './guard-hold.js';
 import { approveCommand } from './approval.js';
 import type { PassReport } from './history.js';
 
-/** Tunables of `lumensync watch` (defaults documented on the flags). */
-export interface WatchTuning {
-  settleMs: number;
-  deleteGraceMs: number;
-  /** Full reconcile period. */
-  reconcileIntervalMs: number;
-  maxDirty: number;
-  watcher: WatcherBackendName;
-  poll: boolean;
-  pollIntervalMs: number;
-  /** First wait after a failed pass; doubles up to `maxBackoffMs`. */
-  minBackoffMs: number;
-  maxBackoffMs: number;
-  /** How often the daemon checks its root is still the directory it watches (swapped, deleted, recreated). */
-  rootCheckMs: number;
-}
-
-/** Lifecycle state shown by `status` and `/healthz`. */
-export type MirrorState = 'starting' | 'reconciling' | 'syncing' | 'watching' | 'backoff' | 'draining' | 'stopped';
-
-/** Watcher condition: degraded means events are lost (e.g. ENOSPC) and only the periodic reconcile works. */
-export interface WatcherCondition {
-  backend: 'parcel' | 'chokidar' | 'none';
-  status: 'ok' | 'degraded';
-  message?: string;
-}
+export type { MirrorState, WatcherCondition, WatchTuning } from './mirror-types.js';
 
 /** Reconcile this often at most while the watcher is degraded, whatever --reconcile-interval says. */
 const DEGRADED_RECONCILE_MS = 60_000;
-/** Failed items kept for `status`. */
-const MAX_FAILED_ITEMS = 200;
 
 /** What a request refused during a drain fails with (not retryable: the next start redoes the work). */
 const DRAINING = new LumenSyncError('LUMENSYNC_ABORTED', 'not sent: the daemon is stopping', { hint: 'the next start of lumensync watch finishes this work' });
 
-/** What identifies the directory a path names: a swapped folder has another inode. */
-interface RootIdentity { dev: number; ino: number }
-
-const rootIdentity = (root: string): RootIdentity | undefined => {
-  try {
-    const stats = statSync(root);
-    return stats.isDirectory() ? { dev: stats.dev, ino: stats.ino } : undefined;
-  } catch {
-    return undefined;
-  }
-};
-
-const sameRoot = (a: RootIdentity | undefined, b: RootIdentity | undefined): boolean =>
-  a === undefined || b === undefined ? a === b : a.dev === b.dev && a.ino === b.ino;
-
-const errnoCode = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | undefined)?.code;
 
 /** One mirror's watch loop. Create, `start()`, later `stop()`. */
 export class MirrorDaemon {
@@ -92,7 +51,7 @@ export class MirrorDaemon {
   onPass: ((report: PassReport) => void) | undefined;
   /** Failures over the process's life (stats keep only the latest pass's). */
   failuresTotal = 0;
-  readonly failedItems = new Map<string, FailureRecord & { attempts?: number }>();
+  readonly failedItems = new Map<string, FailedItem>();
   readonly dirty: DirtySet;
   readonly startedAt = Date.now();
   private readonly log: Logger;
@@ -116,6 +75,8 @@ export class MirrorDaemon {
     /** Aborts this mirror's session (queued requests reject at once); its signal must be the one the session was opened with. */
     private readonly sessionAbort: AbortController,
     private readonly onRemoteCall: (mirror: string, outcome: RemoteCallOutcome) => void = () => undefined,
+    /** The watcher `watch` started before opening the session (rootWatchSettings); attached at start. */
+    private pendingWatch?: RootWatch,
   ) {
     this.log = opened.session.log;
     this.hold = new GuardHold(opened.stateDir, approveCommand(name, opened.stateDir, opened.mirrorId), this.log, opened.session.spec.root);
@@ -168,6 +129,7 @@ export class MirrorDaemon {
     if (this.state !== 'stopped') this.state = 'draining';
     this.wakeUp?.();
     await this.watcher?.close().catch(() => undefined);
+    await this.pendingWatch?.close().catch(() => undefined);
     if (this.inFlight > 0) await new Promise<void>((resolve) => { this.onIdle = resolve; });
     this.sessionAbort.abort(DRAINING);
     await this.startup?.catch(() => undefined);
@@ -176,13 +138,11 @@ export class MirrorDaemon {
   }
 
   private async startWatching(): Promise<void> {
-    const { spec } = this.opened.session;
-    this.watchedRoot = rootIdentity(spec.root);
+    const rootWatch = this.pendingWatch ?? RootWatch.start(rootWatchSettings(this.opened.session.spec, this.tuning));
+    this.pendingWatch = undefined;
+    this.watchedRoot = rootWatch.identity;
     try {
-      const watcher = await startWatcher(this.tuning.poll ? 'chokidar' : this.tuning.watcher, {
-        root: spec.root, ignore: spec.ignore, poll: this.tuning.poll, pollIntervalMs: this.tuning.pollIntervalMs,
-        followSymlinks: spec.followSymlinks, onEvents: (events) => this.onEvents(events), onError: (error) => this.onWatcherError(error),
-      });
+      const watcher = await rootWatch.attach({ onEvents: (events) => this.onEvents(events), onError: (error) => this.onWatcherError(error) });
       this.watcher = watcher;
       this.watcherCondition = { backend: watcher.backend, status: 'ok' };
       if (watcher.fallbackReason) this.log.warn({ reason: watcher.fallbackReason }, 'native watcher unavailable; using chokidar (more memory on large trees)');
@@ -203,10 +163,7 @@ export class MirrorDaemon {
   }
 
   private onWatcherError(error: Error): void {
-    const code = errnoCode(error);
-    const hint = code === 'ENOSPC'
-      ? 'the inotify watch limit is reached: raise it with `sudo sysctl fs.inotify.max_user_watches=524288` (persist it in /etc/sysctl.d/99-lumensync.conf), or watch with --poll'
-      : 'changes are still found by the periodic full reconcile; restart the daemon to watch again';
+    const { code, hint } = watcherFailureHint(error);
     if (this.watcherCondition.status !== 'degraded') {
       this.log.warn({ err: error.message, code, hint, reconcileEveryMs: Math.min(this.tuning.reconcileIntervalMs, DEGRADED_RECONCILE_MS) }, 'watcher failed; relying on periodic reconcile');
     }
@@ -339,7 +296,7 @@ export class MirrorDaemon {
     }
     if (this.stopping) return false;
     this.failuresTotal += session.stats.failures.length;
-    this.recordFailures(scope, session.stats.failures);
+    recordFailedItems(this.failedItems, scope, session.stats.failures);
     const after = session.stats.snapshot();
     this.onPass?.({
       startedAt, durationMs: Date.now() - startedAt, full: scope === undefined, listed,
@@ -358,17 +315,5 @@ export class MirrorDaemon {
     this.reconcileRequested = true;
     this.log.warn({ failures: session.stats.failures.length, delayMs: delay, streak: this.failureStreak }, 'pass left retryable work; full reconcile after backoff');
     return false;
-  }
-
-  private recordFailures(scope: string[] | undefined, failures: readonly FailureRecord[]): void {
-    // Passes that failed the same item in a row (shown by `why` and the page).
-    const attempts = new Map([...this.failedItems].map(([key, item]) => [key, item.attempts ?? 1]));
-    if (scope === undefined) this.failedItems.clear();
-    else for (const relativePath of scope) this.failedItems.delete(relativePath);
-    for (const failure of failures) {
-      if (this.failedItems.size >= MAX_FAILED_ITEMS) break;
-      const key = failure.relativePath ?? failure.docpath ?? `${failure.operation}:${failure.message}`;
-      this.failedItems.set(key, { ...failure, attempts: (attempts.get(key) ?? 0) + 1 });
-    }
   }
 }

@@ -29,7 +29,7 @@ test('item 10: the packed tarball installs globally and runs: --version, emulato
     assert.equal(packed.status, 0, packed.stderr);
     const tarball = path.join(dir, readdirSync(dir).find((name) => name.endsWith('.tgz'))!);
     const listing = spawnSync('tar', ['tzf', tarball], { encoding: 'utf8' }).stdout.split('\n');
-    for (const needed of ['package/bin/lumensync.js', 'package/dist/src/cli/main.js', 'package/config/lumensync.schema.json', 'package/config/emulator-seed.json', 'package/dist/src/watch/page/index.html', 'package/dist/src/watch/page/page.js']) {
+    for (const needed of ['package/bin/lumensync.js', 'package/dist/bundle/entry.js', 'package/dist/src/cli/main.js', 'package/config/lumensync.schema.json', 'package/config/emulator-seed.json', 'package/dist/src/watch/page/index.html', 'package/dist/src/watch/page/page.js']) {
       assert.ok(listing.includes(needed), `${needed} is in the package`);
     }
     assert.ok(!listing.some((name) => name.startsWith('package/dist/test/') || name.startsWith('package/src/')), 'no tests or sources in the package');

@@ -16,7 +16,8 @@ export const DEV_KEY = 'lumensync-dev-key';
 const SETPRIV = '/usr/bin/setpriv';
 const DROP_DAC = ['--bounding-set=-dac_override,-dac_read_search', '--inh-caps=-dac_override,-dac_read_search'];
 export const ACME_ACCOUNT = '11111111-2222-3333-4444-555555555555';
-export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'main.js');
+/** What users run: bin/lumensync.js (the bundle `npm run build` writes, see scripts/bundle.mjs). */
+export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'lumensync.js');
 
 export interface CliResult {
   code: number | null;

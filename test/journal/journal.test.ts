@@ -31,6 +31,30 @@ describe('Journal basics', () => {
     assert.equal(second.byDocpath('doc/b/c.md-2.md')?.relativePath, 'b/c.md');
   });
 
+  it('hashIfUnchanged answers the scan only when size and mtime both match, also after reopen and a move', async () => {
+    const stateDir = await freshStateDir();
+    const journal = await openJournal(stateDir);
+    const known = entry('a.md', 3);
+    journal.put(known);
+    journal.put({ ...entry('odd.md'), sha256: 'NOT-HEX' });
+    const cases: [string, number, number, string | undefined][] = [
+      ['a.md', known.size, known.mtimeMs, known.sha256],
+      ['a.md', known.size + 1, known.mtimeMs, undefined],
+      ['a.md', known.size, known.mtimeMs + 1, undefined],
+      ['never.md', known.size, known.mtimeMs, undefined],
+      ['odd.md', entry('odd.md').size, entry('odd.md').mtimeMs, 'NOT-HEX'],
+    ];
+    const answers = (j: Journal) => cases.map(([relativePath, size, mtimeMs]) => j.hashIfUnchanged(relativePath, size, mtimeMs));
+    assert.deepEqual(answers(journal), cases.map((testCase) => testCase[3]));
+    await journal.close();
+    const reopened = await openJournal(stateDir);
+    assert.deepEqual(answers(reopened), cases.map((testCase) => testCase[3]));
+    reopened.move('a.md', 'b.md', { size: 99, mtimeMs: 7 });
+    assert.equal(reopened.hashIfUnchanged('a.md', known.size, known.mtimeMs), undefined);
+    assert.equal(reopened.hashIfUnchanged('b.md', 99, 7), known.sha256);
+    await reopened.close();
+  });
+
   type Step = (journal: Journal) => void;
   const cases: { label: string; steps: Step[]; expectEntries: JournalEntry[]; expectDocpaths: Record<string, string | undefined> }[] = [
     {

@@ -224,6 +224,13 @@ test('root health: missing, not a directory, unreadable — no entries, no throw
   }
 });
 
+/** A knownHash over remembered entries, the way the journal answers it (EntryStore.hashIfUnchanged). */
+const knownHashOf = (known: ReadonlyMap<string, { size: number; mtimeMs: number; sha256: string }>) =>
+  (relativePath: string, size: number, mtimeMs: number): string | undefined => {
+    const entry = known.get(relativePath);
+    return entry !== undefined && entry.size === size && entry.mtimeMs === mtimeMs ? entry.sha256 : undefined;
+  };
+
 test('knownHash: trusted when size and mtime match, re-hashed otherwise', async (t) => {
   const root = await makeTemp();
   t.after(() => removeTemp(root));
@@ -240,7 +247,7 @@ test('knownHash: trusted when size and mtime match, re-hashed otherwise', async 
     for (const testCase of cases) {
       await t.test(`${testCase.label} (${forceAsync ? 'thread pool' : 'inline'})`, async () => {
         const known = new Map([['note.txt', testCase.known], ['big.bin', { size: bigStats.size, mtimeMs: bigStats.mtimeMs, sha256: 'b'.repeat(64) }]]);
-        const listing = await scanTree({ root, knownHash: (relativePath) => known.get(relativePath), hooks: { forceAsync } });
+        const listing = await scanTree({ root, knownHash: knownHashOf(known), hooks: { forceAsync } });
         assert.equal(listing.entries.find((entry) => entry.relativePath === 'note.txt')?.sha256, testCase.expectSha);
         assert.equal(listing.entries.find((entry) => entry.relativePath === 'big.bin')?.sha256, 'b'.repeat(64));
         assert.deepEqual([listing.stats.filesSeen, listing.stats.filesHashed], [2, testCase.hashed]);
@@ -251,7 +258,7 @@ test('knownHash: trusted when size and mtime match, re-hashed otherwise', async 
     const before = await scanTree({ root });
     await utimes(path.join(root, 'note.txt'), new Date(), new Date(Date.now() + 5000));
     const known = new Map(before.entries.map((entry) => [entry.relativePath, entry]));
-    const after = await scanTree({ root, knownHash: (relativePath) => known.get(relativePath) });
+    const after = await scanTree({ root, knownHash: knownHashOf(known) });
     assert.equal(after.stats.filesHashed, 1);
     assert.deepEqual(after.entries.map((entry) => entry.sha256), before.entries.map((entry) => entry.sha256));
   });

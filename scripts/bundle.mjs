@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// Bundles the compiled CLI (dist/src/cli/entry.js) and its dependencies into dist/bundle/, split
+// at the dynamic imports (one chunk per command). Node's start then reads a few files instead of
+// resolving and compiling ~150 ESM and CommonJS modules one by one: BENCHMARKS.md, "Start-up".
+// bin/lumensync.js runs the bundle when it exists and falls back to dist/src otherwise.
+//
+// Bundled code keeps reaching files next to its original module (the status page, the JSON
+// schema, the stat worker, package.json): every `import.meta.url` is rewritten to the URL of the
+// file it came from, relative to the bundle, and CommonJS `__dirname`/`__filename` likewise.
+import { build } from 'esbuild';
+import { readFile, rm } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = join(root, 'dist', 'bundle');
+
+/** Native or worker-spawning packages that must stay files of their own. */
+// undici is imported dynamically (only a pass that sends a request loads it), and esbuild gives a
+// dynamic import of CommonJS only a default export: Node's own loader gives its named exports.
+const EXTERNAL = ['@parcel/watcher', 'fsevents', 'pino', 'pino-pretty', 'thread-stream', 'undici'];
+
+const urlOf = (file) => {
+  const fromBundle = relative(outdir, file).split(sep).join('/');
+  return `new URL(${JSON.stringify(fromBundle)}, __lumensyncBundleUrl).href`;
+};
+
+const keepFileLocations = {
+  name: 'keep-file-locations',
+  setup(context) {
+    context.onLoad({ filter: /\.(c|m)?js$/ }, async (args) => {
+      let contents = await readFile(args.path, 'utf8');
+      if (contents.includes('import.meta.url')) contents = contents.replaceAll('import.meta.url', urlOf(args.path));
+      if (/\b__(dirname|filename)\b/.test(contents) && !args.path.endsWith('.mjs')) {
+        const fileUrl = urlOf(args.path);
+        contents = `var __filename = require('node:url').fileURLToPath(${fileUrl}); var __dirname = require('node:path').dirname(__filename);\n${contents}`;
+      }
+      return { contents, loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
+await rm(outdir, { recursive: true, force: true });
+const result = await build({
+  entryPoints: { entry: join(root, 'dist', 'src', 'cli', 'entry.js') },
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  outdir,
+  chunkNames: 'chunk-[hash]',
+  external: EXTERNAL,
+  plugins: [keepFileLocations],
+  minifyWhitespace: true,
+  minifySyntax: true,
+  keepNames: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  // Bundled CommonJS calls require() for Node's built-ins; ESM has none of its own.
+  // The bundle's own URL under a name CommonJS code can use too (import.meta would make esbuild read
+  // a CommonJS file as ESM and drop its exports).
+  banner: { js: "import { createRequire as __lumensyncRequire } from 'node:module'; const __lumensyncBundleUrl = import.meta.url; const require = __lumensyncRequire(__lumensyncBundleUrl);" },
+  metafile: true,
+});
+if (result.errors.length > 0) process.exit(1);
