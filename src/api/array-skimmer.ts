@@ -30,7 +30,7 @@ const isSpace = (byte: number): boolean => byte === 0x20 || byte === 0x0a || byt
 type ElementState = 'first' | 'next' | 'inside' | 'after';
 
 export class ArraySkimmer {
-  readonly #arrayKey: string;
+  readonly #arrayKeys: ReadonlySet<string>;
   readonly #onElement: (arrayIndex: number, text: string) => void;
   readonly #markerPrefix = `\u0000skimmed-${randomBytes(6).toString('hex')}:`;
   readonly #skeleton: Buffer[] = [];
@@ -53,8 +53,9 @@ export class ArraySkimmer {
   #elementDepth = 0;
   #elementIsString = false;
 
-  constructor(arrayKey: string, onElement: (arrayIndex: number, text: string) => void) {
-    this.#arrayKey = arrayKey;
+  /** `arrayKey`: the key (or keys) whose array values are skimmed. */
+  constructor(arrayKey: string | readonly string[], onElement: (arrayIndex: number, text: string) => void) {
+    this.#arrayKeys = new Set(typeof arrayKey === 'string' ? [arrayKey] : arrayKey);
     this.#onElement = onElement;
   }
 
@@ -89,7 +90,7 @@ export class ArraySkimmer {
         index++;
         continue;
       }
-      if (byte === OPEN_ARRAY && this.#valueKey === this.#arrayKey && this.#objects.at(-1) === true) {
+      if (byte === OPEN_ARRAY && this.#valueKey !== undefined && this.#arrayKeys.has(this.#valueKey) && this.#objects.at(-1) === true) {
         this.#skeleton.push(bytes.subarray(skeletonFrom, index));
         this.#arrayIndex = this.#arrays++;
         this.#element = 'first';

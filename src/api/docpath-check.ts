@@ -18,8 +18,25 @@ export function segmentProblem(segment: string): string | undefined {
   return undefined;
 }
 
+/** A segment that is plainly fine: starts and ends with a printable ASCII character other than a space, and is not `.` or `..`. */
+const plainSegment = (docpath: string, from: number, to: number): boolean => {
+  if (to <= from) return false;
+  const first = docpath.charCodeAt(from);
+  const last = docpath.charCodeAt(to - 1);
+  if (first <= 0x20 || first >= 0x7f || last <= 0x20 || last >= 0x7f) return false;
+  return !(first === 0x2e && (to - from === 1 || (to - from === 2 && last === 0x2e)));
+};
+
 /** Why `docpath` is not `{org}/{folder}/{storedName}` (inside `folder` when given); undefined when it is. */
 export function docpathProblem(docpath: string, folder?: string): string | undefined {
+  // Fast path (every listed document runs this): exactly two separators, no backslash or control
+  // character, segments that plainly are names; anything else gets the exact check below.
+  const first = docpath.indexOf('/');
+  const second = first === -1 ? -1 : docpath.indexOf('/', first + 1);
+  if (second !== -1 && docpath.indexOf('/', second + 1) === -1 && !docpath.includes('\\') && !isControl(docpath)
+    && plainSegment(docpath, 0, first) && plainSegment(docpath, first + 1, second) && plainSegment(docpath, second + 1, docpath.length)) {
+    return folder !== undefined && (second - first - 1 !== folder.length || !docpath.startsWith(folder, first + 1)) ? `a folder other than "${folder}"` : undefined;
+  }
   const segments = docpath.split('/');
   if (segments.length !== 3) return `${segments.length - 1} separator(s) where a docpath has 2`;
   for (const segment of segments) {

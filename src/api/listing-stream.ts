@@ -10,13 +10,14 @@ import { TokenType, type ParsedTokenInfo } from '@streamparser/json';
 import { JsonTokenFeed } from './json-token-feed.js';
 import { ResponseShapeError, parseDocumentItem } from './parse.js';
 import type { RemoteDocument } from './types.js';
-import { parseWholeFolderPage, type PageInfo } from './whole-page.js';
+import { parseSkimmedFolderPage } from './skimmed-page.js';
+import type { PageInfo } from './whole-page.js';
 
 /** What a folder page said besides its documents; `items` counts the list's elements (objects or not) as sent. */
 export type StreamedPageInfo = PageInfo;
 
 /**
- * A page body up to this size is parsed at once (whole-page.ts); a bigger one (a server that
+ * A page body up to this size is held, then read element by element (skimmed-page.ts); a bigger one (a server that
  * ignores `limit`, or very fat documents) is tokenized as it arrives, so memory stays bounded.
  */
 export const WHOLE_PAGE_MAX_BYTES = 4 << 20;
@@ -199,5 +200,5 @@ export async function parseFolderPageStream(
     }
   }
   if (parser !== undefined) return parser.end();
-  return parseWholeFolderPage(Buffer.concat(held, heldBytes).toString('utf8'), orgSlug, folder, fields === 'full' ? FULL_KEYS : COMPACT_KEYS, onDocument);
+  return parseSkimmedFolderPage(held, orgSlug, folder, fields === 'full' ? FULL_KEYS : COMPACT_KEYS, onDocument);
 }

@@ -46,8 +46,12 @@ export function serverMessageOf(body: unknown, statusText: string): string {
  * program always works with `{org}/{folder}/{storedName}`, so prepend the original org slug.
  */
 export function normaliseDocpath(value: string, orgSlug: string): string {
-  const trimmed = value.replace(/^\/+/, '');
-  return trimmed.split('/').length === 2 ? `${orgSlug}/${trimmed}` : trimmed;
+  // Runs for every listed document: index arithmetic, no regular expression or split.
+  let start = 0;
+  while (value.charCodeAt(start) === 0x2f) start += 1;
+  const trimmed = start === 0 ? value : value.slice(start);
+  const slash = trimmed.indexOf('/');
+  return slash !== -1 && trimmed.indexOf('/', slash + 1) === -1 ? `${orgSlug}/${trimmed}` : trimmed;
 }
 
 /** First value found under one of `keys` of an object body, else the body itself when `bare`. */
@@ -179,11 +183,13 @@ export function parseDocumentItem(item: unknown, orgSlug: string, folder: string
     if (name === undefined || folder === undefined) return undefined;
     docpath = `${orgSlug}/${folder}/${name}`;
   }
-  const segments = docpath.split('/');
+  const firstSlash = docpath.indexOf('/');
+  const lastSlash = docpath.lastIndexOf('/');
   return {
     docpath,
-    folder: segments.length >= 3 ? segments.slice(1, -1).join('/') : (folder ?? ''),
-    storedName: segments[segments.length - 1] ?? '',
+    // The segments between the first and the last (`a/b/c/d` → `b/c`); none: the folder asked for.
+    folder: firstSlash !== lastSlash ? docpath.slice(firstSlash + 1, lastSlash) : (folder ?? ''),
+    storedName: docpath.slice(lastSlash + 1),
     title: stringField(fields.title),
     docSource: stringField(fields.docSource),
     chunkSource: stringField(fields.chunkSource),

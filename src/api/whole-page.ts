@@ -53,14 +53,24 @@ export function parseWholeFolderPage(
   }
   if (list === undefined) throw new ResponseShapeError('no document list in folder listing (expected documents)');
   for (const item of list) {
-    if (!isPlainObject(item)) continue;
-    const kept = keptScalars(item, keys);
-    const metadata = item.metadata;
-    if (typeof metadata === 'string') kept.metadata = metadata;
-    else if (isPlainObject(metadata)) kept.metadata = keptScalars(metadata, keys);
-    const document = parseDocumentItem(kept, orgSlug, folder);
+    const document = documentOfItem(item, orgSlug, folder, keys);
     if (document !== undefined) onDocument(document);
   }
+  return pageInfoOf(body, list.length);
+}
+
+/** One list element as the stream reads it: an object's kept scalar fields (metadata flat or under `metadata`); undefined for anything else. */
+export function documentOfItem(item: unknown, orgSlug: string, folder: string, keys: ReadonlySet<string>): RemoteDocument | undefined {
+  if (!isPlainObject(item)) return undefined;
+  const kept = keptScalars(item, keys);
+  const metadata = item.metadata;
+  if (typeof metadata === 'string') kept.metadata = metadata;
+  else if (isPlainObject(metadata)) kept.metadata = keptScalars(metadata, keys);
+  return parseDocumentItem(kept, orgSlug, folder);
+}
+
+/** What a parsed page body says besides its list of `items` elements. */
+export function pageInfoOf(body: unknown, items: number): PageInfo {
   const page = isPlainObject(body) ? body : {};
-  return { items: list.length, hasMore: page.hasMore === true, totalCount: typeof page.totalCount === 'number' ? page.totalCount : undefined };
+  return { items, hasMore: page.hasMore === true, totalCount: typeof page.totalCount === 'number' ? page.totalCount : undefined };
 }

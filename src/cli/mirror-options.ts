@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import { LumenSyncError } from '../errors.js';
 import { parseMaxDelete } from '../core/guards.js';
 import { MIRROR_DEFAULTS, type MirrorSpec } from '../sync/mirror.js';
+import { RATE_DEFAULTS } from '../executor/rate-controller.js';
 
 /** The parsed mirror and connection flags; undefined means "not given" (so env and file can fill it). */
 export interface MirrorArgs {
@@ -31,6 +32,10 @@ export interface MirrorArgs {
   'scan-threads'?: number;
   concurrency?: number;
   rate?: number | 'auto';
+  'rate-start'?: number;
+  'rate-max'?: number;
+  'rate-probe-interval'?: number;
+  'rate-backoff'?: number;
   retries?: number;
   'max-backoff'?: number;
   'request-timeout'?: number;
@@ -91,6 +96,10 @@ export function mirrorOptions<T>(yargs: Argv<T>): Argv<T> {
     .option('scan-threads', { type: 'number', defaultDescription: 'spare cores, at most 2', describe: 'worker threads that stat files beside the walk of a big scan (0 = the walk stats everything itself)' })
     .option('concurrency', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.concurrency), describe: 'requests in flight at once' })
     .option('rate', { type: 'string', coerce: parseRate, defaultDescription: String(MIRROR_DEFAULTS.ratePerSecond), describe: 'requests per second: auto (find the server\'s limit), a number to pin it, 0 = unlimited' })
+    .option('rate-start', { type: 'number', defaultDescription: String(RATE_DEFAULTS.initialRate), describe: '--rate auto: requests/s to start from when no limit was learned yet' })
+    .option('rate-max', { type: 'number', defaultDescription: String(RATE_DEFAULTS.maxRate), describe: '--rate auto: never pace faster than this many requests/s' })
+    .option('rate-probe-interval', { type: 'number', defaultDescription: String(RATE_DEFAULTS.probeCycleMs / 1000), describe: '--rate auto: least seconds between two probes past a known limit (each costs a 429 and a Retry-After pause); doubles while the same limit is found again' })
+    .option('rate-backoff', { type: 'number', defaultDescription: String(RATE_DEFAULTS.beta), describe: '--rate auto: share of the measured limit the rate drops to on a 429/503 (0.5 to 0.97)' })
     .option('retries', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.retries), describe: 'retries per request (network errors, 408, 429, 5xx)' })
     .option('max-backoff', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.maxBackoffMs / 1000), describe: 'backoff ceiling between retries, seconds' })
     .option('request-timeout', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.requestTimeoutS), describe: 'seconds to wait for an answer (and between its bytes) before a request is retried' })
@@ -105,6 +114,21 @@ export function parseRate(value: unknown): number | 'auto' | undefined {
   const text = String(Array.isArray(value) ? value[value.length - 1] : value).trim().toLowerCase();
   if (text === 'auto') return 'auto';
   return text === '' ? Number.NaN : Number(text);
+}
+
+/** The `--rate auto` tunables' problems (also checked for the config file's pacing section). */
+export function rateAutoProblems(args: Pick<MirrorArgs, 'rate-start' | 'rate-max' | 'rate-probe-interval' | 'rate-backoff'>): string[] {
+  const problems: string[] = [];
+  for (const flag of ['rate-start', 'rate-max', 'rate-probe-interval'] as const) {
+    const value = args[flag];
+    if (value !== undefined && (!Number.isFinite(value) || value <= 0)) problems.push(`--${flag} must be a number > 0 (got ${value})`);
+  }
+  const backoff = args['rate-backoff'];
+  if (backoff !== undefined && (!Number.isFinite(backoff) || backoff < 0.5 || backoff > 0.97)) problems.push(`--rate-backoff must be a share from 0.5 to 0.97 (got ${backoff})`);
+  const start = args['rate-start'];
+  const max = args['rate-max'];
+  if (start !== undefined && max !== undefined && start > max) problems.push(`--rate-start ${start} is above --rate-max ${max}: lower the start or raise the maximum`);
+  return problems;
 }
 
 const positiveInteger = (value: number | undefined, flag: string, problems: string[], min = 1): number | undefined => {
@@ -141,6 +165,7 @@ export function mirrorSpecFrom(args: MirrorArgs): MirrorSpec {
   if (args['scan-threads'] !== undefined && (!Number.isInteger(args['scan-threads']) || args['scan-threads'] < 0 || args['scan-threads'] > 16)) problems.push(`--scan-threads must be a whole number from 0 to 16 (got ${args['scan-threads']})`);
   if (args['verify-interval'] !== undefined && (!Number.isFinite(args['verify-interval']) || args['verify-interval'] < 0)) problems.push(`--verify-interval must be ≥ 0 seconds (got ${args['verify-interval']})`);
   if (args.rate !== undefined && args.rate !== 'auto' && (!Number.isFinite(args.rate) || args.rate < 0)) problems.push(`--rate must be auto or a number ≥ 0 requests/s (got ${String(args.rate)})`);
+  problems.push(...rateAutoProblems(args));
   for (const flag of ['request-timeout', 'upload-timeout', 'upload-idle-timeout'] as const) {
     const value = args[flag];
     if (value !== undefined && (!Number.isFinite(value) || value <= 0)) problems.push(`--${flag} must be a number of seconds > 0 (got ${value})`);

@@ -54,6 +54,7 @@ export interface ConfigFile {
   pacing: {
     concurrency?: number; rate?: number | 'auto'; retries?: number; maxBackoffSeconds?: number;
     requestTimeoutSeconds?: number; uploadTimeoutSeconds?: number; uploadIdleTimeoutSeconds?: number;
+    rateStart?: number; rateMax?: number; rateProbeIntervalSeconds?: number; rateBackoff?: number;
   };
   log: { level?: string; file?: string };
   /** Tuning of `lumensync watch` (flags win over it). */

@@ -12,9 +12,10 @@
 import path from 'node:path';
 import type { LevelWithSilent } from 'pino';
 import { resolveConnection, type Connection } from '../cli/connection.js';
-import { LOG_LEVELS, commandOf, mirrorSpecFrom, type MirrorArgs } from '../cli/mirror-options.js';
+import { LOG_LEVELS, commandOf, mirrorSpecFrom, rateAutoProblems, type MirrorArgs } from '../cli/mirror-options.js';
 import { LumenSyncError } from '../errors.js';
 import { MIRROR_DEFAULTS, type MirrorSpec } from '../sync/mirror.js';
+import type { RateConfig } from '../executor/rate-controller.js';
 import { configPathFrom, loadConfigFile, type ConfigFile, type FileMirror, type FileWatch } from './file.js';
 import { didYouMean } from './suggest.js';
 
@@ -23,6 +24,8 @@ export interface PacingSettings {
   concurrency: number;
   /** Requests per second: a number pins it, 0 = unlimited, 'auto' finds the server's limit. */
   ratePerSecond: number | 'auto';
+  /** `--rate auto` tunables given by flag or file (the rest keep RATE_DEFAULTS). */
+  rateConfig?: Partial<RateConfig>;
   retries: number;
   maxBackoffMs: number;
   /** Request timeouts (issue 15); see MIRROR_DEFAULTS. */
@@ -106,12 +109,29 @@ export function resolveMirrors(args: MirrorArgs, file: ConfigFile | undefined): 
   return selected.map((mirror) => ({ name: mirror.name, spec: mirrorSpecFrom(overlay(fileMirrorArgs(mirror), tunables)), stateDir: mirror.stateDir }));
 }
 
+/** The `--rate auto` tunables: flags > file; those given by neither are left to RATE_DEFAULTS. */
+function rateConfigFrom(args: MirrorArgs, pacing: ConfigFile['pacing']): Partial<RateConfig> {
+  const start = args['rate-start'] ?? pacing.rateStart;
+  const max = args['rate-max'] ?? pacing.rateMax;
+  const probeSeconds = args['rate-probe-interval'] ?? pacing.rateProbeIntervalSeconds;
+  const backoff = args['rate-backoff'] ?? pacing.rateBackoff;
+  const problems = rateAutoProblems({ 'rate-start': start, 'rate-max': max, 'rate-probe-interval': probeSeconds, 'rate-backoff': backoff });
+  if (problems.length > 0) throw new LumenSyncError('LUMENSYNC_USAGE', problems.join('; '), { hint: 'fix the flags or the config file\'s pacing section (rateStart, rateMax, rateProbeIntervalSeconds, rateBackoff)' });
+  return {
+    ...(start === undefined ? {} : { initialRate: start }),
+    ...(max === undefined ? {} : { maxRate: max }),
+    ...(probeSeconds === undefined ? {} : { probeCycleMs: probeSeconds * 1000 }),
+    ...(backoff === undefined ? {} : { beta: backoff }),
+  };
+}
+
 /** Pacing: flags > file > defaults. Values were validated by mirrorSpecFrom / the schema. */
 export function resolvePacing(args: MirrorArgs, file: ConfigFile | undefined): PacingSettings {
   const pacing = file?.pacing ?? {};
   return {
     concurrency: args.concurrency ?? pacing.concurrency ?? MIRROR_DEFAULTS.concurrency,
     ratePerSecond: args.rate ?? pacing.rate ?? MIRROR_DEFAULTS.ratePerSecond,
+    rateConfig: rateConfigFrom(args, pacing),
     retries: args.retries ?? pacing.retries ?? MIRROR_DEFAULTS.retries,
     maxBackoffMs: (args['max-backoff'] ?? pacing.maxBackoffSeconds ?? MIRROR_DEFAULTS.maxBackoffMs / 1000) * 1000,
     requestTimeoutMs: (args['request-timeout'] ?? pacing.requestTimeoutSeconds ?? MIRROR_DEFAULTS.requestTimeoutS) * 1000,

@@ -62,10 +62,64 @@ export const drain = async (req: IncomingMessage): Promise<void> => {
   });
 };
 
-/** Write a reply (JSON, or an empty body when `body` is undefined). */
-export const sendReply = (res: ServerResponse, reply: Reply): void => {
+/**
+ * Chunks of a streamed answer (`Reply.jsonParts`): about this many characters per write. Below
+ * V8's large-object size (128 KiB): joining and encoding 256 KiB chunks cost 10–15× more per byte
+ * (a large-object allocation each), 0.35–0.5 s per 100,000 listed documents instead of ~0.03 s.
+ */
+export const STREAM_CHUNK_CHARS = 64 * 1024;
+
+/** Resolves once `res` can take more data, or is closed (the client went away). */
+const drained = (res: ServerResponse): Promise<void> => new Promise((resolve) => {
+  const done = (): void => {
+    res.off('drain', done);
+    res.off('close', done);
+    resolve();
+  };
+  res.on('drain', done);
+  res.on('close', done);
+});
+
+/**
+ * Write `parts` as one JSON body. An answer that fits in one chunk is sent with a
+ * Content-Length like any other; a bigger one is sent chunked, one chunk at a time, waiting
+ * for the socket to drain (memory stays at one chunk however big the answer).
+ */
+const sendParts = async (res: ServerResponse, status: number, headers: Record<string, string | number>, parts: Iterable<string>): Promise<void> => {
+  const jsonHeaders = { ...headers, 'Content-Type': 'application/json; charset=utf-8' };
+  let pending: string[] = [];
+  let pendingChars = 0;
+  let started = false;
+  try {
+    for (const part of parts) {
+      pending.push(part);
+      pendingChars += part.length;
+      if (pendingChars < STREAM_CHUNK_CHARS) continue;
+      if (res.destroyed) return;
+      if (!started) res.writeHead(status, jsonHeaders);
+      started = true;
+      const chunk = pending.join('');
+      pending = [];
+      pendingChars = 0;
+      if (!res.write(chunk)) await drained(res);
+    }
+  } catch (error) {
+    // An emulator bug mid-answer: a started body cannot become an error any more, so it is cut.
+    if (started) res.destroy();
+    else await sendReply(res, { status: 500, body: { success: false, message: `Internal Server Error (emulator bug: ${(error as Error).message})` } });
+    return;
+  }
+  if (res.destroyed) return;
+  const last = pending.join('');
+  if (!started) res.writeHead(status, { ...jsonHeaders, 'Content-Length': Buffer.byteLength(last) });
+  res.end(last);
+};
+
+/** Write a reply (JSON, or an empty body when `body` is undefined); resolves once it is written. */
+export const sendReply = async (res: ServerResponse, reply: Reply): Promise<void> => {
   if (res.destroyed || res.headersSent) return;
   const headers: Record<string, string | number> = { ...reply.headers };
+  if (reply.jsonParts !== undefined) return sendParts(res, reply.status, headers, reply.jsonParts);
   if (reply.body === undefined && reply.rawJson === undefined) {
     res.writeHead(reply.status, { ...headers, 'Content-Length': 0 });
     res.end();

@@ -1,7 +1,7 @@
 /** JSON shapes the emulator emits (the primary shapes of contract §6). */
 
 import { toHexSlug } from '../api/slugs.js';
-import type { EmulatorState, OrgRecord, StoredDocument, WorkspaceRecord } from './state.js';
+import type { EmbeddingRecord, EmulatorState, OrgRecord, StoredDocument, WorkspaceRecord } from './state.js';
 
 /** O1/O2 organization object. */
 export const orgJson = (org: OrgRecord): Record<string, unknown> => ({
@@ -25,25 +25,59 @@ export const workspaceJson = (ws: WorkspaceRecord): Record<string, unknown> => (
   threads: [],
 });
 
+/** One element of a W1/W4 `documents` array. */
+const embeddedDocumentJson = (ws: WorkspaceRecord, embedding: EmbeddingRecord, doc: StoredDocument | undefined): Record<string, unknown> => ({
+  id: embedding.id,
+  docId: doc?.id ?? null,
+  filename: doc?.storedName ?? embedding.docpath.split('/').pop(),
+  docpath: embedding.docpath,
+  workspaceId: ws.id,
+  metadata: JSON.stringify(doc === undefined ? {} : metadataOf(doc)),
+  pinned: false,
+  watched: false,
+  createdAt: embedding.createdAt,
+  lastUpdatedAt: embedding.createdAt,
+});
+
 /** W1/W4 workspace object with its embedded documents. */
 export const workspaceDetailJson = (ws: WorkspaceRecord, state: EmulatorState): Record<string, unknown> => ({
   ...workspaceJson(ws),
-  documents: state.workspaceEmbeddingRecords(ws.workspaceSlug).map((embedding) => {
-    const doc = state.document(embedding.docpath);
-    return {
-      id: embedding.id,
-      docId: doc?.id ?? null,
-      filename: doc?.storedName ?? embedding.docpath.split('/').pop(),
-      docpath: embedding.docpath,
-      workspaceId: ws.id,
-      metadata: JSON.stringify(doc === undefined ? {} : metadataOf(doc)),
-      pinned: false,
-      watched: false,
-      createdAt: embedding.createdAt,
-      lastUpdatedAt: embedding.createdAt,
-    };
-  }),
+  documents: state.workspaceEmbeddingRecords(ws.workspaceSlug).map((embedding) => embeddedDocumentJson(ws, embedding, state.document(embedding.docpath))),
 });
+
+/** Serialised W1/W4 elements per (immutable) embedding record, valid while its document and workspace id are the same. */
+const embeddedTexts = new WeakMap<EmbeddingRecord, { doc: StoredDocument | undefined; workspaceId: number; text: string }>();
+
+/** The same element as in `workspaceDetailJson`, serialised once per embedding record. */
+const embeddedDocumentText = (ws: WorkspaceRecord, embedding: EmbeddingRecord, doc: StoredDocument | undefined): string => {
+  const cached = embeddedTexts.get(embedding);
+  if (cached !== undefined && cached.doc === doc && cached.workspaceId === ws.id) return cached.text;
+  const text = JSON.stringify(embeddedDocumentJson(ws, embedding, doc));
+  embeddedTexts.set(embedding, { doc, workspaceId: ws.id, text });
+  return text;
+};
+
+/**
+ * `workspaceDetailJson` serialised as text parts, for answers written in chunks (http.ts): the
+ * same bytes as `JSON.stringify(workspaceDetailJson(ws, state))`, but a 1,000,000-document
+ * workspace never becomes one object or one string (past V8's string limit), and each element's
+ * text is cached, so producing the answer is a walk over cached strings.
+ */
+export const workspaceDetailJsonParts = (ws: WorkspaceRecord, state: EmulatorState): Iterable<string> => {
+  // The workspace and its records are taken now (the answer is the state of this request); the
+  // documents are looked up as the parts are written.
+  const head = `${JSON.stringify(workspaceJson(ws)).slice(0, -1)},"documents":[`;
+  const records = state.workspaceEmbeddingRecords(ws.workspaceSlug);
+  return (function* parts(): Generator<string> {
+    yield head;
+    let separator = '';
+    for (const embedding of records) {
+      yield separator + embeddedDocumentText(ws, embedding, state.document(embedding.docpath));
+      separator = ',';
+    }
+    yield ']}';
+  })();
+};
 
 /** The metadata fields of a stored document. */
 export const metadataOf = (doc: StoredDocument): Record<string, string> => ({
@@ -80,20 +114,19 @@ export const uploadedDocumentJson = (doc: StoredDocument): Record<string, unknow
   token_count_estimate: doc.tokenCountEstimate,
 });
 
-/** Serialised D3/D4 items without the closing `,"cached":…}` part, cached per (immutable) document. */
-const itemPrefixes = new WeakMap<StoredDocument, string>();
+/** Serialised D3/D4 items per (immutable) document, for the `cached` value they were made with. */
+const itemTexts = new WeakMap<StoredDocument, { embedded: boolean; text: string }>();
 
 /**
- * The same item as `documentItemJson`, already serialised. Stored documents never change in
- * place (a move stores a new object), so the text is computed once per document: this keeps a
- * 100,000-document listing a string join instead of a full JSON.stringify.
+ * The same item as `documentItemJson`, already serialised (with `cached` last). Stored documents
+ * never change in place (a move stores a new object), so the text is computed once per document
+ * and embedding state: a 100,000-document listing is a walk over cached strings, not a stringify.
  */
 export const documentItemJsonText = (doc: StoredDocument, embedded: boolean): string => {
-  let prefix = itemPrefixes.get(doc);
-  if (prefix === undefined) {
-    const { cached: _cached, ...rest } = documentItemJson(doc, false);
-    prefix = JSON.stringify(rest).slice(0, -1);
-    itemPrefixes.set(doc, prefix);
-  }
-  return `${prefix},"cached":${embedded}}`;
+  const cached = itemTexts.get(doc);
+  if (cached !== undefined && cached.embedded === embedded) return cached.text;
+  const { cached: _cached, ...rest } = documentItemJson(doc, embedded);
+  const text = JSON.stringify({ ...rest, cached: embedded });
+  itemTexts.set(doc, { embedded, text });
+  return text;
 };

@@ -1,10 +1,17 @@
 /** Workspace routes: W1 get, W2 update, W3 delete, W4 update-embeddings. */
 
 import { fail, readJsonObject } from './http.js';
-import { workspaceDetailJson, workspaceJson } from './present.js';
+import { workspaceDetailJsonParts, workspaceJson } from './present.js';
 import { readWorkspaceSettings } from './routes-org.js';
 import type { Route, RouteContext } from './types.js';
 import { parseDocpathArray } from './validation.js';
+
+/** `parts` between `before` and `after` (the answer's wrapper around the workspace object). */
+function* wrapped(before: string, parts: Iterable<string>, after: string): Generator<string> {
+  yield before;
+  yield* parts;
+  yield after;
+}
 
 const updateWorkspace = async (ctx: RouteContext) => {
   const body = await readJsonObject(ctx.req);
@@ -30,7 +37,7 @@ const updateEmbeddings = async (ctx: RouteContext) => {
     if (ctx.state.document(docpath) === undefined) continue;
     if (!ctx.state.embed(workspace.workspaceSlug, docpath) && ctx.upstream.on('U6')) ctx.state.embedAgain(workspace.workspaceSlug, docpath);
   }
-  return { status: 200, body: { workspace: workspaceDetailJson(workspace, ctx.state), message: null } };
+  return { status: 200, jsonParts: wrapped('{"workspace":', workspaceDetailJsonParts(workspace, ctx.state), ',"message":null}') };
 };
 
 /** W1–W4. */
@@ -38,7 +45,7 @@ export const workspaceRoutes: Route[] = [
   {
     method: 'GET', pattern: 'workspace/:workspaceSlugHex', scope: 'account', mutation: false,
     // Upstream quirk mirrored on purpose: the workspace comes wrapped in a one-element array.
-    handler: (ctx) => ({ status: 200, body: { workspace: [workspaceDetailJson(ctx.workspace!, ctx.state)] } }),
+    handler: (ctx) => ({ status: 200, jsonParts: wrapped('{"workspace":[', workspaceDetailJsonParts(ctx.workspace!, ctx.state), ']}') }),
   },
   { method: 'POST', pattern: 'workspace/:workspaceSlugHex/update', scope: 'account', mutation: true, handler: updateWorkspace },
   {

@@ -86,7 +86,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (url.pathname === CONTROL_PATH) {
       const control = await controlReply(req, faults);
       await drain(req);
-      sendReply(res, control);
+      await sendReply(res, control);
       return;
     }
     const entry: RequestLogEntry = { seq: ++seq, receivedAt, method: req.method ?? 'GET', path: url.pathname, status: null };
@@ -155,7 +155,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     // Read any unread body first, so a client still sending never meets a reset connection.
     await drain(req);
     entry.status = reply.status;
-    sendReply(res, reply);
+    await sendReply(res, reply);
   };
 
   const server = createServer({ requestTimeout: 0 }, (req, res) => {

@@ -38,6 +38,11 @@ export interface Reply {
   body?: unknown;
   /** Already-serialised JSON body (large listings); wins over `body`. */
   rawJson?: string;
+  /**
+   * A JSON body as text parts, written in chunks with backpressure (answers too big for one
+   * string: 1,000,000 documents); wins over `rawJson` and `body`. Iterated once, while writing.
+   */
+  jsonParts?: Iterable<string>;
   headers?: Record<string, string>;
 }
 

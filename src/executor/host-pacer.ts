@@ -84,6 +84,10 @@ export class HostPacer {
   private notBefore = 0;
   private nextStartAt = 0;
   private readonly starts: number[] = [];
+  /** Recent requests, oldest first: when each started and, once answered, when (the window guard's arrival estimate). */
+  private readonly sent: { startedAt: number; answeredAt: number | undefined }[] = [];
+  /** Quickest answer seen (ms): an answer later than that after its start may have arrived late. */
+  private minLatencyMs = Infinity;
   /** Start times of requests answered 429/503 (the rest of `starts` reached the server's count). */
   private readonly refused: number[] = [];
   /** Requests sent and not yet answered. */
@@ -172,8 +176,14 @@ export class HostPacer {
           await sleep(Math.ceil(at - now), undefined, signal ? { signal } : {});
           // A pause that began meanwhile moves this request after it. Slots stay on their schedule: a
           // late timer is not carried over to every later start (that drift cost a pinned --rate 20
-          // a quarter of its rate, BENCHMARKS.md row 8).
-          if (this.pausedForMs <= 0 && this.windowWaitMs(interval, this.now()) <= 0) return;
+          // a quarter of its rate, BENCHMARKS.md row 8). A crowded window delays this start only: the
+          // slot is kept, not exchanged for one behind every waiter.
+          for (;;) {
+            if (this.pausedForMs > 0) break;
+            const crowdedForMs = this.windowWaitMs(interval, this.now());
+            if (crowdedForMs <= 0) return;
+            await sleep(Math.ceil(crowdedForMs), undefined, signal ? { signal } : {});
+          }
           continue;
         }
         await sleep(Math.ceil(at - now), undefined, signal ? { signal } : {});
@@ -184,21 +194,37 @@ export class HostPacer {
   }
 
   /**
-   * How long a start now must wait so that no second holds more starts than the rate allows:
-   * timers fire late on a busy machine, and a late start followed by an on-time one must not
-   * put one request too many into the server's (sliding) one-second count. 0 when it may go.
+   * How long a start now must wait so that no second holds more requests than the rate allows, as
+   * the server counts them: timers fire late on a busy machine, and a late start followed by an
+   * on-time one must not put one request too many into the server's (sliding) one-second count.
+   * The server counts arrivals, not starts: a request answered later after its start than the
+   * quickest answer seen may have arrived that much late (the first request of a run waits for
+   * its connection: 25 ms late put 21 arrivals into the server's first second at --rate 20,
+   * BENCHMARKS.md row 3), so an answered request counts from its answer less that quickest
+   * latency. 0 when it may go.
    */
-  private windowWaitMs(interval: number, now: number): number {
+  windowWaitMs(interval: number, now: number): number {
     if (interval <= 0) return 0;
     const perSecond = Math.max(1, Math.round(1000 / interval));
-    const oldest = this.starts[this.starts.length - perSecond];
-    return oldest === undefined ? 0 : Math.max(0, oldest + 1000 - now);
+    const times: number[] = [];
+    // Older requests started long before the window; only a late arrival of the last few can still be in it.
+    for (let i = this.sent.length - 1; i >= 0 && this.sent.length - i <= perSecond + this.concurrency; i -= 1) {
+      const { startedAt, answeredAt } = this.sent[i]!;
+      const counted = answeredAt === undefined ? startedAt : Math.max(startedAt, answeredAt - this.minLatencyMs);
+      if (counted > now - 1000) times.push(counted);
+    }
+    if (times.length < perSecond) return 0;
+    times.sort((a, b) => b - a);
+    return Math.max(0, times[perSecond - 1]! + 1000 - now);
   }
 
   /** Send one request (its turn already taken) and feed the answer to the controller. */
   async send<T>(task: () => Promise<T>): Promise<T> {
     const startedAt = this.now();
     this.starts.push(startedAt);
+    const record: { startedAt: number; answeredAt: number | undefined } = { startedAt, answeredAt: undefined };
+    while (this.sent.length > 0 && this.sent[0]!.startedAt <= startedAt - HISTORY_MS) this.sent.shift();
+    this.sent.push(record);
     this.inFlight += 1;
     try {
       const result = await task();
@@ -223,6 +249,8 @@ export class HostPacer {
       throw error;
     } finally {
       this.inFlight -= 1;
+      record.answeredAt = this.now();
+      this.minLatencyMs = Math.min(this.minLatencyMs, record.answeredAt - startedAt);
     }
   }
 

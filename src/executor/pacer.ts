@@ -9,6 +9,7 @@ import pRetry from 'p-retry';
 import { setMaxListeners } from 'node:events';
 import { RemoteError, isRetryable } from '../errors.js';
 import { HostPacer, type RateSetting } from './host-pacer.js';
+import type { RateConfig } from './rate-controller.js';
 import type { ThroughputLimit } from './throughput-limit.js';
 
 export { RATE_HEADROOM, type LearnedRate, type RateSetting } from './host-pacer.js';
@@ -143,13 +144,13 @@ export class Pacer {
 export class PacerPool {
   private readonly hosts = new Map<string, HostPacer>();
 
-  constructor(private readonly settings: { concurrency: number; ratePerSecond: RateSetting }) {}
+  constructor(private readonly settings: { concurrency: number; ratePerSecond: RateSetting; rateConfig?: Partial<RateConfig> | undefined }) {}
 
   /** The host pacer for `hostKey` (created on first use). */
   hostPacer(hostKey: string): HostPacer {
     let host = this.hosts.get(hostKey);
     if (host === undefined) {
-      host = new HostPacer({ concurrency: this.settings.concurrency, rate: this.settings.ratePerSecond });
+      host = new HostPacer({ concurrency: this.settings.concurrency, rate: this.settings.ratePerSecond, ...(this.settings.rateConfig ? { rateConfig: this.settings.rateConfig } : {}) });
       this.hosts.set(hostKey, host);
     }
     return host;

@@ -13,8 +13,12 @@
  *   the estimated limit (where it stays longest), then probing beyond it. Every probe past the
  *   limit costs a 429 and a whole-host Retry-After pause, so a cycle lasts at least
  *   `probeCycleMs` (at 5 req/s: 175 requests per 429) — except the first climb after slow start
- *   (`firstProbeCycleMs`): what got through in the second before a slow-start 429 is a rough
- *   figure (with another client on the key, it is only what this one had ramped up to). Climbing
+ *   at a level not seen before (`firstProbeCycleMs`): what got through in the second before a
+ *   slow-start 429 is a rough figure (with another client on the key, it is only what this one
+ *   had ramped up to), so it is checked early, while a run's first seconds do the learning. A
+ *   429 within `confirmTolerance` of the last one found the same level again: each such
+ *   confirmation doubles the cycle, `probeCycleDoublings` times at most (at 5 req/s, a probe every 13 s cost
+ *   8 % of the rate). Climbing
  *   `staleAbove` past the estimate without a 429 means the server's limit has risen: the
  *   estimate is dropped and slow start resumes.
  * - Server queueing is latency that grows while the *sent* rate grows: latency past
@@ -47,6 +51,10 @@ export interface RateConfig {
   probeCycleMs: number;
   /** The first climb after a 429 in slow start lasts at most this long (ms; the estimate is rough). */
   firstProbeCycleMs: number;
+  /** A confirmed limit (see `confirmTolerance`) doubles the probe cycle per confirmation, at most this many times. */
+  probeCycleDoublings: number;
+  /** A 429 whose estimate is within this share of the last one's confirms that limit. */
+  confirmTolerance: number;
   /** Past this multiple of the estimate without a 429, the estimate is stale: slow start again. */
   staleAbove: number;
   /** Req/s added per healthy answer in slow start. */
@@ -76,7 +84,9 @@ export const RATE_DEFAULTS: RateConfig = {
   plateau: 0.98,
   cubicC: 5.7e-5,
   probeCycleMs: 35_000,
-  firstProbeCycleMs: 10_000,
+  firstProbeCycleMs: 6_000,
+  probeCycleDoublings: 2,
+  confirmTolerance: 0.05,
   staleAbove: 1.03,
   slowStartGain: 8,
   latencyFactor: 2,
@@ -105,6 +115,10 @@ export interface RateState {
   epochK: number;
   /** The current climb is the first after slow start (it lasts `firstProbeCycleMs`). */
   firstClimb: boolean;
+  /** The limit the last 429 measured (kept when a stale limit is dropped, to recognise the same level). */
+  probedLimit: number | undefined;
+  /** How many 429s in a row found the level of the one before (each doubles the probe cycle). */
+  confirmed: number;
   /** Last decrease (-Infinity: none). */
   decreasedAt: number;
   latencyMs: number | undefined;
@@ -134,31 +148,36 @@ export type RateObservation =
 export function initialRateState(config: RateConfig = RATE_DEFAULTS, learned?: { limit: number; at: number }): RateState {
   const base: RateState = {
     phase: 'slow-start', rate: clamp(config.initialRate, config), limit: undefined, limitSource: undefined,
-    epochAt: 0, epochK: 0, firstClimb: false, decreasedAt: -Infinity, latencyMs: undefined, baselineMs: undefined,
+    epochAt: 0, epochK: 0, firstClimb: false, probedLimit: undefined, confirmed: 0, decreasedAt: -Infinity, latencyMs: undefined, baselineMs: undefined,
     latencyHighSince: undefined, latencyHighCount: 0, healthyRate: 0, healthyAt: 0,
   };
   if (learned === undefined || !(learned.limit > 0)) return base;
-  return { ...climbFrom(base, learned.limit, config.beta, learned.at, config), limitSource: 'saved', decreasedAt: -Infinity };
+  return { ...climbFrom({ ...base, probedLimit: learned.limit }, learned.limit, config.beta, learned.at, config), limitSource: 'saved', decreasedAt: -Infinity };
 }
 
 const clamp = (rate: number, config: RateConfig): number => Math.min(config.maxRate, Math.max(config.minRate, rate));
 
+/** The least time a climb back to the limit lasts after `confirmed` confirmations of it (ms). */
+export function probeCycleMs(config: RateConfig, confirmed = 0): number {
+  return config.probeCycleMs * 2 ** Math.min(config.probeCycleDoublings, Math.max(0, confirmed - 1));
+}
+
 /**
  * The cubic's growth (req/s per s³) below `limit`: cubicC × √limit, but slow enough that a climb
- * from `beta` × limit to the limit takes at least `probeCycleMs` (the first climb after slow
+ * from `beta` × limit to the limit takes at least the probe cycle (the first climb after slow
  * start: at most `firstProbeCycleMs`).
  */
-export function cubicGrowth(limit: number, config: RateConfig, firstClimb = false): number {
+export function cubicGrowth(limit: number, config: RateConfig, firstClimb = false, confirmed = 0): number {
   const climb = Math.cbrt(Math.max(0, config.plateau - config.beta)) + Math.cbrt(Math.max(0, 1 - config.plateau));
   const lasting = (ms: number): number => limit * (climb / (ms / 1000)) ** 3;
-  const growth = Math.min(config.cubicC * Math.sqrt(limit), lasting(config.probeCycleMs));
+  const growth = Math.min(config.cubicC * Math.sqrt(limit), lasting(probeCycleMs(config, confirmed)));
   return firstClimb ? Math.max(growth, lasting(config.firstProbeCycleMs)) : growth;
 }
 
 /** Drop to `share` × `limit` (or `floor`, if higher) and start a cubic climb back towards the plateau below `limit` at `at`. */
 function climbFrom(state: RateState, limit: number, share: number, at: number, config: RateConfig, floor = 0, firstClimb = false): RateState {
   const rate = clamp(Math.max(limit * share, Math.min(floor, limit)), config);
-  const epochK = Math.cbrt(Math.max(0, limit * config.plateau - rate) / cubicGrowth(limit, config, firstClimb));
+  const epochK = Math.cbrt(Math.max(0, limit * config.plateau - rate) / cubicGrowth(limit, config, firstClimb, state.confirmed));
   return { ...state, phase: 'avoid', rate, limit, epochAt: at, epochK, firstClimb, decreasedAt: at };
 }
 
@@ -166,7 +185,7 @@ function climbFrom(state: RateState, limit: number, share: number, at: number, c
 export function cubicRate(state: RateState, at: number, config: RateConfig): number {
   const limit = state.limit ?? state.rate;
   const t = (at - state.epochAt) / 1000 - state.epochK;
-  return limit * config.plateau + cubicGrowth(limit, config, state.firstClimb) * t * t * t;
+  return limit * config.plateau + cubicGrowth(limit, config, state.firstClimb, state.confirmed) * t * t * t;
 }
 
 /** `healthyRate` as remembered `at`. */
@@ -183,7 +202,10 @@ export function nextRateState(state: RateState, observation: RateObservation, co
     const measured = observation.acceptedRate >= 1 && observation.acceptedRate < config.measuredBelow * state.rate ? observation.acceptedRate : state.rate;
     // Throttled below the last limit: the limit shrinks or someone else shares it; give a little more way (CUBIC's fast convergence).
     const estimate = state.limit !== undefined && measured < state.limit * 0.97 ? measured * (1 + config.beta) / 2 : measured;
-    const next = climbFrom(state, estimate, config.beta, observation.at, config, 0, state.phase === 'slow-start');
+    // The same level found again (after a probe, or a jitter 429 at the plateau): trusted longer; a new one is checked soon.
+    const same = state.probedLimit !== undefined && Math.abs(estimate - state.probedLimit) <= config.confirmTolerance * state.probedLimit;
+    const counted = { ...state, probedLimit: estimate, confirmed: same ? state.confirmed + 1 : 0 };
+    const next = climbFrom(counted, estimate, config.beta, observation.at, config, 0, state.phase === 'slow-start' && !same);
     // What was healthy above a measured limit is not any more.
     return { ...next, limitSource: 'throttle', healthyRate: Math.min(healthyNow(state, observation.at, config), next.rate), healthyAt: observation.at };
   }

@@ -86,6 +86,14 @@ describe('resolveSettings precedence: flags > environment > file > defaults', ()
     });
   }
 
+  it('--rate auto tunables: the file sets them, flags win, the rest keep the controller defaults', async () => {
+    const file = await writeConfig({ ...fileConfig, pacing: { rate: 'auto', rateStart: 40, rateMax: 500, rateProbeIntervalSeconds: 60, rateBackoff: 0.9 } });
+    const fromFile = await resolveSettings({ config: file }, { LUMENONE_API_KEY: 'k' });
+    assert.deepEqual(fromFile.pacing.rateConfig, { initialRate: 40, maxRate: 500, probeCycleMs: 60_000, beta: 0.9 });
+    const flagged = await resolveSettings({ config: file, 'rate-probe-interval': 20, 'rate-backoff': 0.8 }, { LUMENONE_API_KEY: 'k' });
+    assert.deepEqual(flagged.pacing.rateConfig, { initialRate: 40, maxRate: 500, probeCycleMs: 20_000, beta: 0.8 });
+  });
+
   it('LUMENSYNC_CONFIG chooses the file when --config is absent', async () => {
     const file = await writeConfig(fileConfig);
     const settings = await resolveSettings({}, { LUMENSYNC_CONFIG: file, LUMENONE_API_KEY: 'k' });
@@ -94,7 +102,7 @@ describe('resolveSettings precedence: flags > environment > file > defaults', ()
 
   it('defaults apply with flags only', async () => {
     const settings = await resolveSettings({ dir, org: 'acme', folder: 'f' }, { LUMENONE_API_KEY: 'k', LUMENONE_HOST: 'http://h:1', LUMENONE_ACCOUNT_ID: ACCOUNT });
-    assert.deepEqual(settings.pacing, { concurrency: 4, ratePerSecond: 'auto', retries: 5, maxBackoffMs: 60_000, requestTimeoutMs: 60_000, uploadTimeoutMs: 600_000, uploadIdleTimeoutMs: 60_000 });
+    assert.deepEqual(settings.pacing, { concurrency: 4, ratePerSecond: 'auto', rateConfig: {}, retries: 5, maxBackoffMs: 60_000, requestTimeoutMs: 60_000, uploadTimeoutMs: 600_000, uploadIdleTimeoutMs: 60_000 });
     assert.equal(settings.log.level, 'warn');
     assert.equal(settings.mirrors[0]!.spec.followSymlinks, false);
   });
@@ -105,6 +113,9 @@ describe('resolveSettings refusals', () => {
     { label: 'a key in a file readable by others', config: { ...fileConfig, connection: { ...fileConfig.connection, apiKey: 'secret-key' } }, mode: 0o644, message: /holds an API key and is readable by other users/, hint: /chmod 600/ },
     { label: 'defining flags without a dir', config: fileConfig, args: { org: 'acme' }, message: /--org define one mirror/, hint: /--mirror/ },
     { label: 'an unknown --mirror name', config: fileConfig, args: { mirror: ['handbok'] }, message: /did you mean "handbook"/ },
+    { label: 'a --rate-start above the file\'s rateMax', config: { ...fileConfig, pacing: { rateMax: 20 } }, args: { 'rate-start': 50 }, message: /--rate-start 50 is above --rate-max 20/, hint: /rateMax/ },
+    { label: 'a --rate-backoff outside 0.5–0.97', config: fileConfig, args: { 'rate-backoff': 0.99 }, message: /--rate-backoff must be a share from 0.5 to 0.97 \(got 0.99\)/ },
+    { label: 'a rateBackoff outside the schema in the file', config: { ...fileConfig, pacing: { rateBackoff: 1.5 } }, message: /rateBackoff/ },
     { label: 'three mistakes at once', config: { conection: {}, mirrors: { a: { root: 'x', org: 'acme', folder: 'a/b', concurency: 1 } } }, message: /has 3 problems/ },
   ];
   for (const { label, config, mode, args, message, hint } of cases) {

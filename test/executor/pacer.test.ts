@@ -22,6 +22,12 @@ test('pacer pool: one host pacer per host, shared by every session', () => {
   assert.notEqual(a.host, other.host);
 });
 
+test('pacer pool: the --rate auto tunables reach every host pacer', () => {
+  const pool = new PacerPool({ concurrency: 2, ratePerSecond: 'auto', rateConfig: { initialRate: 3, maxRate: 50 } });
+  assert.equal(pool.hostPacer('h:1').ratePerSec, 3);
+  assert.equal(new PacerPool({ concurrency: 2, ratePerSecond: 'auto' }).hostPacer('h:1').ratePerSec, 10);
+});
+
 test('pacer: a Retry-After seen by one mirror holds every request to the host, from every mirror, until it has passed', async () => {
   const pool = new PacerPool({ concurrency: 2, ratePerSecond: 0 });
   const first = pool.pacer('h:1', { minBackoffMs: 1, maxBackoffMs: 5 });
@@ -95,6 +101,22 @@ test('host pacer: a learned limit seeds the rate unless this process has learned
   const pinned = new HostPacer({ concurrency: 1, rate: 7 });
   pinned.seed({ limitPerSec: 40, ratePerSec: 38 });
   assert.equal(pinned.ratePerSec, 7);
+});
+
+test('host pacer: the window guard counts a late arrival (slow first answer) from when it may have reached the server', async () => {
+  let clock = 0;
+  const host = new HostPacer({ concurrency: 8, rate: 20, now: () => clock });
+  const interval = (1000 / 20) * 1.02;
+  // The first request waits 25 ms for its connection, then 2 ms like every other: it reached the server at ~25 ms.
+  await host.send(async () => { clock += 27; });
+  for (let i = 1; i < 20; i += 1) {
+    clock = i * interval;
+    await host.send(async () => { clock += 2; });
+  }
+  // On schedule, the 21st start is 20 intervals after the first; the server still counts the first arrival then.
+  const wait = host.windowWaitMs(interval, 20 * interval);
+  assert.ok(wait >= 4 && wait <= 6, `waits ${wait} ms (the first arrival leaves the server's second at 1025 ms)`);
+  assert.equal(host.windowWaitMs(interval, 1025), 0);
 });
 
 test('pacer: --rate 0 and a pinned rate keep their rate whatever the answers', async () => {

@@ -1,7 +1,7 @@
 /** The `--rate auto` controller's decisions as a pure function of what it observed, table-tested like the planner. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cubicGrowth, cubicRate, initialRateState, nextRateState, RATE_DEFAULTS, type RateObservation, type RateState } from '../../src/executor/rate-controller.js';
+import { cubicGrowth, cubicRate, initialRateState, nextRateState, probeCycleMs, RATE_DEFAULTS, type RateObservation, type RateState } from '../../src/executor/rate-controller.js';
 
 const C = RATE_DEFAULTS;
 const ok = (at: number, patch: Partial<Extract<RateObservation, { kind: 'ok' }>> = {}): RateObservation => ({ kind: 'ok', at, startedAt: at - 5, latencyMs: 5, sentRate: 1000, paced: false, latencyBound: false, ...patch });
@@ -13,6 +13,19 @@ const oks = (from: number, count: number, gapMs: number, patch: Partial<Extract<
 const fresh = initialRateState();
 /** After a 429 at 20 req/s with 20 let through: limit 20, climbing from 19. */
 const after429 = nextRateState({ ...fresh, rate: 40 }, throttled(10_000, 20));
+
+/** Slow start meets a limit of 5 req/s at 10 s; the climb passes it, the limit goes stale, slow start again. */
+const first5 = nextRateState({ ...fresh, rate: 10 }, throttled(10_000, 5));
+const stale5 = run(first5, oks(10_200, 150, 200, { paced: true }));
+/** The probe after that finds 5 req/s again (the first confirmation), and once more after the next climb. */
+const again5 = nextRateState(stale5, throttled(40_500, 5));
+const twice5 = nextRateState(run(again5, oks(40_700, 400, 250, { paced: true })), throttled(141_000, 5));
+/** When the cubic of `state` first passes `level` (ms after its epoch, to 100 ms). */
+const passesAfter = (state: RateState, level: number): number => {
+  let ms = 0;
+  while (cubicRate(state, state.epochAt + ms, C) <= level && ms < 1_000_000) ms += 100;
+  return ms;
+};
 
 const cases: { label: string; state: RateState; observations: RateObservation[]; expect: (state: RateState) => void }[] = [
   {
@@ -129,6 +142,44 @@ const cases: { label: string; state: RateState; observations: RateObservation[];
       assert.equal(passes(C.firstProbeCycleMs - 500), false);
       assert.equal(passes(C.firstProbeCycleMs + 500), true);
     },
+  },
+  {
+    label: 'a probe past a stale limit that finds the same level again: the next climb lasts probeCycleMs (not the short first one)',
+    state: again5, observations: [],
+    expect: (s) => {
+      assert.equal(stale5.phase, 'slow-start');
+      assert.equal(s.limit, 5);
+      assert.equal(s.confirmed, 1);
+      assert.equal(s.firstClimb, false);
+      const ms = passesAfter(s, 5);
+      assert.ok(ms >= C.probeCycleMs - 500 && ms <= C.probeCycleMs + 500, `passes the limit after ${ms} ms`);
+    },
+  },
+  {
+    label: 'each further confirmation of the same level doubles the probe cycle, probeCycleDoublings times at most',
+    state: twice5, observations: [],
+    expect: (s) => {
+      assert.equal(s.confirmed, 2);
+      const ms = passesAfter(s, 5);
+      assert.ok(ms >= 2 * C.probeCycleMs - 500 && ms <= 2 * C.probeCycleMs + 500, `passes the limit after ${ms} ms`);
+      assert.equal(probeCycleMs(C, 10), C.probeCycleMs * 2 ** C.probeCycleDoublings);
+      assert.equal(probeCycleMs(C, 0), C.probeCycleMs);
+    },
+  },
+  {
+    label: 'a slow-start 429 at a new level after a stale limit: not a confirmation, a short first climb to check it',
+    state: stale5, observations: [throttled(40_500, 9)],
+    expect: (s) => {
+      assert.equal(s.limit, 9);
+      assert.equal(s.confirmed, 0);
+      assert.equal(s.firstClimb, true);
+      assert.ok(passesAfter(s, 9) <= C.firstProbeCycleMs + 500);
+    },
+  },
+  {
+    label: 'a limit learned earlier and found again by the first 429 is a confirmation',
+    state: { ...initialRateState(C, { limit: 18, at: 500 }), rate: 17.8 }, observations: [throttled(20_000, 17)],
+    expect: (s) => { assert.equal(s.confirmed, 1); assert.equal(s.limit, 17.8); assert.equal(s.firstClimb, false); },
   },
   {
     label: 'at a high limit the climb keeps the cubic of √limit (the cycle grows slowly with the limit)',

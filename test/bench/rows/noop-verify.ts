@@ -1,6 +1,6 @@
 /**
- * Row 10: the no-op pass of row 1 with `--verify` (the remote listed: folder pages parsed whole,
- * the workspace answer skimmed) on the big tree, against rclone `sync --dry-run` of the same tree,
+ * Row 10: the no-op pass of row 1 with `--verify` (the remote listed: folder pages and the
+ * workspace answer skimmed element by element) on the big tree, against rclone `sync --dry-run` of the same tree,
  * with lumensync's peak RSS. Each run must say it listed the remote, or the row fails.
  */
 import { access } from 'node:fs/promises';

@@ -55,8 +55,8 @@ export const scale: RowRunner = async (ctx) => {
       figures[`${tag}.noopPeakRssMB`] = mb(noopRss.median);
       figures[`${tag}.ratioVsFind`] = noop.median / find.median;
       let verified = 'error';
-      // BENCH_SCALE_SKIP_VERIFY=1000000 skips the verified no-op at those sizes: the emulator answers the
-      // workspace detail (W1, not paged) as one JSON string, over V8's string limit at 1,000,000 documents.
+      // BENCH_SCALE_SKIP_VERIFY=1000000 skips the verified no-op at those sizes (it is the row's longest
+      // part at 1,000,000 documents; the emulator writes W1 in chunks since the string limit was hit there).
       const skipVerify = (process.env.BENCH_SCALE_SKIP_VERIFY ?? '').split(',').map(Number).includes(files);
       if (skipVerify) {
         verified = 'skipped (BENCH_SCALE_SKIP_VERIFY)';
