@@ -5,7 +5,8 @@
  */
 import { inspect } from 'node:util';
 import { RemoteError } from '../errors.js';
-import { carriesFailedList, checkFolderName, emptyBatch, isOrgNotFound, listPageSizeOf, transportOptionsFor, type ClientOptions } from './client-support.js';
+import { emptyBatch, listPageSizeOf, transportOptionsFor, type ClientOptions } from './client-support.js';
+import { createFolderRequest, getDocumentRequest, listDocumentsRequest, moveFilesRequest, removeFilesRequest, removeFolderRequest } from './document-requests.js';
 import { walkFolderListing, type FolderWalk, type PageRunner } from './folder-listing.js';
 import type { ListingFields } from './listing-stream.js';
 import { NO_SUCH_WORKSPACE, parseWorkspaceDocpathsStream } from './workspace-stream.js';
@@ -19,6 +20,9 @@ import {
 import { toHexSlug } from './slugs.js';
 import type { BatchResult, CompactFolderListing, FolderListing, ListedDocument, MoveRequest, Organization, RemoteDocument, UploadRequest, UploadedDocument, Workspace, WorkspaceDetail } from './types.js';
 import { checkEmbeddings, checkMoves } from './verify.js';
+import {
+  createWorkspaceRequests, getOrganizationRequest, listOrganizationsRequest, listWorkspacesRequest, updateEmbeddingsRequest, verifyKeyRequest, workspaceRequest,
+} from './workspace-requests.js';
 
 export { DEFAULT_FOLDER, type ClientOptions } from './client-support.js';
 
@@ -51,7 +55,7 @@ export class LumenOneClient {
 
   /** A1: resolves when the key is valid; RemoteError kind 'auth' otherwise. */
   async verifyKey(): Promise<void> {
-    const apiRequest: ApiRequest = { method: 'GET', path: '/v1/auth', route: '/v1/auth', withAccount: false };
+    const apiRequest = verifyKeyRequest();
     const response = await this.#transport.send(apiRequest);
     if (isObject(response.body) && response.body.authenticated === false) {
       throw this.#transport.remoteError(apiRequest, this.#transport.urlOf(apiRequest), { kind: 'auth', cause: 'bad-key', retryable: false }, {
@@ -64,37 +68,34 @@ export class LumenOneClient {
 
   /** O1: the organizations of the configured account (learns their hex slugs). */
   async listOrganizations(): Promise<Organization[]> {
-    const organizations = await this.#call({ method: 'GET', path: '/v1/orgs', route: '/v1/orgs' }, parseOrganizations);
+    const organizations = await this.#call(listOrganizationsRequest(), parseOrganizations);
     for (const org of organizations) this.#orgSlugHex.set(org.orgSlug, org.orgSlugHex);
     return organizations;
   }
 
   /** O2: one organization by original slug. */
   async getOrganization(orgSlug: string): Promise<Organization> {
-    const org = await this.#call({ method: 'GET', path: `/v1/org/${this.#orgHex(orgSlug)}`, route: '/v1/org/:orgSlug', context: { orgSlug } }, parseOrganization);
+    const org = await this.#call(getOrganizationRequest(this.#orgHex(orgSlug), orgSlug), parseOrganization);
     this.#orgSlugHex.set(org.orgSlug, org.orgSlugHex);
     return org;
   }
 
   /** O3: the workspaces of an organization (learns their hex slugs). */
   async listWorkspaces(orgSlug: string): Promise<Workspace[]> {
-    const apiRequest: ApiRequest = { method: 'GET', path: `/v1/org/${this.#orgHex(orgSlug)}/workspaces`, route: '/v1/org/:orgSlug/workspaces', context: { orgSlug } };
-    const workspaces = await this.#call(apiRequest, parseWorkspaces);
+    const workspaces = await this.#call(listWorkspacesRequest(this.#orgHex(orgSlug), orgSlug), parseWorkspaces);
     for (const workspace of workspaces) this.#workspaceSlugHex.set(workspace.workspaceSlug, workspace.workspaceSlugHex);
     return workspaces;
   }
 
   /** O4: create a workspace; its slugs come from the response, never from the name. */
   async createWorkspace(orgSlug: string, name: string): Promise<Workspace> {
-    const orgHex = this.#orgHex(orgSlug);
-    const primary: ApiRequest = { method: 'POST', path: `/v1/org/${orgHex}/workspace/new`, route: '/v1/org/:orgSlug/workspace/new', json: { name }, context: { orgSlug } };
+    const { primary, alternative } = createWorkspaceRequests(this.#orgHex(orgSlug), orgSlug, name);
     let workspace: Workspace;
     try {
       workspace = await this.#call(primary, parseWorkspace);
     } catch (error) {
       // The path is UNCONFIRMED (contract §6.5); the alternative is tried only on "no such route".
       if (!(error instanceof RemoteError) || (error.status !== 404 && error.status !== 405)) throw error;
-      const alternative: ApiRequest = { ...primary, path: `/v1/org/${orgHex}/workspaces`, route: '/v1/org/:orgSlug/workspaces' };
       workspace = await this.#call(alternative, parseWorkspace).catch(() => Promise.reject(error));
     }
     this.#workspaceSlugHex.set(workspace.workspaceSlug, workspace.workspaceSlugHex);
@@ -103,7 +104,7 @@ export class LumenOneClient {
 
   /** W1: a workspace with its embedded docpaths, normalised to `{org}/{folder}/{storedName}`. */
   async getWorkspace(workspaceSlug: string, orgSlug: string): Promise<WorkspaceDetail> {
-    const apiRequest: ApiRequest = { method: 'GET', path: `/v1/workspace/${this.#workspaceHex(workspaceSlug)}`, route: '/v1/workspace/:workspaceSlug', context: { orgSlug, workspaceSlug } };
+    const apiRequest = workspaceRequest(this.#workspaceHex(workspaceSlug), orgSlug, workspaceSlug);
     const response = await this.#transport.send(apiRequest);
     // U7: upstream answers an unknown workspace with 200 { workspace: [] }: "no such workspace", never "no documents".
     if (isObject(response.body) && Array.isArray(response.body.workspace) && response.body.workspace.length === 0) throw this.#noSuchWorkspace(apiRequest, response);
@@ -118,7 +119,7 @@ export class LumenOneClient {
    * the full answer is as heavy as the folder listing.
    */
   async getWorkspaceDocpaths(workspaceSlug: string, orgSlug: string, docpathPrefix: string): Promise<WorkspaceDetail> {
-    const apiRequest: ApiRequest = { method: 'GET', path: `/v1/workspace/${this.#workspaceHex(workspaceSlug)}`, route: '/v1/workspace/:workspaceSlug', context: { orgSlug, workspaceSlug } };
+    const apiRequest = workspaceRequest(this.#workspaceHex(workspaceSlug), orgSlug, workspaceSlug);
     const response = await this.#transport.send(apiRequest, (body) => parseWorkspaceDocpathsStream(body, orgSlug, (docpath) => docpath.startsWith(docpathPrefix)));
     if (isObject(response.streamed) && response.streamed[NO_SUCH_WORKSPACE] === true) throw this.#noSuchWorkspace(apiRequest, response);
     const workspace = this.#parsed(apiRequest, response, () => parseWorkspaceDetail(response.streamed, orgSlug));
@@ -144,16 +145,7 @@ export class LumenOneClient {
     const adds = change.adds ?? [];
     const deletes = change.deletes ?? [];
     if (adds.length === 0 && deletes.length === 0) return emptyBatch();
-    const apiRequest: ApiRequest = {
-      method: 'POST',
-      path: `/v1/workspace/${this.#workspaceHex(workspaceSlug)}/update-embeddings`,
-      route: '/v1/workspace/:workspaceSlug/update-embeddings',
-      json: { adds, deletes },
-      headersTimeoutMs: this.#uploadTimeoutMs,
-      context: { orgSlug, workspaceSlug },
-      accept: carriesFailedList,
-    };
-    const response = await this.#transport.send(apiRequest);
+    const response = await this.#transport.send(updateEmbeddingsRequest(this.#workspaceHex(workspaceSlug), orgSlug, workspaceSlug, { adds, deletes }, this.#uploadTimeoutMs));
     const result = parseBatchResult(response.status, response.body, orgSlug, [...deletes, ...adds]);
     return checkEmbeddings(result, response.body, orgSlug, adds, deletes);
   }
@@ -166,8 +158,7 @@ export class LumenOneClient {
 
   /** D3: every document of the organization, flattened from the folder tree. */
   async listDocuments(orgSlug: string): Promise<RemoteDocument[]> {
-    const apiRequest: ApiRequest = { method: 'GET', path: `/v1/org/${this.#orgHex(orgSlug)}/documents`, route: '/v1/org/:orgSlug/documents', context: { orgSlug } };
-    return this.#call(apiRequest, (body) => parseDocumentTree(body, orgSlug));
+    return this.#call(listDocumentsRequest(this.#orgHex(orgSlug), orgSlug), (body) => parseDocumentTree(body, orgSlug));
   }
 
   /** D4: the documents of one folder with every field, paged and streamed; an unknown folder → `exists: false`. */
@@ -203,13 +194,7 @@ export class LumenOneClient {
 
   /** D5: one document by stored name (not docpath); undefined when the server does not know it. */
   async getDocument(orgSlug: string, storedName: string): Promise<RemoteDocument | undefined> {
-    const apiRequest: ApiRequest = {
-      method: 'GET',
-      path: `/v1/org/${this.#orgHex(orgSlug)}/document/${encodeURIComponent(storedName)}`,
-      route: '/v1/org/:orgSlug/document/:docName',
-      context: { orgSlug },
-      accept: (status, message) => status === 404 && !isOrgNotFound(message),
-    };
+    const apiRequest = getDocumentRequest(this.#orgHex(orgSlug), orgSlug, storedName);
     const response = await this.#transport.send(apiRequest);
     if (response.status === 404) return undefined;
     const document = this.#parsed(apiRequest, response, (body) => parseDocument(body, orgSlug, undefined, { folderOptional: true }));
@@ -220,15 +205,7 @@ export class LumenOneClient {
 
   /** D6: create a folder; an "already exists" answer (400/409/500) is `created: false`. */
   async createFolder(orgSlug: string, folder: string): Promise<{ created: boolean }> {
-    checkFolderName(folder);
-    const response = await this.#transport.send({
-      method: 'POST',
-      path: `/v1/org/${this.#orgHex(orgSlug)}/document/create-folder`,
-      route: '/v1/org/:orgSlug/document/create-folder',
-      json: { name: folder },
-      context: { orgSlug, folder },
-      accept: (status, message) => (status === 400 || status === 409 || status === 500) && /already exists/i.test(message),
-    }).catch((error: unknown) => {
+    const response = await this.#transport.send(createFolderRequest(this.#orgHex(orgSlug), orgSlug, folder)).catch((error: unknown) => {
       // A 2xx says the folder was made; its body is not needed, so an unreadable one changes nothing.
       if (error instanceof RemoteError && error.kind === 'protocol' && error.status !== undefined && error.status >= 200 && error.status < 300) return { status: error.status };
       throw error;
@@ -238,14 +215,7 @@ export class LumenOneClient {
 
   /** D7: delete a folder with its documents (and their embeddings everywhere). */
   async removeFolder(orgSlug: string, folder: string): Promise<void> {
-    checkFolderName(folder);
-    await this.#transport.send({
-      method: 'DELETE',
-      path: `/v1/org/${this.#orgHex(orgSlug)}/document/remove-folder`,
-      route: '/v1/org/:orgSlug/document/remove-folder',
-      json: { name: folder },
-      context: { orgSlug, folder },
-    });
+    await this.#transport.send(removeFolderRequest(this.#orgHex(orgSlug), orgSlug, folder));
   }
 
   /**
@@ -254,14 +224,7 @@ export class LumenOneClient {
    */
   async moveFiles(orgSlug: string, moves: MoveRequest[]): Promise<BatchResult> {
     if (moves.length === 0) return emptyBatch();
-    const response = await this.#transport.send({
-      method: 'POST',
-      path: `/v1/org/${this.#orgHex(orgSlug)}/document/move-files`,
-      route: '/v1/org/:orgSlug/document/move-files',
-      json: { files: moves },
-      context: { orgSlug },
-      accept: carriesFailedList,
-    });
+    const response = await this.#transport.send(moveFilesRequest(this.#orgHex(orgSlug), orgSlug, moves));
     const result = parseBatchResult(response.status, response.body, orgSlug, moves.map((move) => move.from));
     return checkMoves(result, orgSlug, moves, (folder) => this.listFolder(orgSlug, folder));
   }
@@ -269,14 +232,7 @@ export class LumenOneClient {
   /** D9: purge documents (and their embeddings); 200 all purged, 207 partly (see multistatus.ts). */
   async removeFiles(orgSlug: string, docpaths: string[]): Promise<BatchResult> {
     if (docpaths.length === 0) return emptyBatch();
-    const response = await this.#transport.send({
-      method: 'DELETE',
-      path: `/v1/org/${this.#orgHex(orgSlug)}/document/remove-files`,
-      route: '/v1/org/:orgSlug/document/remove-files',
-      json: { files: docpaths },
-      context: { orgSlug },
-      accept: carriesFailedList,
-    });
+    const response = await this.#transport.send(removeFilesRequest(this.#orgHex(orgSlug), orgSlug, docpaths));
     return parseBatchResult(response.status, response.body, orgSlug, docpaths);
   }
 

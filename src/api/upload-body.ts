@@ -56,5 +56,11 @@ export function encodeMultipart(fileName: string, content: Uint8Array, fields: [
   for (const [name, value] of fields) tail += `${prefix}; name="${escapeQuoted(normaliseLinefeeds(name))}"\r\n\r\n${normaliseLinefeeds(value)}\r\n`;
   tail += `--${boundary}--\r\n`;
   const head = `${prefix}; name="file"; filename="${escapeQuoted(fileName)}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
-  return { bytes: Buffer.concat([Buffer.from(head, 'utf8'), content, Buffer.from(tail, 'utf8')]), contentType: `multipart/form-data; boundary=${boundary}` };
+  // One allocation, the text written straight into it (no intermediate buffers per upload).
+  const headBytes = Buffer.byteLength(head, 'utf8');
+  const bytes = Buffer.allocUnsafe(headBytes + content.length + Buffer.byteLength(tail, 'utf8'));
+  bytes.write(head, 0, 'utf8');
+  bytes.set(content, headBytes);
+  bytes.write(tail, headBytes + content.length, 'utf8');
+  return { bytes, contentType: `multipart/form-data; boundary=${boundary}` };
 }

@@ -10,10 +10,17 @@ import { uploadBodyOf } from './upload-body.js';
 /** How long an upload may wait for its answer, and stay idle while its body is sent. */
 export interface UploadTimeouts { uploadTimeoutMs: number; uploadIdleTimeoutMs: number }
 
+/** The last folder name that passed checkFolderName. */
+let lastCheckedFolder: string | undefined;
+
 /** The request sending `upload` to the organization `orgHex`, and the folder it targets. */
 export async function uploadApiRequest(upload: UploadRequest, orgHex: string, timeouts: UploadTimeouts): Promise<{ apiRequest: ApiRequest; folder: string }> {
   const folder = upload.folder ?? DEFAULT_FOLDER;
-  checkFolderName(folder);
+  // Checked once per folder name, not once per upload (a first sync sends thousands into one folder).
+  if (folder !== lastCheckedFolder) {
+    checkFolderName(folder);
+    lastCheckedFolder = folder;
+  }
   const body = await uploadBodyOf(upload);
   const intoFolder = folder !== DEFAULT_FOLDER;
   const apiRequest: ApiRequest = {

@@ -87,7 +87,7 @@ export async function execute(plan: Plan, context: ExecutorContext): Promise<Exe
   let pending = uploads;
   for (let round = 0; pending.length > 0; round += 1) {
     const uncertain: UncertainUpload[] = [];
-    await Promise.all(pending.map(async (action) => {
+    await forEachAtMost(pending, uploadsInHandOf(context.pacer), async (action) => {
       const outcome = await upload(action, context, suspects);
       if (typeof outcome !== 'object') return;
       if ('action' in outcome) {
@@ -96,7 +96,7 @@ export async function execute(plan: Plan, context: ExecutorContext): Promise<Exe
       }
       uploaded.push(outcome.docpath);
       if (action.replacesDocpath !== undefined) removals.push({ docpath: action.replacesDocpath, replaced: true });
-    }));
+    });
     pending = [];
     if (uncertain.length === 0) break;
     const lister = listerOf(context.remote);
@@ -131,6 +131,24 @@ export async function execute(plan: Plan, context: ExecutorContext): Promise<Exe
   context.signal?.throwIfAborted();
   if (removals.length > 0) await removeDocuments({ ...context, batchSize: context.deleteBatchSize }, removals);
   return { relistNeeded };
+}
+
+/**
+ * Uploads handed to the pacer at once: enough to keep its slots busy (a request waiting in the
+ * queue while each of `concurrency` is in flight, plus those sleeping out a retry backoff), not
+ * the whole plan. Every request queued in the pacer holds a listener on the run's abort signal,
+ * and adding one costs time linear in those already there: 10,000 uploads queued up front cost
+ * seconds of CPU before the first was sent (BENCHMARKS.md, row 2), and memory for each closure.
+ */
+const uploadsInHandOf = (pacer: Pacer): number => Math.max(32, 4 * pacer.host.concurrency);
+
+/** Run `work` over `items` in order, at most `width` at once; resolves when all have settled (work never throws here). */
+async function forEachAtMost<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
 }
 
 function applyJournalOnly(action: Action, context: ExecutorContext, uploads: UploadAction[], embeddings: (EmbedAction | UnembedAction)[], removals: RemovalItem[]): void {

@@ -11,7 +11,7 @@
  * hashed before sending); a stat after its upload tells whether it changed meanwhile.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { LumenSyncError } from '../errors.js';
 
@@ -25,7 +25,7 @@ const changed = (absolutePath: string): LumenSyncError => new LumenSyncError('LU
   hint: 'the next pass re-hashes it and uploads what it holds then',
 });
 
-/** The file's bytes, provided they are the ones the scan hashed; LUMENSYNC_LOCAL_IO otherwise (never more than `scanned.size` bytes read). */
+/** The file's bytes, provided they are the ones the scan hashed; LUMENSYNC_LOCAL_IO otherwise (never more than `scanned.size` + 1 bytes read). */
 export function readScannedContent(absolutePath: string, scanned: ScannedFile): Buffer {
   let fd: number;
   try {
@@ -37,14 +37,18 @@ export function readScannedContent(absolutePath: string, scanned: ScannedFile): 
     });
   }
   try {
-    if (fstatSync(fd).size !== scanned.size) throw changed(absolutePath);
-    const content = Buffer.allocUnsafe(scanned.size);
+    // One byte more than the scan saw: a file that grew reads past its size, one that shrank ends
+    // early. No fstat (a syscall and a Stats object per upload): a regular file's read is short only at its end.
+    const buffer = Buffer.allocUnsafe(scanned.size + 1);
     let read = 0;
-    while (read < content.length) {
-      const bytes = readSync(fd, content, read, content.length - read, read);
-      if (bytes === 0) throw changed(absolutePath);
+    for (;;) {
+      const bytes = readSync(fd, buffer, read, buffer.length - read, read);
       read += bytes;
+      if (read > scanned.size) throw changed(absolutePath);
+      if (bytes === 0 || read === scanned.size) break;
     }
+    if (read !== scanned.size) throw changed(absolutePath);
+    const content = buffer.subarray(0, read);
     if (createHash('sha256').update(content).digest('hex') !== scanned.sha256) throw changed(absolutePath);
     return content;
   } catch (error) {

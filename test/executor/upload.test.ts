@@ -27,7 +27,7 @@ interface Fixture {
   puts: JournalEntry[];
   intents: { begun: number; ended: string[] };
   stats: Stats;
-  run(actions: UploadAction[], options?: { uploadBufferBytes?: number; onUpload?: (request: UploadRequest) => Promise<void> }): Promise<void>;
+  run(actions: UploadAction[], options?: { uploadBufferBytes?: number; onUpload?: (request: UploadRequest) => Promise<void>; pacer?: Pacer }): Promise<void>;
   scanned(relativePath: string): Promise<UploadAction>;
 }
 
@@ -64,7 +64,7 @@ async function fixture(t: { after(fn: () => Promise<void>): void }): Promise<Fix
       } as unknown as RemotePort;
       const plan = { actions, blockedRemoves: [], blockedUnembeds: [], skipped: [], guards: [] } as unknown as Plan;
       await execute(plan, {
-        remote, journal, pacer: new Pacer({ retries: 0, ratePerSecond: 0, concurrency: 1 }), stats, log: pino({ level: 'silent' }),
+        remote, journal, pacer: options.pacer ?? new Pacer({ retries: 0, ratePerSecond: 0, concurrency: 1 }), stats, log: pino({ level: 'silent' }),
         root, orgSlug: 'acme', folder: 'docs', workspaces: [], deleteBatchSize: 50,
         ...(options.uploadBufferBytes === undefined ? {} : { uploadBufferBytes: options.uploadBufferBytes }),
       });
@@ -88,14 +88,17 @@ test('upload: a small file changed after the scan is not sent; it fails retryabl
   const f = await fixture(t);
   await writeFile(path.join(f.root, 'same-size.md'), 'alpha');
   await writeFile(path.join(f.root, 'grown.md'), 'bravo');
+  await writeFile(path.join(f.root, 'shrunk.md'), 'charlie');
   await writeFile(path.join(f.root, 'kept.md'), 'kept');
-  const actions = [await f.scanned('same-size.md'), await f.scanned('grown.md'), await f.scanned('kept.md')];
+  const actions = [await f.scanned('same-size.md'), await f.scanned('grown.md'), await f.scanned('shrunk.md'), await f.scanned('kept.md')];
   await writeFile(path.join(f.root, 'same-size.md'), 'ALPHA');
+  // Grown with the same first bytes: those alone still match the scan's hash.
   await appendFile(path.join(f.root, 'grown.md'), ' and more');
+  await writeFile(path.join(f.root, 'shrunk.md'), 'cha');
   await f.run(actions);
   assert.deepEqual(f.sent.map((request) => request.filePath), [path.join(f.root, 'kept.md')], 'only the unchanged file was sent');
   assert.deepEqual(f.puts.map((entry) => entry.relativePath), ['kept.md']);
-  assert.deepEqual(f.stats.failures.map((failure) => [failure.relativePath, failure.retryable]), [['same-size.md', true], ['grown.md', true]]);
+  assert.deepEqual(f.stats.failures.map((failure) => [failure.relativePath, failure.retryable]), [['same-size.md', true], ['grown.md', true], ['shrunk.md', true]]);
   assert.match(f.stats.failures[0]!.message, /changed after it was scanned/);
   assert.equal(f.intents.begun, 1, 'no intent for an upload that sent nothing');
 });
@@ -112,4 +115,22 @@ test('upload: a streamed file that changes while it is sent is journalled with a
     },
   });
   assert.deepEqual(f.puts.map((entry) => [entry.relativePath, entry.mtimeMs]), [['big.md', -1]], 'the next pass re-hashes it');
+});
+
+test('upload: the pacer is handed a bounded number of uploads at once, not the whole plan', async (t) => {
+  // Each request queued in the pacer holds a listener on the run's abort signal, and adding one
+  // costs time linear in those already there: a 10,000-file plan queued at once cost seconds.
+  const f = await fixture(t);
+  const actions: UploadAction[] = [];
+  for (let index = 0; index < 100; index += 1) {
+    await writeFile(path.join(f.root, `f${index}.md`), `file ${index}`);
+    actions.push(await f.scanned(`f${index}.md`));
+  }
+  const pacer = new Pacer({ retries: 0, ratePerSecond: 0, concurrency: 1 });
+  let deepest = 0;
+  await f.run(actions, { pacer, onUpload: async () => { deepest = Math.max(deepest, pacer.depth); } });
+  assert.equal(f.stats.uploaded, 100);
+  assert.deepEqual(f.sent.map((request) => request.filePath), actions.map((action) => path.join(f.root, action.relativePath)), 'sent in plan order');
+  assert.ok(deepest > 1, `uploads wait in the pacer's queue (deepest ${deepest})`);
+  assert.ok(deepest <= 32, `at most max(32, 4 × concurrency) uploads in the pacer at once, saw ${deepest}`);
 });

@@ -8,15 +8,18 @@
 import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../../../src/emulator/server.js';
 import { toHexSlug } from '../../../src/api/slugs.js';
 import { DEFAULT_PROCESSING_MS } from '../../../src/emulator/upstream.js';
-import { buildTree, DEV_ACCOUNT_ID, DEV_API_KEY, interleave, runProcess, runSync, series } from '../lib.js';
+import { buildTree, cliEnv, DEV_ACCOUNT_ID, DEV_API_KEY, interleave, runProcess, runSync, series } from '../lib.js';
 import { ms, msSeries, type RowRunner } from '../row.js';
 
 const LATENCY_MS = 20;
 const CONCURRENCY = 8;
 const U1_PROCESSING_MS = DEFAULT_PROCESSING_MS;
+/** The floor client (see ideal-uploader.ts), compiled next to this row's directory. */
+const IDEAL_UPLOADER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../ideal-uploader.js');
 
 export const firstSync: RowRunner = async (ctx) => {
   const files = ctx.quick ? 1000 : 10_000;
@@ -34,6 +37,7 @@ export const firstSync: RowRunner = async (ctx) => {
   try {
     const uploadUrl = (folder: string): string => `${emulator.url}/api/v1/org/${toHexSlug('acme')}/document/upload/${folder}`;
     const peakRssMiB: number[] = [];
+    const idealUploadPerSec: number[] = [];
     const loadAverages: number[] = [];
     const cases = {
       lumensync: async (round: number) => {
@@ -48,30 +52,42 @@ export const firstSync: RowRunner = async (ctx) => {
         if (result.summary.uploaded !== files) throw new Error(`row 2 (U1): expected ${files} uploads, got ${JSON.stringify(result.summary)}`);
         return result.wallMs;
       },
+      // The floor: the same uploads to the same emulator from a client doing nothing else (same run, interleaved).
+      ideal: async (round: number) => {
+        const result = await runProcess(process.execPath, [IDEAL_UPLOADER, uploadUrl(`row2-ideal-${round}`), list, root, String(CONCURRENCY)], { env: cliEnv(emulator.url), check: true });
+        const answer = JSON.parse(result.stdout) as { uploads: number; failed: number; uploadMs: number };
+        if (answer.failed > 0) throw new Error(`row 2 (ideal client): ${answer.failed} uploads failed`);
+        idealUploadPerSec.push(answer.uploads / (answer.uploadMs / 1000));
+        return result.wallMs;
+      },
       curl: async (round: number) => {
         const result = await runProcess('xargs', ['-a', list, '-P', String(CONCURRENCY), '-I', '{}', 'curl', '-sS', '-f', '-o', '/dev/null',
           '-H', `@${headers}`, '-F', 'file=@{}', '-F', 'addToWorkspaces=support-bot', uploadUrl(`row2-curl-${round}`)], { check: true });
         return result.wallMs;
       },
     };
-    ctx.note(`row 2: ${ctx.rounds} interleaved rounds of ${files} uploads (lumensync, lumensync with U1 processing ${U1_PROCESSING_MS} ms, curl)`);
+    ctx.note(`row 2: ${ctx.rounds} interleaved rounds of ${files} uploads (lumensync, lumensync with U1 processing ${U1_PROCESSING_MS} ms, ideal client, curl)`);
     const samples = await interleave(ctx.rounds, cases);
     const lumensync = series(samples.lumensync!);
     const lumensyncU1 = series(samples.lumensyncU1!);
     const boundU1 = CONCURRENCY / ((LATENCY_MS + U1_PROCESSING_MS) / 1000);
     const u1PerSec = files / (lumensyncU1.median / 1000);
     const curl = series(samples.curl!);
+    const ideal = series(samples.ideal!);
+    const idealPerSec = files / (ideal.median / 1000);
+    const idealUploadPhase = Math.max(0, ...idealUploadPerSec);
     const filesPerSec = files / (lumensync.median / 1000);
     const curlPerSec = files / (curl.median / 1000);
     const speedup = curl.median / lumensync.median;
     const peakRss = peakRssMiB.length === 0 ? 'peak RSS not measured' : `peak RSS ${Math.max(...peakRssMiB).toFixed(0)} MiB`;
     const load = loadAverages.length === 0 ? '' : `, load average ${Math.min(...loadAverages).toFixed(1)}–${Math.max(...loadAverages).toFixed(1)}`;
     const met = filesPerSec >= 0.9 * bound && speedup >= 2;
+    const floor = `ideal client ${idealPerSec.toFixed(0)} files/s = ${((idealPerSec / bound) * 100).toFixed(0)}% of bound (${msSeries(ideal)}; its upload phase up to ${idealUploadPhase.toFixed(0)}/s) → lumensync/ideal ${(filesPerSec / idealPerSec).toFixed(2)}`;
     return {
       row: 2, name: `first sync, ${files} × 4 KiB, latency ${LATENCY_MS} ms, concurrency ${CONCURRENCY}`, target, verdict: met ? 'met' : 'missed',
-      measured: `${filesPerSec.toFixed(0)} files/s = ${((filesPerSec / bound) * 100).toFixed(0)}% of bound (${msSeries(lumensync)}); curl ${curlPerSec.toFixed(0)} files/s (${ms(curl.median)}) → ${speedup.toFixed(2)}× faster; ${peakRss}${load}; `
+      measured: `${filesPerSec.toFixed(0)} files/s = ${((filesPerSec / bound) * 100).toFixed(0)}% of bound (${msSeries(lumensync)}); curl ${curlPerSec.toFixed(0)} files/s (${ms(curl.median)}) → ${speedup.toFixed(2)}× faster; ${floor}; ${peakRss}${load}; `
         + `with U1 processing ${U1_PROCESSING_MS} ms: ${u1PerSec.toFixed(0)} files/s = ${((u1PerSec / boundU1) * 100).toFixed(0)}% of its bound ${boundU1.toFixed(0)} (${msSeries(lumensyncU1)})`,
-      figures: { files, boundFilesPerSec: bound, lumensync, curl, filesPerSec, curlFilesPerSec: curlPerSec, speedupVsCurl: speedup, lumensyncU1, u1FilesPerSec: u1PerSec, u1BoundFilesPerSec: boundU1, peakRssMiB: Math.max(0, ...peakRssMiB), loadAverageMax: Math.max(0, ...loadAverages) },
+      figures: { files, boundFilesPerSec: bound, lumensync, curl, filesPerSec, curlFilesPerSec: curlPerSec, speedupVsCurl: speedup, ideal, idealFilesPerSec: idealPerSec, idealUploadPhasePerSec: idealUploadPhase, lumensyncVsIdeal: filesPerSec / idealPerSec, lumensyncU1, u1FilesPerSec: u1PerSec, u1BoundFilesPerSec: boundU1, peakRssMiB: Math.max(0, ...peakRssMiB), loadAverageMax: Math.max(0, ...loadAverages) },
     };
   } finally {
     await emulator.close();
