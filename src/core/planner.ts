@@ -99,7 +99,9 @@ export function plan(input: PlanInput): Plan {
 
   const actions: Action[] = [];
   const claimed = new Set<string>();
-  const localPaths = new Set(local.entries.map((entry) => entry.relativePath));
+  // Built only when asked: a full no-op pass whose files all match journal entries never needs it.
+  let localPathSet: Set<string> | undefined;
+  const localPaths = (): Set<string> => (localPathSet ??= new Set(local.entries.map((entry) => entry.relativePath)));
   const erroredPaths = new Set(local.errors.map((error) => error.relativePath));
   // Only remote documents are looked up by docpath: a journal-first pass (no listing) needs no index.
   // Docpath → relative path (not the entry: at 1,000,000 files the entries would cost ~150 MB more).
@@ -126,26 +128,19 @@ export function plan(input: PlanInput): Plan {
     if (sha256 === undefined || journalByDocpath.has(doc.docpath)) continue;
     const candidate = { docpath: doc.docpath, title: doc.title, sha256 };
     if (doc.title !== undefined) orphansExact.add(`${doc.title}\u0000${sha256}`, candidate);
-    if (doc.title === undefined || !localPaths.has(doc.title)) orphansByContent.add(sha256, candidate);
+    if (doc.title === undefined || !localPaths().has(doc.title)) orphansByContent.add(sha256, candidate);
   }
-  // Documents of journal entries whose file is gone (in scope): candidates for a rename, by hash, in path order.
-  // Paths first: a journal may build its entries on demand, and most paths are still local.
-  const vanished: (Candidate & { relativePath: string })[] = [];
-  for (const relativePath of journal.keys()) {
-    if (!inScope(relativePath) || localPaths.has(relativePath) || erroredPaths.has(relativePath)) continue;
-    const entry = journal.get(relativePath)!;
-    if (exists(entry.docpath)) vanished.push({ docpath: entry.docpath, title: entry.relativePath, sha256: entry.sha256, relativePath: entry.relativePath });
-  }
-  vanished.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
-  const vanishedByContent = new CandidateIndex<Candidate & { relativePath: string }>(claimed);
-  for (const candidate of vanished) vanishedByContent.add(candidate.sha256, candidate);
 
   // Pass 1: unchanged files and exact adoptions (same title and content) win their documents first.
   const pending: LocalEntry[] = [];
   const skipped: SkippedFile[] = [];
+  // Local files that have a journal entry: when a full pass (no scope, no unreadable file) counts
+  // one per entry, no entry's file is gone and the sweeps over the journal below find nothing.
+  let journalMatched = 0;
   for (const entry of local.entries) {
     if (!inScope(entry.relativePath)) continue;
     const known = journal.get(entry.relativePath);
+    if (known !== undefined) journalMatched += 1;
     if (known && known.sha256 === entry.sha256 && exists(known.docpath) && !claimed.has(known.docpath)) {
       claimed.add(known.docpath);
       keep(known.docpath);
@@ -174,6 +169,21 @@ export function plan(input: PlanInput): Plan {
     pending.push(entry);
   }
 
+  const journalSweep = !(scope === undefined && erroredPaths.size === 0 && journalMatched === journal.size);
+  // Documents of journal entries whose file is gone (in scope): candidates for a rename, by hash, in path order.
+  // Paths first: a journal may build its entries on demand, and most paths are still local.
+  const vanished: (Candidate & { relativePath: string })[] = [];
+  if (journalSweep) {
+    for (const relativePath of journal.keys()) {
+      if (!inScope(relativePath) || localPaths().has(relativePath) || erroredPaths.has(relativePath)) continue;
+      const entry = journal.get(relativePath)!;
+      if (exists(entry.docpath)) vanished.push({ docpath: entry.docpath, title: entry.relativePath, sha256: entry.sha256, relativePath: entry.relativePath });
+    }
+  }
+  vanished.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+  const vanishedByContent = new CandidateIndex<Candidate & { relativePath: string }>(claimed);
+  for (const candidate of vanished) vanishedByContent.add(candidate.sha256, candidate);
+
   // Pass 2: renames (content that vanished elsewhere), adoptions by content, then uploads.
   for (const entry of pending) {
     const moved = vanishedByContent.take(entry.sha256);
@@ -200,8 +210,8 @@ export function plan(input: PlanInput): Plan {
   // What is left: journal entries whose file is gone, and remote documents nobody claimed.
   const removes: RemoveAction[] = [];
   const movedAway = new Set(actions.flatMap((action) => (action.kind === 'rename' ? [action.fromRelativePath] : [])));
-  for (const relativePath of journal.keys()) {
-    if (!inScope(relativePath) || localPaths.has(relativePath) || movedAway.has(relativePath)) continue;
+  for (const relativePath of journalSweep ? journal.keys() : []) {
+    if (!inScope(relativePath) || localPaths().has(relativePath) || movedAway.has(relativePath)) continue;
     if (erroredPaths.has(relativePath)) continue;
     const entry = journal.get(relativePath)!;
     if (exists(entry.docpath) && !claimed.has(entry.docpath)) {
@@ -220,7 +230,7 @@ export function plan(input: PlanInput): Plan {
       if (doc.title !== undefined && !inScope(doc.title)) continue;
       // In a shared folder a marked document this journal never owned may be another mirror's.
       if (policy.sharedFolder && owner === undefined) continue;
-      const duplicate = doc.title !== undefined && localPaths.has(doc.title);
+      const duplicate = doc.title !== undefined && localPaths().has(doc.title);
       removes.push({ kind: 'remove', docpath: doc.docpath, ...(doc.title !== undefined ? { relativePath: doc.title } : {}), reason: duplicate ? 'duplicate' : 'stale' });
     } else if (!policy.sharedFolder && !policy.keepUnknown && scope === undefined) {
       removes.push({ kind: 'remove', docpath: doc.docpath, reason: 'unknown' });

@@ -218,6 +218,24 @@ const cases: { label: string; input: PlanInput; expect: (result: ReturnType<type
     expect: (r) => assert.deepEqual(r.actions.map((a) => `${a.kind}:${'relativePath' in a ? a.relativePath : ''}`), ['upload:b.txt']),
   },
   {
+    label: 'journal-first full pass, every file matches its entry: all unchanged, nothing removed',
+    input: input({ local: listing([file('a.txt', 'a'), file('d/b.txt', 'b')]), journalEntries: [journalEntry('a.txt', 'a', 'A'), journalEntry('d/b.txt', 'b', 'B')], remote: undefined }),
+    expect: (r) => {
+      assert.deepEqual(r.actions, []);
+      assert.equal(r.summary.unchanged, 2);
+    },
+  },
+  {
+    label: 'journal-first full pass, as many files as entries but one gone and one new: the gone one is removed, the new one uploaded',
+    input: input({ local: listing([file('a.txt', 'a'), file('new.txt', 'n')]), journalEntries: [journalEntry('a.txt', 'a', 'A'), journalEntry('gone.txt', 'g', 'G')], remote: undefined, policy: { ...input({}).policy, maxDelete: { kind: 'percent', value: 100 } } }),
+    expect: (r) => assert.deepEqual(r.actions.map((action) => [action.kind, 'relativePath' in action ? action.relativePath : undefined]), [['upload', 'new.txt'], ['remove', 'gone.txt']]),
+  },
+  {
+    label: 'journal-first full pass, a file renamed: its document follows it',
+    input: input({ local: listing([file('a.txt', 'a'), file('moved/b.txt', 'b')]), journalEntries: [journalEntry('a.txt', 'a', 'A'), journalEntry('b.txt', 'b', 'B')], remote: undefined }),
+    expect: (r) => assert.deepEqual(r.actions, [{ kind: 'rename', fromRelativePath: 'b.txt', relativePath: 'moved/b.txt', docpath: dp('B'), size: 10, mtimeMs: 1000 }]),
+  },
+  {
     label: 'scoped pass (watch) ignores everything outside its scope and trusts the journal',
     input: input({ local: listing([file('d/n.txt', 'n')], { scope: ['d'] }), journalEntries: [journalEntry('a.txt', 'a', 'A'), journalEntry('d/o.txt', 'o', 'O')], remote: undefined, policy: { ...input({}).policy, maxDelete: { kind: 'percent', value: 100 } } }),
     expect: (r) => assert.deepEqual(r.actions.map((a) => a.kind), ['upload', 'remove']),
