@@ -3,56 +3,20 @@
  * remote converges or only failures that need time remain. Used by `sync` (once) and by
  * `watch` (at start, on a timer, and for dirty paths).
  */
-import type { Logger } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CompactFolderListing, WorkspaceDetail } from '../api/types.js';
-import { RemoteError } from '../errors.js';
-import { plan, scopeTest, type RemoteView } from '../core/planner.js';
+import { plan, scopeTest } from '../core/planner.js';
 import type { Plan } from '../core/plan-types.js';
 import { heldSet, releaseHeld, type HeldSet } from '../core/held.js';
-import type { Intent, JournalEntry, JournalLookup, JournalMeta, LocalListing } from '../core/types.js';
+import type { LocalListing } from '../core/types.js';
 import { execute } from '../executor/executor.js';
-import type { Pacer } from '../executor/pacer.js';
-import type { JournalPort, RemotePort } from '../executor/ports.js';
-import type { Stats } from '../stats/stats.js';
 import { scanTree } from '../local/scanner.js';
-import { MIRROR_DEFAULTS, SHARED_FOLDER, type MirrorSpec } from './mirror.js';
+import { MIRROR_DEFAULTS, SHARED_FOLDER } from './mirror.js';
+import { listRemote } from './remote-view.js';
+import type { EngineJournal, SyncSession } from './session-types.js';
 import { verificationReason, type VerificationStatus } from './verification.js';
-import type { Rejections } from '../journal/rejections.js';
 
-/** What the engine needs from the API client beyond the executor's calls. */
-export interface ListingPort extends RemotePort {
-  /** The folder paged and streamed, keeping only what the planner needs. */
-  listFolderCompact(orgSlug: string, folder: string, runPage?: <T>(request: () => Promise<T>) => Promise<T>): Promise<CompactFolderListing>;
-  /** W1 streamed, keeping only the docpaths under `docpathPrefix`. */
-  getWorkspaceDocpaths(workspaceSlug: string, orgSlug: string, docpathPrefix: string): Promise<WorkspaceDetail>;
-}
-
-/** What the engine needs from the journal. */
-export interface EngineJournal extends JournalPort {
-  entries(): IterableIterator<JournalEntry>;
-  /** The entry's sha256 when its size and mtime are these, without building the entry (the scan's cache test). */
-  hashIfUnchanged?(relativePath: string, size: number, mtimeMs: number): string | undefined;
-  /** The entries by relative path, when the journal keeps such an index (the planner then builds none). */
-  entriesByPath?(): JournalLookup;
-  meta(): JournalMeta;
-  setMeta(patch: Partial<JournalMeta>): void;
-  /** Intents begun and not yet ended (a killed process leaves some). */
-  openIntents(): Intent[];
-  readonly size: number;
-}
-
-export interface SyncSession {
-  remote: ListingPort;
-  journal: EngineJournal;
-  pacer: Pacer;
-  stats: Stats;
-  log: Logger;
-  spec: MirrorSpec;
-  signal?: AbortSignal;
-  /** Content the server refused for good (U9); without it every refusal is tried again next pass. */
-  rejections?: Rejections;
-}
+export type { EngineJournal, ListingPort, SyncSession } from './session-types.js';
+export { listRemote };
 
 export interface PassOptions {
   dryRun?: boolean;
@@ -74,37 +38,6 @@ export interface PassResult {
   verification: VerificationStatus;
   /** The held set an approval let through in this pass, if any. */
   released?: HeldSet;
-}
-
-/** List the mirror's folder and what each relevant workspace holds from it. */
-export async function listRemote(session: SyncSession): Promise<RemoteView> {
-  const { remote, pacer, spec, journal } = session;
-  // The folder and the workspaces are listed at once: for 100,000 documents each answer is
-  // tens of MB the server needs ~0.3–1.3 s to produce (benchmark row 1), so waiting in turn added up.
-  // Each page is one paced, retried request (a 100,000-document folder is 100 of them).
-  const folderListed = remote.listFolderCompact(spec.orgSlug, spec.folder, (request) => pacer.run('list-folder', request));
-  const prefix = `${spec.orgSlug}/${spec.folder}/`;
-  const embeddings: Record<string, string[]> = {};
-  const workspaces = [...new Set([...spec.workspaces, ...journal.meta().workspaces])];
-  const workspacesListed = Promise.all(workspaces.map(async (workspaceSlug) => {
-    try {
-      const detail = await pacer.run('get-workspace', () => remote.getWorkspaceDocpaths(workspaceSlug, spec.orgSlug, prefix));
-      embeddings[workspaceSlug] = detail.docpaths.filter((docpath) => docpath.startsWith(prefix));
-    } catch (error) {
-      // A workspace dropped from the mirror and since deleted holds nothing to un-embed.
-      if (error instanceof RemoteError && error.kind === 'not-found' && !spec.workspaces.includes(workspaceSlug)) return;
-      throw error;
-    }
-  }));
-  const [folderListing] = await Promise.all([folderListed, workspacesListed]);
-  if (folderListing.rejected !== undefined) {
-    session.log.warn({ count: folderListing.rejected.length, items: folderListing.rejected.slice(0, 10) }, 'the server listed documents whose names are not plain stored names; they are skipped and never sent back');
-  }
-  return {
-    folderExists: folderListing.exists,
-    documents: folderListing.documents,
-    embeddings,
-  };
 }
 
 /** Scan the root with the journal's hashes as a cache. */

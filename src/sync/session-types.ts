@@ -1,0 +1,43 @@
+/** What a sync session is made of: the API client, the journal and the pacing the engine works with. */
+import type { Logger } from 'pino';
+import type { CompactFolderListing, WorkspaceDetail } from '../api/types.js';
+import type { Intent, JournalEntry, JournalLookup, JournalMeta } from '../core/types.js';
+import type { Pacer } from '../executor/pacer.js';
+import type { JournalPort, RemotePort } from '../executor/ports.js';
+import type { Rejections } from '../journal/rejections.js';
+import type { Stats } from '../stats/stats.js';
+import type { MirrorSpec } from './mirror.js';
+
+/** What the engine needs from the API client beyond the executor's calls. */
+export interface ListingPort extends RemotePort {
+  /** The folder paged and streamed, keeping only what the planner needs. */
+  listFolderCompact(orgSlug: string, folder: string, runPage?: <T>(request: () => Promise<T>) => Promise<T>): Promise<CompactFolderListing>;
+  /** W1 streamed, keeping only the docpaths under `docpathPrefix`. */
+  getWorkspaceDocpaths(workspaceSlug: string, orgSlug: string, docpathPrefix: string): Promise<WorkspaceDetail>;
+}
+
+/** What the engine needs from the journal. */
+export interface EngineJournal extends JournalPort {
+  entries(): IterableIterator<JournalEntry>;
+  /** The entry's sha256 when its size and mtime are these, without building the entry (the scan's cache test). */
+  hashIfUnchanged?(relativePath: string, size: number, mtimeMs: number): string | undefined;
+  /** The entries by relative path, when the journal keeps such an index (the planner then builds none). */
+  entriesByPath?(): JournalLookup;
+  meta(): JournalMeta;
+  setMeta(patch: Partial<JournalMeta>): void;
+  /** Intents begun and not yet ended (a killed process leaves some). */
+  openIntents(): Intent[];
+  readonly size: number;
+}
+
+export interface SyncSession {
+  remote: ListingPort;
+  journal: EngineJournal;
+  pacer: Pacer;
+  stats: Stats;
+  log: Logger;
+  spec: MirrorSpec;
+  signal?: AbortSignal;
+  /** Content the server refused for good (U9); without it every refusal is tried again next pass. */
+  rejections?: Rejections;
+}
