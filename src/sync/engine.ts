@@ -48,12 +48,7 @@ export function scanLocal(session: SyncSession, scope?: string[]): Promise<Local
     ignore: spec.ignore,
     followSymlinks: spec.followSymlinks,
     ...(spec.scanThreads !== undefined ? { scanThreads: spec.scanThreads } : {}),
-    knownHash: journal.hashIfUnchanged !== undefined
-      ? (relativePath, size, mtimeMs) => journal.hashIfUnchanged!(relativePath, size, mtimeMs)
-      : (relativePath, size, mtimeMs) => {
-        const known = journal.get(relativePath);
-        return known !== undefined && known.size === size && known.mtimeMs === mtimeMs ? known.sha256 : undefined;
-      },
+    knownHash: (relativePath, size, mtimeMs) => journal.hashIfUnchanged(relativePath, size, mtimeMs),
     ...(scope ? { scope } : {}),
     ...(session.signal ? { signal: session.signal } : {}),
   });

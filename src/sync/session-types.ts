@@ -20,7 +20,7 @@ export interface ListingPort extends RemotePort {
 export interface EngineJournal extends JournalPort {
   entries(): IterableIterator<JournalEntry>;
   /** The entry's sha256 when its size and mtime are these, without building the entry (the scan's cache test). */
-  hashIfUnchanged?(relativePath: string, size: number, mtimeMs: number): string | undefined;
+  hashIfUnchanged(relativePath: string, size: number, mtimeMs: number): string | undefined;
   /** The entries by relative path, when the journal keeps such an index (the planner then builds none). */
   entriesByPath?(): JournalLookup;
   meta(): JournalMeta;
