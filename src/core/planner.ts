@@ -137,8 +137,18 @@ export function plan(input: PlanInput): Plan {
   // Local files that have a journal entry: when a full pass (no scope, no unreadable file) counts
   // one per entry, no entry's file is gone and the sweeps over the journal below find nothing.
   let journalMatched = 0;
+  // Without a listing every journal docpath "exists", and foreign or orphan documents claim none;
+  // when no two entries share a docpath, a file found as its entry left it claims a docpath no
+  // one else can want. Such files are then counted without building their entries or claims:
+  // the bulk of a journal-first pass (1,000,000 docpaths claimed cost ~0.1 GB and ~1 s).
+  const unchangedAsJournaled = remote === undefined && journal.docpathsUnique?.() === true ? journal.hashIfUnchanged?.bind(journal) : undefined;
   for (const entry of local.entries) {
     if (!inScope(entry.relativePath)) continue;
+    if (unchangedAsJournaled !== undefined && unchangedAsJournaled(entry.relativePath, entry.size, entry.mtimeMs) === entry.sha256) {
+      journalMatched += 1;
+      unchanged += 1;
+      continue;
+    }
     const known = journal.get(entry.relativePath);
     if (known !== undefined) journalMatched += 1;
     if (known && known.sha256 === entry.sha256 && exists(known.docpath) && !claimed.has(known.docpath)) {

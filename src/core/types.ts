@@ -49,6 +49,10 @@ export interface JournalLookup {
   /** The relative paths, in the order of `values()` (no entry objects built). */
   keys(): IterableIterator<string>;
   readonly size: number;
+  /** The entry's sha256 when its size and mtime are these, without building the entry (optional: a Map has none). */
+  hashIfUnchanged?(relativePath: string, size: number, mtimeMs: number): string | undefined;
+  /** True when no two entries share a docpath (optional: without it the planner assumes they may). */
+  docpathsUnique?(): boolean;
 }
 
 /** Mirror-level facts the journal keeps between runs. */

@@ -12,6 +12,8 @@
  */
 import { isAscii } from 'node:buffer';
 import type { JournalEntry, JournalLookup } from '../core/types.js';
+import { allDistinct } from './distinct-slots.js';
+import { NameArena } from './name-arena.js';
 import { ColumnsError, copyLittleEndian, isWellFormed, type SnapshotColumns } from './snapshot-columns.js';
 
 /** What the planner and the engine read (core/types.ts). */
@@ -20,6 +22,8 @@ export type EntryLookup = JournalLookup;
 const INITIAL_CAPACITY = 1024;
 const HASH_BYTES = 32;
 const HEX_HASH = /^[0-9a-f]{64}$/;
+/** Spreads docpath prefix ids over the hash space before the name's bytes are mixed in. */
+const DOC_DIR_SEED = 0x9e3779b1;
 
 /** Entries by relative path, in insertion order (a replaced entry moves to the end, as in a Map). */
 export class EntryStore implements EntryLookup {
@@ -28,8 +32,6 @@ export class EntryStore implements EntryLookup {
   private docDirIds = new Uint32Array(INITIAL_CAPACITY);
   private sizes = new Float64Array(INITIAL_CAPACITY);
   private mtimes = new Float64Array(INITIAL_CAPACITY);
-  private nameStarts = new Uint32Array(INITIAL_CAPACITY);
-  private nameLengths = new Uint32Array(INITIAL_CAPACITY);
   private hashes = Buffer.alloc(INITIAL_CAPACITY * HASH_BYTES);
   /**
    * Each slot's hash as text, made on first use: the scan keeps it in its listing anyway (an
@@ -37,10 +39,8 @@ export class EntryStore implements EntryLookup {
    * costs no second conversion and compares the hashes by identity.
    */
   private hashTexts: (string | undefined)[] = new Array<string | undefined>(INITIAL_CAPACITY).fill(undefined);
-  /** The docpaths' last parts, UTF-8; replaced names leave garbage until the arena is rebuilt. */
-  private names = Buffer.alloc(16 * 1024);
-  private namesUsed = 0;
-  private namesGarbage = 0;
+  /** The docpaths' last parts. */
+  private readonly names = new NameArena(INITIAL_CAPACITY);
   /** Values the columns cannot hold exactly (a hash that is not lowercase hex, a name that is not well-formed): rare. */
   private readonly odd = new Map<number, { docName?: string; sha256?: string }>();
   /** Interned docpath prefixes: a mirror has one or a few. */
@@ -50,6 +50,8 @@ export class EntryStore implements EntryLookup {
   private nextSlot = 0;
   /** Docpath → relative path, built on the first `pathOfDocpath` call and kept up to date from then on. */
   private docpathIndex: Map<string, string> | undefined;
+  /** docpathsUnique()'s answer, until an entry changes. */
+  private docpathsDistinct: boolean | undefined;
 
   /** A store holding a snapshot's rows, in row order. Throws ColumnsError when they do not add up. */
   static fromColumns(columns: SnapshotColumns): EntryStore {
@@ -58,9 +60,7 @@ export class EntryStore implements EntryLookup {
     store.resize(Math.max(INITIAL_CAPACITY, count));
     const dirIds = columns.docDirs.map((prefix) => store.internDocDir(prefix));
     columns.hashes.copy(store.hashes, 0, 0, count * HASH_BYTES);
-    store.names = Buffer.alloc(Math.max(16 * 1024, Math.ceil(columns.names.length * 1.25)));
-    columns.names.copy(store.names);
-    store.namesUsed = columns.names.length;
+    store.names.load(columns.names, columns.nameLengths, count);
     // The number columns are copied whole into the store's own (little-endian, as written), and
     // the paths, when they are ASCII (bytes = characters), are decoded as one string and cut: one
     // call per snapshot instead of one per row (journal open: BENCHMARKS.md, "Start-up"). Row r
@@ -68,7 +68,6 @@ export class EntryStore implements EntryLookup {
     copyLittleEndian(columns.sizes, store.sizes, count);
     copyLittleEndian(columns.mtimes, store.mtimes, count);
     copyLittleEndian(columns.docDirIds, store.docDirIds, count);
-    copyLittleEndian(columns.nameLengths, store.nameLengths, count);
     const pathLengths = new Uint32Array(count);
     copyLittleEndian(columns.pathLengths, pathLengths, count);
     const asciiPaths = isAscii(columns.paths) ? columns.paths.toString('latin1') : undefined;
@@ -88,7 +87,7 @@ export class EntryStore implements EntryLookup {
       }
       const dirId = dirIds[store.docDirIds[row]!];
       const pathEnd = pathAt + pathLengths[row]!;
-      const nameLength = store.nameLengths[row]!;
+      const nameLength = store.names.lengthAt(row);
       if (dirId === undefined || pathEnd === pathAt || pathEnd > columns.paths.length || nameAt + nameLength > columns.names.length) throw new ColumnsError(`entry ${row} is invalid`);
       const relativePath = asciiPaths !== undefined ? asciiPaths.slice(pathAt, pathEnd) : columns.paths.toString('utf8', pathAt, pathEnd);
       pathAt = pathEnd;
@@ -98,7 +97,7 @@ export class EntryStore implements EntryLookup {
       if (store.slots.size === before) throw new ColumnsError(`${relativePath} is listed twice`);
       store.nextSlot = slot + 1;
       store.docDirIds[slot] = dirId;
-      store.nameStarts[slot] = nameAt;
+      store.names.place(slot, nameAt);
       nameAt += nameLength;
     }
     if (pathAt !== columns.paths.length || nameAt !== columns.names.length || oddIndex !== columns.odd.length) throw new ColumnsError('the entries do not fill the columns');
@@ -148,6 +147,16 @@ export class EntryStore implements EntryLookup {
     return this.docpathIndex.get(docpath);
   }
 
+  /**
+   * True when no two entries share a docpath, as the journal of a healthy mirror always has it: a
+   * plan without a remote listing then need not claim the docpaths of files it finds unchanged
+   * (core/planner.ts). Checked on the columns, without a docpath string; kept until an entry changes.
+   */
+  docpathsUnique(): boolean {
+    this.docpathsDistinct ??= this.checkDocpathsDistinct();
+    return this.docpathsDistinct;
+  }
+
   /** Remember `entry` (replacing and moving to the end an entry of the same path). */
   set(entry: JournalEntry): void {
     const cut = entry.docpath.lastIndexOf('/') + 1;
@@ -170,10 +179,12 @@ export class EntryStore implements EntryLookup {
     if (slot === undefined) return;
     this.unindexDocpath(relativePath, slot);
     this.slots.delete(relativePath);
-    this.releaseName(slot);
+    this.names.release(slot);
     this.odd.delete(slot);
     this.hashTexts[slot] = undefined;
     this.free.push(slot);
+    // Fewer entries cannot make docpaths collide; a collision may have gone.
+    if (this.docpathsDistinct === false) this.docpathsDistinct = undefined;
   }
 
   /** Visit every entry's fields in order (the snapshot writer). */
@@ -189,18 +200,19 @@ export class EntryStore implements EntryLookup {
     else {
       this.unindexDocpath(relativePath, slot);
       this.slots.delete(relativePath);
-      this.releaseName(slot);
+      this.names.release(slot);
       this.odd.delete(slot);
     }
+    this.docpathsDistinct = undefined;
     this.hashTexts[slot] = undefined;
     this.slots.set(relativePath, slot);
     this.docDirIds[slot] = docDirId;
     this.sizes[slot] = size;
     this.mtimes[slot] = mtimeMs;
     const odd: { docName?: string; sha256?: string } = {};
-    if (isWellFormed(docName)) this.storeName(slot, docName);
+    if (isWellFormed(docName)) this.names.store(slot, docName, () => this.slots.values());
     else {
-      this.nameLengths[slot] = 0;
+      this.names.release(slot);
       odd.docName = docName;
     }
     if (HEX_HASH.test(sha256)) this.hashes.write(sha256, slot * HASH_BYTES, HASH_BYTES, 'hex');
@@ -230,8 +242,7 @@ export class EntryStore implements EntryLookup {
   private docNameAt(slot: number): string {
     const odd = this.odd.size === 0 ? undefined : this.odd.get(slot)?.docName;
     if (odd !== undefined) return odd;
-    const start = this.nameStarts[slot]!;
-    return this.names.toString('utf8', start, start + this.nameLengths[slot]!);
+    return this.names.read(slot);
   }
 
   private hashAt(slot: number): string {
@@ -243,35 +254,22 @@ export class EntryStore implements EntryLookup {
     return text;
   }
 
-  private storeName(slot: number, docName: string): void {
-    const length = Buffer.byteLength(docName);
-    if (this.namesUsed + length > this.names.length) this.rebuildNames(length);
-    this.names.write(docName, this.namesUsed, 'utf8');
-    this.nameStarts[slot] = this.namesUsed;
-    this.nameLengths[slot] = length;
-    this.namesUsed += length;
-  }
-
-  private releaseName(slot: number): void {
-    this.namesGarbage += this.nameLengths[slot]!;
-    this.nameLengths[slot] = 0;
-  }
-
-  /** Copy the live names into a new arena with room for `extra` more bytes (drops the garbage replaced names left). */
-  private rebuildNames(extra: number): void {
-    const live = this.namesUsed - this.namesGarbage;
-    const names = Buffer.alloc(Math.max(16 * 1024, (live + extra) * 2));
-    let at = 0;
-    for (const slot of this.slots.values()) {
-      const start = this.nameStarts[slot]!;
-      const length = this.nameLengths[slot]!;
-      this.names.copy(names, at, start, start + length);
-      this.nameStarts[slot] = at;
-      at += length;
+  private checkDocpathsDistinct(): boolean {
+    // A name kept aside (not well-formed UTF-16) cannot equal a name of the arena: those are checked among themselves.
+    const oddDocpaths = new Set<string>();
+    for (const [slot, odd] of this.odd) {
+      if (odd.docName === undefined) continue;
+      const docpath = this.docpathAt(slot);
+      if (oddDocpaths.has(docpath)) return false;
+      oddDocpaths.add(docpath);
     }
-    this.names = names;
-    this.namesUsed = at;
-    this.namesGarbage = 0;
+    const slots = oddDocpaths.size === 0 ? this.slots.values() : [...this.slots.values()].filter((slot) => this.odd.get(slot)?.docName === undefined);
+    return allDistinct(
+      slots,
+      this.slots.size,
+      (slot) => this.names.hash(slot, Math.imul(this.docDirIds[slot]! + 1, DOC_DIR_SEED)),
+      (slot, other) => this.docDirIds[slot] === this.docDirIds[other] && this.names.same(slot, other),
+    );
   }
 
   private unindexDocpath(relativePath: string, slot: number): void {
@@ -294,8 +292,7 @@ export class EntryStore implements EntryLookup {
       return to;
     };
     this.docDirIds = grown(this.docDirIds, new Uint32Array(capacity));
-    this.nameStarts = grown(this.nameStarts, new Uint32Array(capacity));
-    this.nameLengths = grown(this.nameLengths, new Uint32Array(capacity));
+    this.names.resize(capacity);
     this.sizes = grown(this.sizes, new Float64Array(capacity));
     this.mtimes = grown(this.mtimes, new Float64Array(capacity));
     const hashes = Buffer.alloc(capacity * HASH_BYTES);

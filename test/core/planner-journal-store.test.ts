@@ -1,0 +1,73 @@
+/**
+ * The planner reads the journal through the EntryStore in production and through a Map in most
+ * table tests. A journal-first plan over a store whose docpaths are all distinct counts the files
+ * found as journaled without claiming their docpaths: these cases check it plans exactly what the
+ * Map-backed (claiming) planner plans, duplicate docpaths included.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { plan, type PlanInput } from '../../src/core/planner.js';
+import type { JournalEntry, LocalEntry, LocalListing } from '../../src/core/types.js';
+import { EntryStore } from '../../src/journal/entry-store.js';
+
+const H = (c: string): string => c.repeat(64);
+const file = (relativePath: string, hashChar: string, size = 10, mtimeMs = 1000): LocalEntry => ({ relativePath, sha256: H(hashChar), size, mtimeMs });
+const listing = (entries: LocalEntry[], scope?: string[]): LocalListing => ({
+  rootStatus: 'ok', entries: [...entries].sort((a, b) => (a.relativePath < b.relativePath ? -1 : 1)), errors: [], ...(scope ? { scope } : {}),
+  stats: { filesSeen: entries.length, filesHashed: 0, bytesHashed: 0, ignored: 0, durationMs: 0 },
+});
+const entry = (relativePath: string, hashChar: string, docName: string, size = 10, mtimeMs = 1000): JournalEntry =>
+  ({ relativePath, sha256: H(hashChar), docpath: `acme/docs/${docName}.json`, size, mtimeMs });
+
+const policy: PlanInput['policy'] = { folder: 'docs', workspaces: ['ws'], keepUnknown: false, sharedFolder: false, maxDelete: { kind: 'percent', value: 100 }, embedBatchSize: 100 };
+
+interface Scenario { label: string; local: LocalListing; journal: JournalEntry[]; unique: boolean; expect: string[] }
+
+const scenarios: Scenario[] = [
+  { label: 'no-op', local: listing([file('a', 'a'), file('b', 'b')]), journal: [entry('a', 'a', 'A'), entry('b', 'b', 'B')], unique: true, expect: [] },
+  { label: 'touched file', local: listing([file('a', 'a', 10, 2000), file('b', 'b')]), journal: [entry('a', 'a', 'A'), entry('b', 'b', 'B')], unique: true, expect: ['record:a'] },
+  { label: 'edited file replaces its document', local: listing([file('a', 'x'), file('b', 'b')]), journal: [entry('a', 'a', 'A'), entry('b', 'b', 'B')], unique: true, expect: ['upload:a'] },
+  { label: 'rename among unchanged files', local: listing([file('a', 'a'), file('moved/b', 'b')]), journal: [entry('a', 'a', 'A'), entry('b', 'b', 'B')], unique: true, expect: ['rename:moved/b'] },
+  { label: 'delete and new file', local: listing([file('a', 'a'), file('n', 'n')]), journal: [entry('a', 'a', 'A'), entry('gone', 'g', 'G')], unique: true, expect: ['upload:n', 'remove:gone'] },
+  { label: 'copy of an unchanged file is uploaded, not a rename', local: listing([file('a', 'a'), file('copy', 'a')]), journal: [entry('a', 'a', 'A')], unique: true, expect: ['upload:copy'] },
+  { label: 'scoped pass', local: listing([file('d/n', 'n'), file('d/o', 'o')], ['d']), journal: [entry('a', 'a', 'A'), entry('d/o', 'o', 'O'), entry('d/p', 'p', 'P')], unique: true, expect: ['upload:d/n', 'remove:d/p'] },
+  {
+    // A damaged journal: two entries own one document. The first file keeps it, the second gets a document of its own.
+    label: 'two entries sharing a docpath', local: listing([file('a', 'a'), file('b', 'b')]), journal: [entry('a', 'a', 'A'), entry('b', 'b', 'A')], unique: false, expect: ['upload:b'],
+  },
+  {
+    label: 'shared docpath, one of its files deleted', local: listing([file('a', 'a')]), journal: [entry('a', 'a', 'A'), entry('b', 'b', 'A')], unique: false, expect: [],
+  },
+  { label: 'same document name in two folders is no collision', local: listing([file('a', 'a'), file('b', 'b')]), journal: [entry('a', 'a', 'A'), { ...entry('b', 'b', 'A'), docpath: 'acme/other/A.json' }], unique: true, expect: [] },
+];
+
+const describeActions = (result: ReturnType<typeof plan>): string[] =>
+  result.actions.map((action) => `${action.kind}:${'relativePath' in action ? action.relativePath : ''}`);
+
+for (const scenario of scenarios) {
+  test(`plan over the journal store: ${scenario.label}`, () => {
+    const store = new EntryStore();
+    for (const journaled of scenario.journal) store.set(journaled);
+    assert.equal(store.docpathsUnique(), scenario.unique, 'docpathsUnique');
+    const byMap = new Map(scenario.journal.map((journaled) => [journaled.relativePath, journaled]));
+    const base = { local: scenario.local, journalEntries: scenario.journal, journalMeta: { workspaces: ['ws'] }, remote: undefined, policy };
+    const fromMap = plan({ ...base, journalByPath: byMap });
+    const fromStore = plan({ ...base, journalByPath: store });
+    assert.deepEqual(describeActions(fromStore), scenario.expect);
+    assert.deepEqual(fromStore, fromMap, 'the store-backed plan equals the Map-backed one');
+  });
+}
+
+test('plan over the journal store: a 10,000-file no-op counts every file unchanged and plans nothing', () => {
+  const store = new EntryStore();
+  const files: LocalEntry[] = [];
+  for (let index = 0; index < 10_000; index += 1) {
+    const relativePath = `d${index % 50}/f${index}.md`;
+    const sha256 = index.toString(16).padStart(64, '0');
+    store.set({ relativePath, docpath: `acme/docs/f${index}-${sha256.slice(-8)}.json`, sha256, size: index, mtimeMs: 1000 + index });
+    files.push({ relativePath, sha256, size: index, mtimeMs: 1000 + index });
+  }
+  const result = plan({ local: listing(files), journalEntries: store.values(), journalByPath: store, journalMeta: { workspaces: ['ws'] }, remote: undefined, policy });
+  assert.equal(result.summary.unchanged, 10_000);
+  assert.deepEqual(result.actions, []);
+});

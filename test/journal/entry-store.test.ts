@@ -1,0 +1,75 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EntryStore } from '../../src/journal/entry-store.js';
+import { allDistinct } from '../../src/journal/distinct-slots.js';
+
+const H = (c: string): string => c.repeat(64);
+const entry = (relativePath: string, docpath: string) => ({ relativePath, docpath, sha256: H('a'), size: 1, mtimeMs: 2 });
+
+test('docpathsUnique: a docpath held twice, in the same folder only, is a collision', () => {
+  const store = new EntryStore();
+  assert.equal(store.docpathsUnique(), true, 'empty');
+  store.set(entry('a', 'acme/docs/x.json'));
+  store.set(entry('b', 'acme/other/x.json'));
+  assert.equal(store.docpathsUnique(), true, 'same name, other folder');
+  store.set(entry('c', 'acme/docs/x.json'));
+  assert.equal(store.docpathsUnique(), false, 'set makes a collision');
+  store.delete('a');
+  assert.equal(store.docpathsUnique(), true, 'delete removes it');
+  store.move('c', 'd', 3, 4);
+  assert.equal(store.docpathsUnique(), true, 'a move keeps the docpath, still one holder');
+  store.set(entry('b', 'acme/docs/x.json'));
+  assert.equal(store.docpathsUnique(), false, 'replacing an entry can collide too');
+  store.set(entry('b', 'acme/docs/y.json'));
+  assert.equal(store.docpathsUnique(), true, 'and replacing it again clears it');
+});
+
+test('docpathsUnique: names kept aside (lone surrogates) and long or short names compare exactly', () => {
+  const store = new EntryStore();
+  store.set(entry('a', 'acme/docs/bad\ud800.json'));
+  store.set(entry('b', 'acme/docs/bad\ud801.json'));
+  store.set(entry('c', 'acme/docs/'));
+  store.set(entry('d', `acme/docs/${'n'.repeat(1000)}1.json`));
+  store.set(entry('e', `acme/docs/${'n'.repeat(1000)}2.json`));
+  assert.equal(store.docpathsUnique(), true);
+  store.set(entry('f', 'acme/docs/bad\ud801.json'));
+  assert.equal(store.docpathsUnique(), false, 'two odd names alike');
+  store.delete('f');
+  store.set(entry('g', 'acme/docs/'));
+  assert.equal(store.docpathsUnique(), false, 'two empty names in one folder');
+});
+
+test('docpathsUnique: 50,000 entries whose names rebuild the arena, with one collision added at the end', () => {
+  const store = new EntryStore();
+  for (let index = 0; index < 50_000; index += 1) store.set(entry(`f${index}`, `acme/docs/name-${index}.json`));
+  // Replacements leave garbage in the name arena until it is rebuilt: names must survive it.
+  for (let index = 0; index < 50_000; index += 7) store.set(entry(`f${index}`, `acme/docs/renamed-${index}-with-a-longer-name.json`));
+  assert.equal(store.docpathsUnique(), true);
+  assert.equal(store.get('f7')?.docpath, 'acme/docs/renamed-7-with-a-longer-name.json');
+  assert.equal(store.get('f8')?.docpath, 'acme/docs/name-8.json');
+  store.set(entry('extra', 'acme/docs/name-49999.json'));
+  assert.equal(store.docpathsUnique(), false);
+});
+
+test('allDistinct: equal hashes are compared, different values with one hash are not a collision', () => {
+  const values = ['a', 'b', 'c', 'a'];
+  const constantHash = (): number => 7;
+  const same = (slot: number, other: number): boolean => values[slot] === values[other];
+  assert.equal(allDistinct([0, 1, 2], 3, constantHash, same), true);
+  assert.equal(allDistinct([0, 1, 2, 3], 4, constantHash, same), false);
+  assert.throws(() => allDistinct([0, 1, 2], 2, constantHash, same), /more than the 2 slots/);
+});
+
+test('NameArena: same() compares bytes, hash() depends on bytes and seed only', async () => {
+  const { NameArena } = await import('../../src/journal/name-arena.js');
+  const arena = new NameArena(8);
+  const names = ['name-1.json', 'name-2.json', 'name-1.json', 'name-1.jso', 'é-1.json', 'é-1.json'];
+  names.forEach((name, slot) => arena.store(slot, name, () => names.keys()));
+  assert.equal(arena.same(0, 2), true);
+  assert.equal(arena.same(0, 1), false, 'same length, other bytes');
+  assert.equal(arena.same(0, 3), false, 'a prefix');
+  assert.equal(arena.same(4, 5), true, 'UTF-8');
+  assert.equal(arena.hash(0, 1), arena.hash(2, 1));
+  assert.notEqual(arena.hash(0, 1), arena.hash(2, 2), 'the seed (folder) changes the hash');
+  assert.equal(arena.read(4), 'é-1.json');
+});
