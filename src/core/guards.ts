@@ -28,7 +28,7 @@ export const rootGuards = (local: LocalListing, journalSize: number): GuardVerdi
   if (local.rootStatus === 'not-directory') verdicts.push({ guard: 'root-not-directory', message: 'the mirror root is not a directory', hint: rootHint });
   if (local.rootStatus === 'unreadable') verdicts.push({ guard: 'root-unreadable', message: 'the mirror root cannot be read', hint: 'fix the folder permissions for the user running lumensync' });
   // A scoped pass cannot see the whole tree: it relies on `rootEmpty`, measured for it (a swapped-in empty root).
-  const empty = local.scope === undefined ? local.entries.length === 0 && local.errors.length === 0 : local.rootEmpty === true;
+  const empty = local.scope === undefined ? local.entries.length === 0 && (local.journaled?.length ?? 0) === 0 && local.errors.length === 0 : local.rootEmpty === true;
   if (local.rootStatus === 'ok' && empty && journalSize > 0) {
     verdicts.push({
       guard: 'root-empty',

@@ -10,6 +10,7 @@ import { foreignMirrorGuard } from './ownership.js';
 import { planEmbeddings } from './embedding-plan.js';
 import { summarise } from './summary.js';
 import { CandidateIndex } from './candidates.js';
+import { requireJournaled, withJournaled } from './journaled-files.js';
 
 /** One remote document as the planner needs it. */
 export interface RemoteDocumentView {
@@ -101,7 +102,7 @@ export function plan(input: PlanInput): Plan {
   const claimed = new Set<string>();
   // Built only when asked: a full no-op pass whose files all match journal entries never needs it.
   let localPathSet: Set<string> | undefined;
-  const localPaths = (): Set<string> => (localPathSet ??= new Set(local.entries.map((entry) => entry.relativePath)));
+  const localPaths = (): Set<string> => (localPathSet ??= new Set([...local.entries.map((entry) => entry.relativePath), ...(local.journaled ?? [])]));
   const erroredPaths = new Set(local.errors.map((error) => error.relativePath));
   // Only remote documents are looked up by docpath: a journal-first pass (no listing) needs no index.
   // Docpath → relative path (not the entry: at 1,000,000 files the entries would cost ~150 MB more).
@@ -141,8 +142,20 @@ export function plan(input: PlanInput): Plan {
   // when no two entries share a docpath, a file found as its entry left it claims a docpath no
   // one else can want. Such files are then counted without building their entries or claims:
   // the bulk of a journal-first pass (1,000,000 docpaths claimed cost ~0.1 GB and ~1 s).
-  const unchangedAsJournaled = remote === undefined && journal.docpathsUnique?.() === true ? journal.hashIfUnchanged?.bind(journal) : undefined;
-  for (const entry of local.entries) {
+  const claimFree = remote === undefined && journal.docpathsUnique?.() === true;
+  const unchangedAsJournaled = claimFree ? journal.hashIfUnchanged?.bind(journal) : undefined;
+  // Files the scan found as journaled (paths only): counted here when they need no claim, else
+  // planned like any file, with their journal entry's content, in the listing's order.
+  let localEntries = local.entries;
+  if (claimFree) {
+    for (const relativePath of local.journaled ?? []) {
+      if (!inScope(relativePath)) continue;
+      requireJournaled(journal, relativePath);
+      journalMatched += 1;
+      unchanged += 1;
+    }
+  } else if ((local.journaled?.length ?? 0) > 0) localEntries = withJournaled(local.entries, local.journaled ?? [], journal);
+  for (const entry of localEntries) {
     if (!inScope(entry.relativePath)) continue;
     if (unchangedAsJournaled !== undefined && unchangedAsJournaled(entry.relativePath, entry.size, entry.mtimeMs) === entry.sha256) {
       journalMatched += 1;

@@ -24,6 +24,12 @@ export type RootStatus = 'ok' | 'missing' | 'not-directory' | 'unreadable';
 export interface LocalListing {
   rootStatus: RootStatus;
   entries: LocalEntry[];
+  /**
+   * Files found at the size and mtime the journal recorded for them (the scan asked the journal
+   * that plans with this listing): their content is their journal entry's. Listed by path only,
+   * sorted like `entries` and disjoint from it; the planner reads their entries from the journal.
+   */
+  journaled?: string[];
   errors: LocalReadError[];
   /** When set, only these relative paths (and paths under these directories) were scanned. */
   scope?: string[];

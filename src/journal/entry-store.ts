@@ -127,6 +127,12 @@ export class EntryStore implements EntryLookup {
     return this.hashAt(slot);
   }
 
+  /** True when `relativePath` has an entry of this size and mtime (the scan's "found as journaled" test): nothing is built. */
+  isUnchanged(relativePath: string, size: number, mtimeMs: number): boolean {
+    const slot = this.slots.get(relativePath);
+    return slot !== undefined && this.sizes[slot] === size && this.mtimes[slot] === mtimeMs;
+  }
+
   /** Entries in insertion order, each built when reached. */
   *values(): IterableIterator<JournalEntry> {
     for (const [relativePath, slot] of this.slots) yield this.entryAt(relativePath, slot);

@@ -156,6 +156,11 @@ export class Journal {
     return this.state.entries.hashIfUnchanged(relativePath, size, mtimeMs);
   }
 
+  /** True when the entry of `relativePath` has this size and mtime; see EntryStore.isUnchanged. */
+  isUnchanged(relativePath: string, size: number, mtimeMs: number): boolean {
+    return this.state.entries.isUnchanged(relativePath, size, mtimeMs);
+  }
+
   /** All entries, in insertion order. */
   entries(): IterableIterator<JournalEntry> {
     return this.state.entries.values();

@@ -8,6 +8,7 @@ import { snapshotFile, snapshotSmallFileSync, SMALL_FILE_BYTES } from './hash.js
 import { Limiter } from './limiter.js';
 import { joinRelative, type ScanResults } from './scan-results.js';
 import { StatPool } from './stat-pool.js';
+import type { JournaledTest, KnownHashLookup } from './scan-options.js';
 import { STAT_ROW, StatKind, type StatReply } from './stat-rows.js';
 
 /** Files stat'ed synchronously between two yields to the event loop (well under 1 ms on a warm local disk). */
@@ -27,13 +28,12 @@ const POOL_QUEUE_FILES = 512;
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** What the journal vouches for, per relative path. */
-export type KnownHashLookup = (relativePath: string, size: number, mtimeMs: number) => string | undefined;
-
 /** Settings of a {@link FileIntake}. */
 export interface FileIntakeOptions {
   /** The journal's cache; see ScanOptions.knownHash. */
   knownHash?: KnownHashLookup;
+  /** Files listed by path only; see ScanOptions.journaled. */
+  journaled?: JournaledTest;
   /** Files hashed at once on the thread pool (default 4). */
   hashConcurrency?: number;
   /** lstat calls in flight on the thread pool (default 64). */
@@ -182,6 +182,10 @@ export class FileIntake {
     if ((results.filesSeen & 1023) === 0) results.reportProgress(false);
     let knownSha256: string | undefined;
     try {
+      if (this.options.journaled?.(relativePath, size, mtimeMs) === true) {
+        results.journaled.push(relativePath);
+        return;
+      }
       knownSha256 = this.options.knownHash?.(relativePath, size, mtimeMs);
     } catch (error) {
       results.fatal ??= { error };

@@ -1,5 +1,10 @@
 /** What a scan is asked to do (`scanTree` in scanner.ts), and its test seams. */
 
+/** The journal's sha256 for `relativePath` when it last saw the file at this size and mtimeMs. */
+export type KnownHashLookup = (relativePath: string, size: number, mtimeMs: number) => string | undefined;
+/** True when the journal last saw `relativePath` at this size and mtimeMs. */
+export type JournaledTest = (relativePath: string, size: number, mtimeMs: number) => boolean;
+
 /** What to scan and how. */
 export interface ScanOptions {
   /** Absolute path of the mirror root. */
@@ -9,7 +14,13 @@ export interface ScanOptions {
   /** Default false: symlinks are skipped (counted as ignored). True: follow those whose real path stays inside the root; loops, escapes and dangling links are reported as errors. */
   followSymlinks?: boolean;
   /** The journal's sha256 for `relativePath` when it last saw the file at this size and mtimeMs: trusted, and the file is not read. */
-  knownHash?: (relativePath: string, size: number, mtimeMs: number) => string | undefined;
+  knownHash?: KnownHashLookup;
+  /**
+   * Files this says the journal saw at their size and mtimeMs are listed by path only, in the
+   * listing's `journaled` (their content is the journal's), instead of as entries: what a
+   * no-op pass holds per file shrinks to the path. Asked before knownHash.
+   */
+  journaled?: JournaledTest;
   /** Limit the scan to these relative paths (files or directories) — used by the watch daemon for dirty paths. */
   scope?: string[];
   /** Files hashed at once on the thread pool (default 4); small files on a fast disk are hashed inline. */

@@ -21,6 +21,7 @@ export const joinRelative = (parent: string, name: string): string => (parent ==
 
 const compareByCodeUnits = (a: { relativePath: string }, b: { relativePath: string }): number =>
   a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0;
+const comparePaths = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Progress callback shape of ScanOptions.onProgress. */
 export type ProgressListener = (progress: { filesSeen: number; filesHashed: number; bytesHashed: number }) => void;
@@ -28,6 +29,8 @@ export type ProgressListener = (progress: { filesSeen: number; filesHashed: numb
 /** Mutable accumulator shared by the walker and the file intake of one scan. */
 export class ScanResults {
   readonly entries: LocalEntry[] = [];
+  /** Files the journal saw as they are (ScanOptions.journaled): paths only. */
+  readonly journaled: string[] = [];
   readonly errors: LocalReadError[] = [];
   rootStatus: RootStatus = 'ok';
   /** A scoped scan found the root directory without any entry (set by the scanner). */
@@ -104,6 +107,7 @@ export class ScanResults {
     const listing: LocalListing = {
       rootStatus: this.rootStatus,
       entries: this.rootStatus === 'ok' ? this.entries.sort(compareByCodeUnits) : [],
+      ...(this.journaled.length > 0 && this.rootStatus === 'ok' ? { journaled: this.journaled.sort(comparePaths) } : {}),
       errors: this.errors.sort(compareByCodeUnits),
       stats: {
         filesSeen: this.filesSeen,

@@ -87,6 +87,7 @@ class TreeWalker {
     this.follow = options.followSymlinks ?? false;
     this.intake = new FileIntake(results, {
       knownHash: options.knownHash,
+      journaled: options.journaled,
       hashConcurrency: options.hashConcurrency,
       statConcurrency: options.statConcurrency,
       signal: options.signal,

@@ -48,7 +48,8 @@ export function scanLocal(session: SyncSession, scope?: string[]): Promise<Local
     ignore: spec.ignore,
     followSymlinks: spec.followSymlinks,
     ...(spec.scanThreads !== undefined ? { scanThreads: spec.scanThreads } : {}),
-    knownHash: (relativePath, size, mtimeMs) => journal.hashIfUnchanged(relativePath, size, mtimeMs),
+    // Files found as journaled are listed by path; their content is the journal's (planner.ts).
+    journaled: (relativePath, size, mtimeMs) => journal.isUnchanged(relativePath, size, mtimeMs),
     ...(scope ? { scope } : {}),
     ...(session.signal ? { signal: session.signal } : {}),
   });
@@ -75,10 +76,12 @@ export function renameSourcesOutside(listing: LocalListing, journal: Pick<Engine
 /** Two scans of disjoint scopes as one listing (entries sorted as the scanner sorts them). */
 export function mergeListings(first: LocalListing, second: LocalListing): LocalListing {
   const entries = [...first.entries, ...second.entries].sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+  const journaled = [...(first.journaled ?? []), ...(second.journaled ?? [])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const sum = (key: keyof LocalListing['stats']): number => first.stats[key] + second.stats[key];
   return {
     rootStatus: first.rootStatus === 'ok' ? second.rootStatus : first.rootStatus,
     entries,
+    ...(journaled.length > 0 ? { journaled } : {}),
     errors: [...first.errors, ...second.errors],
     ...(first.scope && second.scope ? { scope: [...first.scope, ...second.scope] } : {}),
     ...(first.rootEmpty === true || second.rootEmpty === true ? { rootEmpty: true } : {}),
@@ -194,7 +197,7 @@ async function saveRejections(session: SyncSession, fullListing: LocalListing | 
   if (!rejections) return;
   // A set of every listed path only when there is something to forget (1,000,000 paths cost 0.6 s).
   if (fullListing && rejections.size > 0) {
-    const present = new Set(fullListing.entries.map((entry) => entry.relativePath));
+    const present = new Set([...fullListing.entries.map((entry) => entry.relativePath), ...(fullListing.journaled ?? [])]);
     rejections.retain((item) => present.has(item.relativePath));
   }
   try {

@@ -19,8 +19,8 @@ export interface ListingPort extends RemotePort {
 /** What the engine needs from the journal. */
 export interface EngineJournal extends JournalPort {
   entries(): IterableIterator<JournalEntry>;
-  /** The entry's sha256 when its size and mtime are these, without building the entry (the scan's cache test). */
-  hashIfUnchanged(relativePath: string, size: number, mtimeMs: number): string | undefined;
+  /** True when the entry of `relativePath` has this size and mtime (the scan's "found as journaled" test; no entry built). */
+  isUnchanged(relativePath: string, size: number, mtimeMs: number): boolean;
   /** The entries by relative path, when the journal keeps such an index (the planner then builds none). */
   entriesByPath?(): JournalLookup;
   meta(): JournalMeta;

@@ -6,7 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { plan, type PlanInput } from '../../src/core/planner.js';
+import { plan, type PlanInput, type RemoteView } from '../../src/core/planner.js';
+import { uploadMetadataFor } from '../../src/core/marker.js';
 import type { JournalEntry, LocalEntry, LocalListing } from '../../src/core/types.js';
 import { EntryStore } from '../../src/journal/entry-store.js';
 
@@ -21,7 +22,9 @@ const entry = (relativePath: string, hashChar: string, docName: string, size = 1
 
 const policy: PlanInput['policy'] = { folder: 'docs', workspaces: ['ws'], keepUnknown: false, sharedFolder: false, maxDelete: { kind: 'percent', value: 100 }, embedBatchSize: 100 };
 
-interface Scenario { label: string; local: LocalListing; journal: JournalEntry[]; unique: boolean; expect: string[] }
+interface Scenario { label: string; local: LocalListing; journal: JournalEntry[]; unique: boolean; expect: string[]; remote?: RemoteView }
+
+const ours = (journaled: JournalEntry) => ({ docpath: journaled.docpath, ...uploadMetadataFor(journaled.relativePath, journaled.sha256) });
 
 const scenarios: Scenario[] = [
   { label: 'no-op', local: listing([file('a', 'a'), file('b', 'b')]), journal: [entry('a', 'a', 'A'), entry('b', 'b', 'B')], unique: true, expect: [] },
@@ -36,7 +39,21 @@ const scenarios: Scenario[] = [
     label: 'two entries sharing a docpath', local: listing([file('a', 'a'), file('b', 'b')]), journal: [entry('a', 'a', 'A'), entry('b', 'b', 'A')], unique: false, expect: ['upload:b'],
   },
   {
+    // The listing's order decides who keeps a shared document: a touched file (an entry) before a journaled one.
+    label: 'touched file and a journaled file sharing its docpath', local: listing([file('a', 'a', 10, 2000), file('b', 'b')]), journal: [entry('a', 'a', 'A'), entry('b', 'b', 'A')], unique: false, expect: ['record:a', 'upload:b'],
+  },
+  {
     label: 'shared docpath, one of its files deleted', local: listing([file('a', 'a')]), journal: [entry('a', 'a', 'A'), entry('b', 'b', 'A')], unique: false, expect: [],
+  },
+  {
+    // Verification: a document deleted in the LumenOne UI is uploaded again, though its file is as journaled.
+    label: 'verified pass, a journaled file lost its document', local: listing([file('a', 'a'), file('b', 'b')]), journal: [entry('a', 'a', 'A'), entry('b', 'b', 'B')], unique: true,
+    remote: { folderExists: true, documents: [ours(entry('a', 'a', 'A'))], embeddings: { ws: [entry('a', 'a', 'A').docpath] } }, expect: ['upload:b'],
+  },
+  {
+    label: 'verified pass, shared docpath and a stale copy', local: listing([file('a', 'a'), file('b', 'b')]), journal: [entry('a', 'a', 'A'), entry('b', 'b', 'A')], unique: false,
+    remote: { folderExists: true, documents: [ours(entry('a', 'a', 'A')), ours(entry('b', 'b', 'B'))], embeddings: { ws: [entry('a', 'a', 'A').docpath, entry('b', 'b', 'B').docpath] } },
+    expect: ['adopt:b'],
   },
   { label: 'same document name in two folders is no collision', local: listing([file('a', 'a'), file('b', 'b')]), journal: [entry('a', 'a', 'A'), { ...entry('b', 'b', 'A'), docpath: 'acme/other/A.json' }], unique: true, expect: [] },
 ];
@@ -50,11 +67,22 @@ for (const scenario of scenarios) {
     for (const journaled of scenario.journal) store.set(journaled);
     assert.equal(store.docpathsUnique(), scenario.unique, 'docpathsUnique');
     const byMap = new Map(scenario.journal.map((journaled) => [journaled.relativePath, journaled]));
-    const base = { local: scenario.local, journalEntries: scenario.journal, journalMeta: { workspaces: ['ws'] }, remote: undefined, policy };
+    const base = { local: scenario.local, journalEntries: scenario.journal, journalMeta: { workspaces: ['ws'] }, remote: scenario.remote, policy };
     const fromMap = plan({ ...base, journalByPath: byMap });
     const fromStore = plan({ ...base, journalByPath: store });
     assert.deepEqual(describeActions(fromStore), scenario.expect);
     assert.deepEqual(fromStore, fromMap, 'the store-backed plan equals the Map-backed one');
+    // The scan lists files found as journaled by path only: the plans must not change.
+    const byPath = (relativePath: string): JournalEntry | undefined => byMap.get(relativePath);
+    const asJournaled = (local: LocalEntry): boolean => {
+      const known = byPath(local.relativePath);
+      return known !== undefined && known.sha256 === local.sha256 && known.size === local.size && known.mtimeMs === local.mtimeMs;
+    };
+    const journaled = scenario.local.entries.filter(asJournaled).map((local) => local.relativePath);
+    assert.ok(journaled.length > 0 || scenario.journal.length === 0, 'the scenario has journaled files');
+    const split = { ...scenario.local, entries: scenario.local.entries.filter((local) => !asJournaled(local)), journaled };
+    assert.deepEqual(plan({ ...base, local: split, journalByPath: store }), fromMap, 'journaled listing, store');
+    assert.deepEqual(plan({ ...base, local: split, journalByPath: byMap }), fromMap, 'journaled listing, Map (entries read back from the journal)');
   });
 }
 
@@ -70,4 +98,22 @@ test('plan over the journal store: a 10,000-file no-op counts every file unchang
   const result = plan({ local: listing(files), journalEntries: store.values(), journalByPath: store, journalMeta: { workspaces: ['ws'] }, remote: undefined, policy });
   assert.equal(result.summary.unchanged, 10_000);
   assert.deepEqual(result.actions, []);
+});
+
+test('plan: a file listed as journaled that the journal does not hold stops the plan', () => {
+  const store = new EntryStore();
+  store.set(entry('a', 'a', 'A'));
+  const local: LocalListing = { ...listing([]), journaled: ['a', 'ghost'] };
+  const base = { local, journalEntries: store.values(), journalMeta: { workspaces: ['ws'] }, policy };
+  assert.throws(() => plan({ ...base, journalByPath: store, remote: undefined }), /ghost is listed as found as journaled/);
+  assert.throws(() => plan({ ...base, journalByPath: store, remote: { folderExists: true, documents: [], embeddings: {} } }), /ghost is listed as found as journaled/);
+});
+
+test('plan: a root holding only journaled files is not empty (no root-empty guard)', () => {
+  const store = new EntryStore();
+  store.set(entry('a', 'a', 'A'));
+  const local: LocalListing = { ...listing([]), journaled: ['a'] };
+  const result = plan({ local, journalEntries: store.values(), journalByPath: store, journalMeta: { workspaces: ['ws'] }, remote: undefined, policy });
+  assert.deepEqual(result.guards, []);
+  assert.equal(result.summary.unchanged, 1);
 });
