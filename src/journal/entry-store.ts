@@ -39,6 +39,8 @@ export class EntryStore implements EntryLookup {
    * costs no second conversion and compares the hashes by identity.
    */
   private hashTexts: (string | undefined)[] = new Array<string | undefined>(INITIAL_CAPACITY).fill(undefined);
+  /** Each slot's relative path (the Map's key): a scan lists unchanged files with these, not with strings of its own. */
+  private paths: (string | undefined)[] = new Array<string | undefined>(INITIAL_CAPACITY).fill(undefined);
   /** The docpaths' last parts. */
   private readonly names = new NameArena(INITIAL_CAPACITY);
   /** Values the columns cannot hold exactly (a hash that is not lowercase hex, a name that is not well-formed): rare. */
@@ -94,6 +96,7 @@ export class EntryStore implements EntryLookup {
       const slot = store.nextSlot;
       const before = store.slots.size;
       store.slots.set(relativePath, slot);
+      store.paths[slot] = relativePath;
       if (store.slots.size === before) throw new ColumnsError(`${relativePath} is listed twice`);
       store.nextSlot = slot + 1;
       store.docDirIds[slot] = dirId;
@@ -127,10 +130,13 @@ export class EntryStore implements EntryLookup {
     return this.hashAt(slot);
   }
 
-  /** True when `relativePath` has an entry of this size and mtime (the scan's "found as journaled" test): nothing is built. */
-  isUnchanged(relativePath: string, size: number, mtimeMs: number): boolean {
+  /**
+   * The store's own copy of `relativePath` when its entry has this size and mtime (the scan's
+   * "found as journaled" test), else undefined: a scan that lists it keeps no string of its own.
+   */
+  unchangedPath(relativePath: string, size: number, mtimeMs: number): string | undefined {
     const slot = this.slots.get(relativePath);
-    return slot !== undefined && this.sizes[slot] === size && this.mtimes[slot] === mtimeMs;
+    return slot !== undefined && this.sizes[slot] === size && this.mtimes[slot] === mtimeMs ? this.paths[slot] : undefined;
   }
 
   /** Entries in insertion order, each built when reached. */
@@ -188,6 +194,7 @@ export class EntryStore implements EntryLookup {
     this.names.release(slot);
     this.odd.delete(slot);
     this.hashTexts[slot] = undefined;
+    this.paths[slot] = undefined;
     this.free.push(slot);
     // Fewer entries cannot make docpaths collide; a collision may have gone.
     if (this.docpathsDistinct === false) this.docpathsDistinct = undefined;
@@ -212,6 +219,7 @@ export class EntryStore implements EntryLookup {
     this.docpathsDistinct = undefined;
     this.hashTexts[slot] = undefined;
     this.slots.set(relativePath, slot);
+    this.paths[slot] = relativePath;
     this.docDirIds[slot] = docDirId;
     this.sizes[slot] = size;
     this.mtimes[slot] = mtimeMs;
@@ -305,8 +313,12 @@ export class EntryStore implements EntryLookup {
     this.hashes.copy(hashes);
     this.hashes = hashes;
     // Filled to its length, so writes at any slot stay in V8's fast elements (a sparse array would not).
-    const hashTexts = new Array<string | undefined>(capacity).fill(undefined);
-    for (let slot = 0; slot < this.hashTexts.length; slot += 1) hashTexts[slot] = this.hashTexts[slot];
-    this.hashTexts = hashTexts;
+    const grownTexts = (from: (string | undefined)[]): (string | undefined)[] => {
+      const texts = new Array<string | undefined>(capacity).fill(undefined);
+      for (let slot = 0; slot < from.length; slot += 1) texts[slot] = from[slot];
+      return texts;
+    };
+    this.hashTexts = grownTexts(this.hashTexts);
+    this.paths = grownTexts(this.paths);
   }
 }

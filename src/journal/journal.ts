@@ -156,9 +156,9 @@ export class Journal {
     return this.state.entries.hashIfUnchanged(relativePath, size, mtimeMs);
   }
 
-  /** True when the entry of `relativePath` has this size and mtime; see EntryStore.isUnchanged. */
-  isUnchanged(relativePath: string, size: number, mtimeMs: number): boolean {
-    return this.state.entries.isUnchanged(relativePath, size, mtimeMs);
+  /** The journal's copy of `relativePath` when its entry has this size and mtime; see EntryStore.unchangedPath. */
+  unchangedPath(relativePath: string, size: number, mtimeMs: number): string | undefined {
+    return this.state.entries.unchangedPath(relativePath, size, mtimeMs);
   }
 
   /** All entries, in insertion order. */

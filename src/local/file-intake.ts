@@ -182,8 +182,9 @@ export class FileIntake {
     if ((results.filesSeen & 1023) === 0) results.reportProgress(false);
     let knownSha256: string | undefined;
     try {
-      if (this.options.journaled?.(relativePath, size, mtimeMs) === true) {
-        results.journaled.push(relativePath);
+      const journaledPath = this.options.journaled?.(relativePath, size, mtimeMs);
+      if (journaledPath !== undefined) {
+        results.journaled.push(journaledPath);
         return;
       }
       knownSha256 = this.options.knownHash?.(relativePath, size, mtimeMs);

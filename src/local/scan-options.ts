@@ -2,8 +2,11 @@
 
 /** The journal's sha256 for `relativePath` when it last saw the file at this size and mtimeMs. */
 export type KnownHashLookup = (relativePath: string, size: number, mtimeMs: number) => string | undefined;
-/** True when the journal last saw `relativePath` at this size and mtimeMs. */
-export type JournaledTest = (relativePath: string, size: number, mtimeMs: number) => boolean;
+/**
+ * When the journal last saw `relativePath` at this size and mtimeMs: the path to list (the
+ * journal's own copy of it, so the listing adds no string per file); else undefined.
+ */
+export type JournaledTest = (relativePath: string, size: number, mtimeMs: number) => string | undefined;
 
 /** What to scan and how. */
 export interface ScanOptions {

@@ -49,7 +49,7 @@ export function scanLocal(session: SyncSession, scope?: string[]): Promise<Local
     followSymlinks: spec.followSymlinks,
     ...(spec.scanThreads !== undefined ? { scanThreads: spec.scanThreads } : {}),
     // Files found as journaled are listed by path; their content is the journal's (planner.ts).
-    journaled: (relativePath, size, mtimeMs) => journal.isUnchanged(relativePath, size, mtimeMs),
+    journaled: (relativePath, size, mtimeMs) => journal.unchangedPath(relativePath, size, mtimeMs),
     ...(scope ? { scope } : {}),
     ...(session.signal ? { signal: session.signal } : {}),
   });

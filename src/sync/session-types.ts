@@ -19,8 +19,8 @@ export interface ListingPort extends RemotePort {
 /** What the engine needs from the journal. */
 export interface EngineJournal extends JournalPort {
   entries(): IterableIterator<JournalEntry>;
-  /** True when the entry of `relativePath` has this size and mtime (the scan's "found as journaled" test; no entry built). */
-  isUnchanged(relativePath: string, size: number, mtimeMs: number): boolean;
+  /** The journal's copy of `relativePath` when its entry has this size and mtime (the scan's "found as journaled" test; no entry built). */
+  unchangedPath(relativePath: string, size: number, mtimeMs: number): string | undefined;
   /** The entries by relative path, when the journal keeps such an index (the planner then builds none). */
   entriesByPath?(): JournalLookup;
   meta(): JournalMeta;

@@ -73,3 +73,23 @@ test('NameArena: same() compares bytes, hash() depends on bytes and seed only', 
   assert.notEqual(arena.hash(0, 1), arena.hash(2, 2), 'the seed (folder) changes the hash');
   assert.equal(arena.read(4), 'é-1.json');
 });
+
+test('unchangedPath: the entry\'s path when size and mtime match, after moves, replacements and deletes', () => {
+  const store = new EntryStore();
+  store.set(entry('a', 'acme/docs/a.json'));
+  store.set(entry('b', 'acme/docs/b.json'));
+  assert.equal(store.unchangedPath('a', 1, 2), 'a');
+  assert.equal(store.unchangedPath('a', 1, 3), undefined, 'mtime differs');
+  assert.equal(store.unchangedPath('a', 2, 2), undefined, 'size differs');
+  assert.equal(store.unchangedPath('c', 1, 2), undefined, 'unknown');
+  store.move('a', 'c', 5, 6);
+  assert.equal(store.unchangedPath('a', 1, 2), undefined);
+  assert.equal(store.unchangedPath('c', 5, 6), 'c');
+  store.delete('b');
+  store.set(entry('d', 'acme/docs/d.json'));
+  assert.equal(store.unchangedPath('b', 1, 2), undefined, 'a deleted entry');
+  assert.equal(store.unchangedPath('d', 1, 2), 'd', 'its slot reused by another path');
+  for (let index = 0; index < 3000; index += 1) store.set(entry(`f${index}`, `acme/docs/f${index}.json`));
+  assert.equal(store.unchangedPath('f2999', 1, 2), 'f2999', 'after the columns grew');
+  assert.equal(store.unchangedPath('c', 5, 6), 'c');
+});

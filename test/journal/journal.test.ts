@@ -52,7 +52,15 @@ describe('Journal basics', () => {
     reopened.move('a.md', 'b.md', { size: 99, mtimeMs: 7 });
     assert.equal(reopened.hashIfUnchanged('a.md', known.size, known.mtimeMs), undefined);
     assert.equal(reopened.hashIfUnchanged('b.md', 99, 7), known.sha256);
+    // The scan's other question, asked of a journal loaded from a compact snapshot (paths cut from one string).
+    await reopened.compact();
     await reopened.close();
+    const fromSnapshot = await openJournal(stateDir);
+    assert.equal(fromSnapshot.unchangedPath('b.md', 99, 7), 'b.md');
+    assert.equal(fromSnapshot.unchangedPath('odd.md', entry('odd.md').size, entry('odd.md').mtimeMs), 'odd.md');
+    assert.equal(fromSnapshot.unchangedPath('b.md', 99, 8), undefined);
+    assert.equal(fromSnapshot.unchangedPath('a.md', known.size, known.mtimeMs), undefined);
+    await fromSnapshot.close();
   });
 
   type Step = (journal: Journal) => void;

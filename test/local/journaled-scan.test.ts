@@ -24,9 +24,9 @@ test('journaled: matching files are listed by path, sorted; the others are hashe
   }
   const bStats = await stat(path.join(root, 'b.txt'));
   remembered.set('b.txt', { size: bStats.size + 1, mtimeMs: bStats.mtimeMs });
-  const journaled = (relativePath: string, size: number, mtimeMs: number): boolean => {
+  const journaled = (relativePath: string, size: number, mtimeMs: number): string | undefined => {
     const known = remembered.get(relativePath);
-    return known !== undefined && known.size === size && known.mtimeMs === mtimeMs;
+    return known !== undefined && known.size === size && known.mtimeMs === mtimeMs ? relativePath : undefined;
   };
   for (const mode of modes) {
     await t.test(mode.label, async () => {
@@ -43,7 +43,7 @@ test('journaled: matching files are listed by path, sorted; the others are hashe
   });
   await t.test('without a match there is no journaled field, and knownHash is not asked for journaled files', async () => {
     let asked = 0;
-    const none = await scanTree({ root, journaled: () => false });
+    const none = await scanTree({ root, journaled: () => undefined });
     assert.equal(none.journaled, undefined);
     const listing = await scanTree({ root, journaled, knownHash: () => { asked += 1; return undefined; } });
     assert.equal(listing.journaled?.length, 3);
@@ -57,7 +57,7 @@ test('journaled: matching files are listed by path, sorted; the others are hashe
 test('journaled: a missing root lists nothing, journaled or not', async (t) => {
   const parent = await makeTemp();
   t.after(() => removeTemp(parent));
-  const listing = await scanTree({ root: path.join(parent, 'gone'), journaled: () => true });
+  const listing = await scanTree({ root: path.join(parent, 'gone'), journaled: (relativePath) => relativePath });
   assert.equal(listing.rootStatus, 'missing');
   assert.equal(listing.journaled, undefined);
   assert.deepEqual(listing.entries, []);
