@@ -5,14 +5,15 @@
  * in one byte arena — and one Map from relative path to slot. Entry objects exist only while a
  * caller holds them: `get` and `values` build them on demand.
  *
- * Per entry this costs the relative path (the Map key, ~40 bytes) and its Map slot (~30), the
- * docpath's last part (~55 bytes for `name-<uuid>.json`), 32 bytes of hash and 28 of columns:
- * ~190 bytes, where frozen entry objects in two Maps cost ~360; and a snapshot loads with one
- * string and one Map insertion per entry (the rest are a few large copies).
+ * Per entry this costs the relative path (the Map key, ~40 bytes; its slot keeps a reference) and
+ * its Map slot (~30), the docpath's last part (~55 bytes for `name-<uuid>.json`), 32 bytes of hash
+ * and 36 of columns: ~200 bytes, where frozen entry objects in two Maps cost ~360; and a snapshot
+ * loads with one string and one Map insertion per entry (the rest are a few large copies).
  */
 import { isAscii } from 'node:buffer';
 import type { JournalEntry, JournalLookup } from '../core/types.js';
 import { allDistinct } from './distinct-slots.js';
+import { grownSlotArray, HashColumn } from './hash-column.js';
 import { NameArena } from './name-arena.js';
 import { ColumnsError, copyLittleEndian, isWellFormed, type SnapshotColumns } from './snapshot-columns.js';
 
@@ -20,8 +21,6 @@ import { ColumnsError, copyLittleEndian, isWellFormed, type SnapshotColumns } fr
 export type EntryLookup = JournalLookup;
 
 const INITIAL_CAPACITY = 1024;
-const HASH_BYTES = 32;
-const HEX_HASH = /^[0-9a-f]{64}$/;
 /** Spreads docpath prefix ids over the hash space before the name's bytes are mixed in. */
 const DOC_DIR_SEED = 0x9e3779b1;
 
@@ -32,15 +31,9 @@ export class EntryStore implements EntryLookup {
   private docDirIds = new Uint32Array(INITIAL_CAPACITY);
   private sizes = new Float64Array(INITIAL_CAPACITY);
   private mtimes = new Float64Array(INITIAL_CAPACITY);
-  private hashes = Buffer.alloc(INITIAL_CAPACITY * HASH_BYTES);
-  /**
-   * Each slot's hash as text, made on first use: the scan keeps it in its listing anyway (an
-   * unchanged file reuses the journal's hash), so the planner's lookup of the same file then
-   * costs no second conversion and compares the hashes by identity.
-   */
-  private hashTexts: (string | undefined)[] = new Array<string | undefined>(INITIAL_CAPACITY).fill(undefined);
+  private readonly hashes = new HashColumn(INITIAL_CAPACITY);
   /** Each slot's relative path (the Map's key): a scan lists unchanged files with these, not with strings of its own. */
-  private paths: (string | undefined)[] = new Array<string | undefined>(INITIAL_CAPACITY).fill(undefined);
+  private paths = grownSlotArray<string>([], INITIAL_CAPACITY);
   /** The docpaths' last parts. */
   private readonly names = new NameArena(INITIAL_CAPACITY);
   /** Values the columns cannot hold exactly (a hash that is not lowercase hex, a name that is not well-formed): rare. */
@@ -61,7 +54,7 @@ export class EntryStore implements EntryLookup {
     const { count } = columns;
     store.resize(Math.max(INITIAL_CAPACITY, count));
     const dirIds = columns.docDirs.map((prefix) => store.internDocDir(prefix));
-    columns.hashes.copy(store.hashes, 0, 0, count * HASH_BYTES);
+    store.hashes.load(columns.hashes, count);
     store.names.load(columns.names, columns.nameLengths, count);
     // The number columns are copied whole into the store's own (little-endian, as written), and
     // the paths, when they are ASCII (bytes = characters), are decoded as one string and cut: one
@@ -193,7 +186,7 @@ export class EntryStore implements EntryLookup {
     this.slots.delete(relativePath);
     this.names.release(slot);
     this.odd.delete(slot);
-    this.hashTexts[slot] = undefined;
+    this.hashes.forget(slot);
     this.paths[slot] = undefined;
     this.free.push(slot);
     // Fewer entries cannot make docpaths collide; a collision may have gone.
@@ -217,7 +210,6 @@ export class EntryStore implements EntryLookup {
       this.odd.delete(slot);
     }
     this.docpathsDistinct = undefined;
-    this.hashTexts[slot] = undefined;
     this.slots.set(relativePath, slot);
     this.paths[slot] = relativePath;
     this.docDirIds[slot] = docDirId;
@@ -229,8 +221,7 @@ export class EntryStore implements EntryLookup {
       this.names.release(slot);
       odd.docName = docName;
     }
-    if (HEX_HASH.test(sha256)) this.hashes.write(sha256, slot * HASH_BYTES, HASH_BYTES, 'hex');
-    else odd.sha256 = sha256;
+    if (!this.hashes.write(slot, sha256)) odd.sha256 = sha256;
     if (odd.docName !== undefined || odd.sha256 !== undefined) this.odd.set(slot, odd);
     this.docpathIndex?.set(this.docpathAt(slot), relativePath);
   }
@@ -260,12 +251,7 @@ export class EntryStore implements EntryLookup {
   }
 
   private hashAt(slot: number): string {
-    const cached = this.hashTexts[slot];
-    if (cached !== undefined) return cached;
-    const odd = this.odd.size === 0 ? undefined : this.odd.get(slot)?.sha256;
-    const text = odd ?? this.hashes.toString('hex', slot * HASH_BYTES, (slot + 1) * HASH_BYTES);
-    this.hashTexts[slot] = text;
-    return text;
+    return this.hashes.read(slot, this.odd.size === 0 ? undefined : this.odd.get(slot)?.sha256);
   }
 
   private checkDocpathsDistinct(): boolean {
@@ -309,16 +295,7 @@ export class EntryStore implements EntryLookup {
     this.names.resize(capacity);
     this.sizes = grown(this.sizes, new Float64Array(capacity));
     this.mtimes = grown(this.mtimes, new Float64Array(capacity));
-    const hashes = Buffer.alloc(capacity * HASH_BYTES);
-    this.hashes.copy(hashes);
-    this.hashes = hashes;
-    // Filled to its length, so writes at any slot stay in V8's fast elements (a sparse array would not).
-    const grownTexts = (from: (string | undefined)[]): (string | undefined)[] => {
-      const texts = new Array<string | undefined>(capacity).fill(undefined);
-      for (let slot = 0; slot < from.length; slot += 1) texts[slot] = from[slot];
-      return texts;
-    };
-    this.hashTexts = grownTexts(this.hashTexts);
-    this.paths = grownTexts(this.paths);
+    this.hashes.resize(capacity);
+    this.paths = grownSlotArray(this.paths, capacity);
   }
 }

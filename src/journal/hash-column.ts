@@ -1,0 +1,58 @@
+/**
+ * The journal's content hashes, one per EntryStore slot: 32 raw bytes each in one buffer, and
+ * each slot's hex text made on first use and kept (a verification reads every entry twice; the
+ * planner then compares the hashes by identity, and converts each once).
+ */
+const HASH_BYTES = 32;
+const HEX_HASH = /^[0-9a-f]{64}$/;
+
+/** A copy of `from` with `capacity` slots, filled to its length (writes at any slot then stay in V8's fast elements). */
+export function grownSlotArray<T>(from: readonly (T | undefined)[], capacity: number): (T | undefined)[] {
+  const grown = new Array<T | undefined>(capacity).fill(undefined);
+  for (let slot = 0; slot < from.length; slot += 1) grown[slot] = from[slot];
+  return grown;
+}
+
+export class HashColumn {
+  private bytes: Buffer;
+  private texts: (string | undefined)[];
+
+  constructor(capacity: number) {
+    this.bytes = Buffer.alloc(capacity * HASH_BYTES);
+    this.texts = grownSlotArray<string>([], capacity);
+  }
+
+  /** Take a snapshot's `count` hashes (32 bytes each, in row order): row r is slot r's. */
+  load(hashes: Buffer, count: number): void {
+    hashes.copy(this.bytes, 0, 0, count * HASH_BYTES);
+  }
+
+  /** Store slot's hash; false when it is not 64 lowercase hex digits (the caller keeps such a value aside). */
+  write(slot: number, sha256: string): boolean {
+    this.texts[slot] = undefined;
+    if (!HEX_HASH.test(sha256)) return false;
+    this.bytes.write(sha256, slot * HASH_BYTES, HASH_BYTES, 'hex');
+    return true;
+  }
+
+  /** Slot's hash as hex text (`aside`: the value kept aside for it, if any). */
+  read(slot: number, aside: string | undefined): string {
+    const cached = this.texts[slot];
+    if (cached !== undefined) return cached;
+    const text = aside ?? this.bytes.toString('hex', slot * HASH_BYTES, (slot + 1) * HASH_BYTES);
+    this.texts[slot] = text;
+    return text;
+  }
+
+  /** Slot was emptied: drop its cached text. */
+  forget(slot: number): void {
+    this.texts[slot] = undefined;
+  }
+
+  resize(capacity: number): void {
+    const bytes = Buffer.alloc(capacity * HASH_BYTES);
+    this.bytes.copy(bytes);
+    this.bytes = bytes;
+    this.texts = grownSlotArray(this.texts, capacity);
+  }
+}
