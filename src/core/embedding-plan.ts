@@ -2,7 +2,7 @@
 import type { EmbedAction, UnembedAction } from './plan-types.js';
 
 export interface EmbeddingPlanInput {
-  /** Documents that stay in the mirror this pass (uploads embed themselves via addToWorkspaces). */
+  /** Documents that stay in the mirror this pass (uploads embed themselves via addToWorkspaces); any order. */
   keptDocpaths: string[];
   /** What each workspace holds now; undefined when the remote was not read (no drift repair). */
   embeddings: Record<string, string[]> | undefined;
@@ -25,7 +25,8 @@ export function planEmbeddings(input: EmbeddingPlanInput): (EmbedAction | Unembe
     const embedded = input.embeddings[workspaceSlug];
     if (embedded === undefined) continue;
     const present = new Set(embedded);
-    const missing = input.keptDocpaths.filter((docpath) => !present.has(docpath));
+    // Sorted once filtered: the batches are the same whatever the order kept, and a pass with no drift sorts nothing.
+    const missing = input.keptDocpaths.filter((docpath) => !present.has(docpath)).sort();
     for (const docpaths of chunk(missing, input.batchSize)) actions.push({ kind: 'embed', workspaceSlug, docpaths });
   }
   const wanted = new Set(input.workspaces);
@@ -34,7 +35,7 @@ export function planEmbeddings(input: EmbeddingPlanInput): (EmbedAction | Unembe
     const embedded = input.embeddings[workspaceSlug];
     if (embedded === undefined) continue;
     const present = new Set(embedded);
-    const stale = input.keptDocpaths.filter((docpath) => present.has(docpath));
+    const stale = input.keptDocpaths.filter((docpath) => present.has(docpath)).sort();
     for (const docpaths of chunk(stale, input.batchSize)) actions.push({ kind: 'unembed', workspaceSlug, docpaths });
   }
   return actions;

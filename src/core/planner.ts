@@ -97,6 +97,9 @@ export function plan(input: PlanInput): Plan {
   const remoteByDocpath = new Map<string, RemoteDocumentView>();
   for (const doc of remote?.documents ?? []) remoteByDocpath.set(doc.docpath, doc);
   const exists = (docpath: string): boolean => remote === undefined || remoteByDocpath.has(docpath);
+  // The listing's own string for a docpath that exists (undefined when it does not): what is kept
+  // in the sets below, so a docpath read again from the journal adds no string to them.
+  const listedDocpath = (docpath: string): string | undefined => (remote === undefined ? docpath : remoteByDocpath.get(docpath)?.docpath);
 
   const actions: Action[] = [];
   const claimed = new Set<string>();
@@ -106,15 +109,24 @@ export function plan(input: PlanInput): Plan {
   const erroredPaths = new Set(local.errors.map((error) => error.relativePath));
   // Only remote documents are looked up by docpath: a journal-first pass (no listing) needs no index.
   // Docpath → relative path (not the entry: at 1,000,000 files the entries would cost ~150 MB more).
+  // Only listed docpaths are ever looked up, so only those are kept, under the listing's strings.
   const journalByDocpath = new Map<string, string>();
-  if (remote !== undefined) for (const entry of journal.values()) journalByDocpath.set(entry.docpath, entry.relativePath);
+  const indexDocpath = (docpath: string, relativePath: string): void => {
+    const listed = listedDocpath(docpath);
+    if (listed !== undefined) journalByDocpath.set(listed, relativePath);
+  };
+  if (remote !== undefined && journal.forEachDocpath !== undefined) journal.forEachDocpath(indexDocpath);
+  else if (remote !== undefined) for (const entry of journal.values()) indexDocpath(entry.docpath, entry.relativePath);
   // Kept docpaths only feed embedding drift repair, which needs the listing.
   const keptDocpaths = new Set<string>();
   const keep = remote === undefined ? () => undefined : (docpath: string): void => { keptDocpaths.add(docpath); };
   let unchanged = 0;
   // Marked by another mirror and unknown to this journal: that mirror's, whatever this one holds.
+  // A mirror's documents share one author: parsed once per distinct value in a row.
+  let lastAuthor: { docAuthor: string | undefined; owner: string | undefined } | undefined;
   const foreign = (doc: RemoteDocumentView): boolean => {
-    const owner = parseOwner(doc.docAuthor);
+    if (lastAuthor?.docAuthor !== doc.docAuthor || lastAuthor === undefined) lastAuthor = { docAuthor: doc.docAuthor, owner: parseOwner(doc.docAuthor) };
+    const { owner } = lastAuthor;
     return owner !== undefined && policy.ownerMark !== undefined && owner !== policy.ownerMark && !journalByDocpath.has(doc.docpath);
   };
   const foreignDocs = (remote?.documents ?? []).filter(foreign);
@@ -164,11 +176,12 @@ export function plan(input: PlanInput): Plan {
     }
     const known = journal.get(entry.relativePath);
     if (known !== undefined) journalMatched += 1;
-    if (known && known.sha256 === entry.sha256 && exists(known.docpath) && !claimed.has(known.docpath)) {
-      claimed.add(known.docpath);
-      keep(known.docpath);
+    const knownDocpath = known !== undefined && known.sha256 === entry.sha256 ? listedDocpath(known.docpath) : undefined;
+    if (known && knownDocpath !== undefined && !claimed.has(knownDocpath)) {
+      claimed.add(knownDocpath);
+      keep(knownDocpath);
       if (known.size !== entry.size || known.mtimeMs !== entry.mtimeMs) {
-        actions.push({ kind: 'record', relativePath: entry.relativePath, docpath: known.docpath, sha256: entry.sha256, size: entry.size, mtimeMs: entry.mtimeMs });
+        actions.push({ kind: 'record', relativePath: entry.relativePath, docpath: knownDocpath, sha256: entry.sha256, size: entry.size, mtimeMs: entry.mtimeMs });
       } else unchanged += 1;
       continue;
     }
@@ -276,7 +289,7 @@ export function plan(input: PlanInput): Plan {
 
   // Documents kept but blocked from removal still count as the mirror's, so they keep their embeddings.
   const embeddingActions = planEmbeddings({
-    keptDocpaths: remote === undefined ? [] : [...keptDocpaths].sort(),
+    keptDocpaths: remote === undefined ? [] : [...keptDocpaths],
     embeddings: remote?.embeddings,
     workspaces: policy.workspaces,
     previousWorkspaces: input.journalMeta.workspaces,

@@ -59,6 +59,8 @@ export interface JournalLookup {
   hashIfUnchanged?(relativePath: string, size: number, mtimeMs: number): string | undefined;
   /** True when no two entries share a docpath (optional: without it the planner assumes they may). */
   docpathsUnique?(): boolean;
+  /** Visit each entry's docpath and relative path, in `values()` order, without building entries (optional). */
+  forEachDocpath?(visit: (docpath: string, relativePath: string) => void): void;
 }
 
 /** Mirror-level facts the journal keeps between runs. */

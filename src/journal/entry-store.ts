@@ -193,6 +193,11 @@ export class EntryStore implements EntryLookup {
     if (this.docpathsDistinct === false) this.docpathsDistinct = undefined;
   }
 
+  /** Visit every entry's docpath and relative path in order (the planner's docpath index): no hash text, no entry. */
+  forEachDocpath(visit: (docpath: string, relativePath: string) => void): void {
+    for (const [relativePath, slot] of this.slots) visit(this.docpathAt(slot), relativePath);
+  }
+
   /** Visit every entry's fields in order (the snapshot writer). */
   forEachRow(visit: (relativePath: string, docDir: string, docName: string, sha256: string, size: number, mtimeMs: number) => void): void {
     for (const [relativePath, slot] of this.slots) {

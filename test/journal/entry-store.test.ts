@@ -93,3 +93,15 @@ test('unchangedPath: the entry\'s path when size and mtime match, after moves, r
   assert.equal(store.unchangedPath('f2999', 1, 2), 'f2999', 'after the columns grew');
   assert.equal(store.unchangedPath('c', 5, 6), 'c');
 });
+
+test('forEachDocpath: every entry\'s docpath and path, in order, odd names included', () => {
+  const store = new EntryStore();
+  store.set(entry('a', 'acme/docs/a.json'));
+  store.set(entry('b', 'acme/other/bad\ud800.json'));
+  store.set(entry('c', 'acme/docs/c.json'));
+  store.set(entry('a', 'acme/docs/a2.json'));
+  const seen: [string, string][] = [];
+  store.forEachDocpath((docpath, relativePath) => seen.push([docpath, relativePath]));
+  assert.deepEqual(seen, [['acme/other/bad\ud800.json', 'b'], ['acme/docs/c.json', 'c'], ['acme/docs/a2.json', 'a']]);
+  assert.deepEqual(seen.map(([, relativePath]) => relativePath), [...store.keys()]);
+});
