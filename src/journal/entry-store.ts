@@ -186,7 +186,6 @@ export class EntryStore implements EntryLookup {
     this.slots.delete(relativePath);
     this.names.release(slot);
     this.odd.delete(slot);
-    this.hashes.forget(slot);
     this.paths[slot] = undefined;
     this.free.push(slot);
     // Fewer entries cannot make docpaths collide; a collision may have gone.

@@ -1,7 +1,7 @@
 /**
- * The journal's content hashes, one per EntryStore slot: 32 raw bytes each in one buffer, and
- * each slot's hex text made on first use and kept (a verification reads every entry twice; the
- * planner then compares the hashes by identity, and converts each once).
+ * The journal's content hashes, one per EntryStore slot: 32 raw bytes each in one buffer. Hex
+ * text is made when asked and not kept: a verification reads every entry, and 64-character texts
+ * kept for 1,000,000 entries would stay in a watching process's memory (~90 MB) for good.
  */
 const HASH_BYTES = 32;
 const HEX_HASH = /^[0-9a-f]{64}$/;
@@ -15,11 +15,9 @@ export function grownSlotArray<T>(from: readonly (T | undefined)[], capacity: nu
 
 export class HashColumn {
   private bytes: Buffer;
-  private texts: (string | undefined)[];
 
   constructor(capacity: number) {
     this.bytes = Buffer.alloc(capacity * HASH_BYTES);
-    this.texts = grownSlotArray<string>([], capacity);
   }
 
   /** Take a snapshot's `count` hashes (32 bytes each, in row order): row r is slot r's. */
@@ -29,7 +27,6 @@ export class HashColumn {
 
   /** Store slot's hash; false when it is not 64 lowercase hex digits (the caller keeps such a value aside). */
   write(slot: number, sha256: string): boolean {
-    this.texts[slot] = undefined;
     if (!HEX_HASH.test(sha256)) return false;
     this.bytes.write(sha256, slot * HASH_BYTES, HASH_BYTES, 'hex');
     return true;
@@ -37,22 +34,12 @@ export class HashColumn {
 
   /** Slot's hash as hex text (`aside`: the value kept aside for it, if any). */
   read(slot: number, aside: string | undefined): string {
-    const cached = this.texts[slot];
-    if (cached !== undefined) return cached;
-    const text = aside ?? this.bytes.toString('hex', slot * HASH_BYTES, (slot + 1) * HASH_BYTES);
-    this.texts[slot] = text;
-    return text;
-  }
-
-  /** Slot was emptied: drop its cached text. */
-  forget(slot: number): void {
-    this.texts[slot] = undefined;
+    return aside ?? this.bytes.toString('hex', slot * HASH_BYTES, (slot + 1) * HASH_BYTES);
   }
 
   resize(capacity: number): void {
     const bytes = Buffer.alloc(capacity * HASH_BYTES);
     this.bytes.copy(bytes);
     this.bytes = bytes;
-    this.texts = grownSlotArray(this.texts, capacity);
   }
 }
