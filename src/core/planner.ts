@@ -10,7 +10,7 @@ import { foreignMirrorGuard } from './ownership.js';
 import { planEmbeddings } from './embedding-plan.js';
 import { summarise } from './summary.js';
 import { CandidateIndex } from './candidates.js';
-import { requireJournaled, withJournaled } from './journaled-files.js';
+import { filesInOrder, requireJournaled } from './journaled-files.js';
 
 /** One remote document as the planner needs it. */
 export interface RemoteDocumentView {
@@ -158,7 +158,6 @@ export function plan(input: PlanInput): Plan {
   const unchangedAsJournaled = claimFree ? journal.hashIfUnchanged?.bind(journal) : undefined;
   // Files the scan found as journaled (paths only): counted here when they need no claim, else
   // planned like any file, with their journal entry's content, in the listing's order.
-  let localEntries = local.entries;
   if (claimFree) {
     for (const relativePath of local.journaled ?? []) {
       if (!inScope(relativePath)) continue;
@@ -166,15 +165,15 @@ export function plan(input: PlanInput): Plan {
       journalMatched += 1;
       unchanged += 1;
     }
-  } else if ((local.journaled?.length ?? 0) > 0) localEntries = withJournaled(local.entries, local.journaled ?? [], journal);
-  for (const entry of localEntries) {
+  }
+  for (const [entry, journaledEntry] of filesInOrder(local.entries, claimFree ? [] : local.journaled ?? [], journal)) {
     if (!inScope(entry.relativePath)) continue;
     if (unchangedAsJournaled !== undefined && unchangedAsJournaled(entry.relativePath, entry.size, entry.mtimeMs) === entry.sha256) {
       journalMatched += 1;
       unchanged += 1;
       continue;
     }
-    const known = journal.get(entry.relativePath);
+    const known = journaledEntry ?? journal.get(entry.relativePath);
     if (known !== undefined) journalMatched += 1;
     const knownDocpath = known !== undefined && known.sha256 === entry.sha256 ? listedDocpath(known.docpath) : undefined;
     if (known && knownDocpath !== undefined && !claimed.has(knownDocpath)) {
