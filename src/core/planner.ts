@@ -2,9 +2,10 @@
  * plan(): the mirror semantics as one pure function (DESIGN §1). No I/O, no clock, no
  * logger: local listing + journal + remote listing + policy in, a Plan out.
  */
-import type { JournalEntry, JournalLookup, JournalMeta, LocalEntry, LocalListing } from './types.js';
+import type { JournalLookup, LocalEntry } from './types.js';
+import { indexByDocpath, type PlanInput, type RemoteDocumentView } from './plan-input.js';
 import type { Action, Plan, RemoveAction, SkippedFile, UnembedAction } from './plan-types.js';
-import { maxDeleteGuard, rootGuards, workspaceGuard, type MaxDelete } from './guards.js';
+import { maxDeleteGuard, rootGuards, workspaceGuard } from './guards.js';
 import { parseMarker, parseOwner } from './marker.js';
 import { foreignMirrorGuard } from './ownership.js';
 import { planEmbeddings } from './embedding-plan.js';
@@ -12,55 +13,8 @@ import { summarise } from './summary.js';
 import { CandidateIndex } from './candidates.js';
 import { filesInOrder, requireJournaled } from './journaled-files.js';
 
-/** One remote document as the planner needs it. */
-export interface RemoteDocumentView {
-  docpath: string;
-  title?: string | undefined;
-  docSource?: string | undefined;
-  /** Names the owning mirror on documents uploaded since issue 15 (see marker.ts). */
-  docAuthor?: string | undefined;
-}
-
-/** The remote side of the mirror, as listed at the start of the pass. */
-export interface RemoteView {
-  folderExists: boolean;
-  /** Documents in the mirror's folder. */
-  documents: RemoteDocumentView[];
-  /** Docpaths embedded per workspace (original slug), for the workspaces that were read. */
-  embeddings: Record<string, string[]>;
-}
-
-export interface PlanPolicy {
-  folder: string;
-  /** Original slugs of the workspaces the documents must be embedded in. */
-  workspaces: string[];
-  /** Keep documents in the folder that lumensync did not upload. */
-  keepUnknown: boolean;
-  /** The folder holds documents of others (custom-documents): never delete unknown documents. */
-  sharedFolder: boolean;
-  maxDelete: MaxDelete;
-  /** Lift the empty-root guard for this pass (the folder really was emptied). */
-  allowEmptyRoot?: boolean;
-  /** Docpaths per update-embeddings request. */
-  embedBatchSize: number;
-  /** This mirror's owner mark: a document marked by another mirror is never adopted nor deleted. */
-  ownerMark?: string;
-  /** Workspaces the user removes from the mirror on purpose: their un-embeds pass the workspace guard. */
-  removeWorkspaces?: string[];
-}
-
-export interface PlanInput {
-  local: LocalListing;
-  journalEntries: Iterable<JournalEntry>;
-  /** The same entries by relative path, when the caller holds such an index (saves building one per pass). */
-  journalByPath?: JournalLookup;
-  journalMeta: JournalMeta;
-  /** Undefined: trust the journal (a watch pass over a few dirty paths, without listing the remote). */
-  remote: RemoteView | undefined;
-  policy: PlanPolicy;
-  /** Content the server refused for good (relative path → sha256): not sent again until it changes. */
-  rejectedContent?: ReadonlyMap<string, string>;
-}
+export type { PlanInput, PlanPolicy, RemoteDocumentView, RemoteView } from './plan-input.js';
+export { indexByDocpath } from './plan-input.js';
 
 /**
  * A test for "`relativePath` is one of `scope` or lies under one of its directories". Set
@@ -94,8 +48,7 @@ export function plan(input: PlanInput): Plan {
     for (const entry of input.journalEntries) yield [entry.relativePath, entry] as const;
   })());
 
-  const remoteByDocpath = new Map<string, RemoteDocumentView>();
-  for (const doc of remote?.documents ?? []) remoteByDocpath.set(doc.docpath, doc);
+  const remoteByDocpath = remote?.documentsByDocpath ?? indexByDocpath(remote?.documents ?? []);
   const exists = (docpath: string): boolean => remote === undefined || remoteByDocpath.has(docpath);
   // The listing's own string for a docpath that exists (undefined when it does not): what is kept
   // in the sets below, so a docpath read again from the journal adds no string to them.
@@ -117,9 +70,10 @@ export function plan(input: PlanInput): Plan {
   };
   if (remote !== undefined && journal.forEachDocpath !== undefined) journal.forEachDocpath(indexDocpath);
   else if (remote !== undefined) for (const entry of journal.values()) indexDocpath(entry.docpath, entry.relativePath);
-  // Kept docpaths only feed embedding drift repair, which needs the listing.
-  const keptDocpaths = new Set<string>();
-  const keep = remote === undefined ? () => undefined : (docpath: string): void => { keptDocpaths.add(docpath); };
+  // Kept docpaths (claimed and staying: the embedding drift repair's input) need the listing.
+  // Every docpath is claimed once; the kept ones are the claims that are neither foreign, nor
+  // replaced, nor removed (a second 1,000,000-entry set for them cost ~35 MB).
+  const unkept = new Set<string>();
   let unchanged = 0;
   // Marked by another mirror and unknown to this journal: that mirror's, whatever this one holds.
   // A mirror's documents share one author: parsed once per distinct value in a row.
@@ -130,7 +84,10 @@ export function plan(input: PlanInput): Plan {
     return owner !== undefined && policy.ownerMark !== undefined && owner !== policy.ownerMark && !journalByDocpath.has(doc.docpath);
   };
   const foreignDocs = (remote?.documents ?? []).filter(foreign);
-  for (const doc of foreignDocs) claimed.add(doc.docpath);
+  for (const doc of foreignDocs) {
+    claimed.add(doc.docpath);
+    unkept.add(doc.docpath);
+  }
 
   // Our documents that no journal entry owns: candidates for adoption (lost upload response, lost state).
   // By title + hash (exact) and by hash alone, the latter only when the title is not a local file of its own.
@@ -178,7 +135,6 @@ export function plan(input: PlanInput): Plan {
     const knownDocpath = known !== undefined && known.sha256 === entry.sha256 ? listedDocpath(known.docpath) : undefined;
     if (known && knownDocpath !== undefined && !claimed.has(knownDocpath)) {
       claimed.add(knownDocpath);
-      keep(knownDocpath);
       if (known.size !== entry.size || known.mtimeMs !== entry.mtimeMs) {
         actions.push({ kind: 'record', relativePath: entry.relativePath, docpath: knownDocpath, sha256: entry.sha256, size: entry.size, mtimeMs: entry.mtimeMs });
       } else unchanged += 1;
@@ -191,13 +147,11 @@ export function plan(input: PlanInput): Plan {
       // Nothing replaces the last accepted version, so its document stays (like a failed replacement).
       if (known && exists(known.docpath) && !claimed.has(known.docpath)) {
         claimed.add(known.docpath);
-        keptDocpaths.add(known.docpath);
       }
       continue;
     }
     const adopted = orphansExact.take(`${entry.relativePath}\u0000${entry.sha256}`);
     if (adopted) {
-      keep(adopted.docpath);
       actions.push({ kind: 'adopt', relativePath: entry.relativePath, docpath: adopted.docpath, sha256: entry.sha256, size: entry.size, mtimeMs: entry.mtimeMs });
       continue;
     }
@@ -223,19 +177,20 @@ export function plan(input: PlanInput): Plan {
   for (const entry of pending) {
     const moved = vanishedByContent.take(entry.sha256);
     if (moved) {
-      keep(moved.docpath);
       actions.push({ kind: 'rename', fromRelativePath: moved.relativePath, relativePath: entry.relativePath, docpath: moved.docpath, size: entry.size, mtimeMs: entry.mtimeMs });
       continue;
     }
     const adopted = orphansByContent.take(entry.sha256);
     if (adopted) {
-      keep(adopted.docpath);
       actions.push({ kind: 'adopt', relativePath: entry.relativePath, docpath: adopted.docpath, sha256: entry.sha256, size: entry.size, mtimeMs: entry.mtimeMs });
       continue;
     }
     const known = journal.get(entry.relativePath);
     const replaces = known && exists(known.docpath) && !claimed.has(known.docpath) ? known.docpath : undefined;
-    if (replaces !== undefined) claimed.add(replaces);
+    if (replaces !== undefined) {
+      claimed.add(replaces);
+      unkept.add(replaces);
+    }
     actions.push({
       kind: 'upload', relativePath: entry.relativePath, sha256: entry.sha256, size: entry.size, mtimeMs: entry.mtimeMs,
       ...(replaces !== undefined ? { replacesDocpath: replaces } : {}),
@@ -251,6 +206,7 @@ export function plan(input: PlanInput): Plan {
     const entry = journal.get(relativePath)!;
     if (exists(entry.docpath) && !claimed.has(entry.docpath)) {
       claimed.add(entry.docpath);
+      unkept.add(entry.docpath);
       removes.push({ kind: 'remove', docpath: entry.docpath, relativePath: entry.relativePath, reason: 'deleted' });
     } else if (!exists(entry.docpath)) {
       actions.push({ kind: 'forget', relativePath: entry.relativePath });
@@ -288,7 +244,7 @@ export function plan(input: PlanInput): Plan {
 
   // Documents kept but blocked from removal still count as the mirror's, so they keep their embeddings.
   const embeddingActions = planEmbeddings({
-    keptDocpaths: remote === undefined ? [] : [...keptDocpaths],
+    keptDocpaths: remote === undefined ? [] : [...claimed].filter((docpath) => !unkept.has(docpath)),
     embeddings: remote?.embeddings,
     workspaces: policy.workspaces,
     previousWorkspaces: input.journalMeta.workspaces,

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { plan, type PlanInput, type RemoteView } from '../../src/core/planner.js';
+import { indexByDocpath, plan, type PlanInput, type RemoteView } from '../../src/core/planner.js';
 import { uploadMetadataFor } from '../../src/core/marker.js';
 import type { JournalEntry, LocalEntry, LocalListing } from '../../src/core/types.js';
 import { EntryStore } from '../../src/journal/entry-store.js';
@@ -54,6 +54,11 @@ const scenarios: Scenario[] = [
     label: 'verified pass, shared docpath and a stale copy', local: listing([file('a', 'a'), file('b', 'b')]), journal: [entry('a', 'a', 'A'), entry('b', 'b', 'A')], unique: false,
     remote: { folderExists: true, documents: [ours(entry('a', 'a', 'A')), ours(entry('b', 'b', 'B'))], embeddings: { ws: [entry('a', 'a', 'A').docpath, entry('b', 'b', 'B').docpath] } },
     expect: ['adopt:b'],
+  },
+  {
+    // The replaced document is on its way out: it is not embedded again, though nothing embeds it now.
+    label: 'verified pass, an edited file whose old document is not embedded', local: listing([file('a', 'd'), file('b', 'b')]), journal: [entry('a', 'a', 'A'), entry('b', 'b', 'B')], unique: true,
+    remote: { folderExists: true, documents: [ours(entry('a', 'a', 'A')), ours(entry('b', 'b', 'B'))], embeddings: { ws: [entry('b', 'b', 'B').docpath] } }, expect: ['upload:a'],
   },
   { label: 'same document name in two folders is no collision', local: listing([file('a', 'a'), file('b', 'b')]), journal: [entry('a', 'a', 'A'), { ...entry('b', 'b', 'A'), docpath: 'acme/other/A.json' }], unique: true, expect: [] },
 ];
@@ -116,4 +121,15 @@ test('plan: a root holding only journaled files is not empty (no root-empty guar
   const result = plan({ local, journalEntries: store.values(), journalByPath: store, journalMeta: { workspaces: ['ws'] }, remote: undefined, policy });
   assert.deepEqual(result.guards, []);
   assert.equal(result.summary.unchanged, 1);
+});
+
+test('plan: a caller-built index of the listed documents plans exactly what the planner\'s own does', () => {
+  const journal = [entry('a', 'a', 'A'), entry('b', 'b', 'B'), entry('gone', 'g', 'G')];
+  const documents = [ours(entry('a', 'a', 'A')), ours(entry('b', 'b', 'B')), ours(entry('gone', 'g', 'G')), ours(entry('stale', 'c', 'S')), { docpath: 'acme/docs/X.json', title: 'x.pdf' }];
+  const remote: RemoteView = { folderExists: true, documents, embeddings: { ws: [entry('a', 'a', 'A').docpath] } };
+  const base = { local: listing([file('a', 'a'), file('b', 'b'), file('new', 'n')]), journalEntries: journal, journalMeta: { workspaces: ['ws'] }, policy };
+  const own = plan({ ...base, remote });
+  const indexed = plan({ ...base, remote: { ...remote, documentsByDocpath: indexByDocpath(documents) } });
+  assert.deepEqual(indexed, own);
+  assert.deepEqual(describeActions(own), ['upload:new', 'remove:gone', 'remove:stale', 'remove:', 'embed:']);
 });
