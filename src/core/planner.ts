@@ -60,9 +60,8 @@ export function plan(input: PlanInput): Plan {
   let localPathSet: Set<string> | undefined;
   const localPaths = (): Set<string> => (localPathSet ??= new Set([...local.entries.map((entry) => entry.relativePath), ...(local.journaled ?? [])]));
   const erroredPaths = new Set(local.errors.map((error) => error.relativePath));
-  // Only remote documents are looked up by docpath: a journal-first pass (no listing) needs no index.
-  // Docpath → relative path (not the entry: at 1,000,000 files the entries would cost ~150 MB more).
-  // Only listed docpaths are ever looked up, so only those are kept, under the listing's strings.
+  // Docpath → relative path, for remote documents only (a journal-first pass builds none): only
+  // listed docpaths are looked up, so only those are kept, under the listing's strings.
   const journalByDocpath = new Map<string, string>();
   const indexDocpath = (docpath: string, relativePath: string): void => {
     const listed = listedDocpath(docpath);
