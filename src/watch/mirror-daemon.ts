@@ -4,8 +4,6 @@
  * that loses events), capped backoff while the remote is unavailable, and a drain on stop.
  * All remote work goes through the same engine as `sync` (scan → plan → execute → journal).
  */
-import { lstatSync } from 'node:fs';
-import path from 'node:path';
 import type { Logger } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OpenSession } from '../cli/session.js';
@@ -14,7 +12,7 @@ import { runPass } from '../sync/engine.js';
 import { MIRROR_DEFAULTS } from '../sync/mirror.js';
 import { nextVerificationAt } from '../sync/verification.js';
 import { isIgnoreFileEvent, type Watcher, type WatchEvent } from '../local/watcher.js';
-import { RootWatch, rootIdentity, rootWatchSettings, sameRoot, watcherFailureHint, type RootIdentity } from './root-watch.js';
+import { fingerprintOf, RootWatch, rootIdentity, rootWatchSettings, sameRoot, watcherFailureHint, type RootIdentity } from './root-watch.js';
 import { recordFailedItems, type FailedItem } from './failed-items.js';
 import type { MirrorState, WatcherCondition, WatchTuning } from './mirror-types.js';
 import { DirtySet, type Fingerprint } from './dirty-set.js';
@@ -24,15 +22,13 @@ import { mirrorSnapshot, type MirrorSnapshot } from './snapshot.js';
 import { GuardHold } from './guard-hold.js';
 import { approveCommand } from './approval.js';
 import type { PassReport } from './history.js';
+import { passLogFields, passReport, uploadedPaths } from './pass-report.js';
+import { backoffMs, DEGRADED_RECONCILE_MS, nextReconcileAt, reconcileIntervalMs } from './reconcile-schedule.js';
 
 export type { MirrorState, WatcherCondition, WatchTuning } from './mirror-types.js';
 
-/** Reconcile this often at most while the watcher is degraded, whatever --reconcile-interval says. */
-const DEGRADED_RECONCILE_MS = 60_000;
-
 /** What a request refused during a drain fails with (not retryable: the next start redoes the work). */
 const DRAINING = new LumenSyncError('LUMENSYNC_ABORTED', 'not sent: the daemon is stopping', { hint: 'the next start of lumensync watch finishes this work' });
-
 
 /** One mirror's watch loop. Create, `start()`, later `stop()`. */
 export class MirrorDaemon {
@@ -165,15 +161,11 @@ export class MirrorDaemon {
   private onWatcherError(error: Error): void {
     const { code, hint } = watcherFailureHint(error);
     if (this.watcherCondition.status !== 'degraded') {
-      this.log.warn({ err: error.message, code, hint, reconcileEveryMs: Math.min(this.tuning.reconcileIntervalMs, DEGRADED_RECONCILE_MS) }, 'watcher failed; relying on periodic reconcile');
+      this.log.warn({ err: error.message, code, hint, reconcileEveryMs: reconcileIntervalMs(this.tuning.reconcileIntervalMs, true) }, 'watcher failed; relying on periodic reconcile');
     }
     this.watcherCondition = { backend: this.watcherCondition.backend, status: 'degraded', message: `${error.message} — ${hint}` };
     this.nextReconcileAt = Math.min(this.nextReconcileAt, Date.now() + DEGRADED_RECONCILE_MS);
     this.wakeUp?.();
-  }
-
-  private reconcileInterval(): number {
-    return this.watcherCondition.status === 'degraded' ? Math.min(this.tuning.reconcileIntervalMs, DEGRADED_RECONCILE_MS) : this.tuning.reconcileIntervalMs;
   }
 
   /**
@@ -236,12 +228,7 @@ export class MirrorDaemon {
   }
 
   private probe(relativePath: string): Fingerprint {
-    try {
-      const stats = lstatSync(path.join(this.opened.session.spec.root, relativePath));
-      return { size: stats.size, mtimeMs: stats.mtimeMs };
-    } catch {
-      return undefined;
-    }
+    return fingerprintOf(this.opened.session.spec.root, relativePath);
   }
 
   /** One full pass with the remote listing; it also clears any overflow of the dirty set. */
@@ -255,7 +242,7 @@ export class MirrorDaemon {
     // Journal-first: the full pass lists the remote only when a verification is due, so wake for that too.
     const { session } = this.opened;
     const verifyDue = nextVerificationAt(this.opened.journal.meta(), session.spec.verifyIntervalMs ?? MIRROR_DEFAULTS.verifyIntervalMs);
-    this.nextReconcileAt = Math.min(this.lastReconcileAt + this.reconcileInterval(), Math.max(verifyDue, this.lastReconcileAt + 1000));
+    this.nextReconcileAt = nextReconcileAt(this.lastReconcileAt, reconcileIntervalMs(this.tuning.reconcileIntervalMs, this.watcherCondition.status === 'degraded'), verifyDue);
   }
 
   private async syncPaths(relativePaths: string[]): Promise<void> {
@@ -272,7 +259,7 @@ export class MirrorDaemon {
     const before = session.stats.snapshot();
     let passError: string | undefined;
     let released = 0;
-    let uploadedPaths: string[] = [];
+    let uploaded: string[] = [];
     let listed = false;
     try {
       const result = await runPass(session, { ...(scope ? { scope } : {}), release: (held) => this.hold.release(held) });
@@ -280,11 +267,9 @@ export class MirrorDaemon {
       if (scope === undefined) this.lastPassListed = result.verification.listed;
       listed = result.verification.listed;
       this.hold.note(result.plan, scope !== undefined);
-      const failedPaths = new Set(session.stats.failures.map((failure) => failure.relativePath));
-      uploadedPaths = result.plan.actions.flatMap((action) => (action.kind === 'upload' && !failedPaths.has(action.relativePath) ? [action.relativePath] : []));
+      uploaded = uploadedPaths(result.plan, session.stats.failures);
       // What each pass did, for pm2's log (info: the daemon's default level when not on a terminal).
-      const { uploads, replacements, renames, adoptions, removes, embeds, unembeds } = result.plan.summary;
-      this.log.info({ scoped: scope !== undefined, paths: scope?.length, uploads, replacements, renames, adoptions, removes, embeds, unembeds, failed: session.stats.failures.length }, 'pass finished');
+      this.log.info(passLogFields(result.plan, scope, session.stats.failures.length), 'pass finished');
       retryLater = result.relistNeeded || session.stats.failures.some((failure) => failure.retryable);
     } catch (error) {
       if (this.stopping) return false;
@@ -297,20 +282,16 @@ export class MirrorDaemon {
     if (this.stopping) return false;
     this.failuresTotal += session.stats.failures.length;
     recordFailedItems(this.failedItems, scope, session.stats.failures);
-    const after = session.stats.snapshot();
-    this.onPass?.({
-      startedAt, durationMs: Date.now() - startedAt, full: scope === undefined, listed,
-      uploads: after.uploaded + after.replaced - before.uploaded - before.replaced, deletes: after.deleted - before.deleted,
-      bytes: after.bytesUploaded - before.bytesUploaded, failures: session.stats.failures.length, error: passError,
-      held: this.hold.count, released, uploadedPaths,
-    });
+    this.onPass?.(passReport({
+      startedAt, full: scope === undefined, listed, failures: session.stats.failures.length, error: passError, held: this.hold.count, released, uploadedPaths: uploaded,
+    }, before, session.stats.snapshot()));
     if (!retryLater) {
       this.failureStreak = 0;
       return true;
     }
     // The next full reconcile finds whatever this pass left undone; wait first, capped, so a dead remote is not hammered.
     this.failureStreak += 1;
-    const delay = Math.min(this.tuning.maxBackoffMs, this.tuning.minBackoffMs * 2 ** (this.failureStreak - 1));
+    const delay = backoffMs(this.tuning, this.failureStreak);
     this.backoffUntil = Date.now() + delay;
     this.reconcileRequested = true;
     this.log.warn({ failures: session.stats.failures.length, delayMs: delay, streak: this.failureStreak }, 'pass left retryable work; full reconcile after backoff');

@@ -8,7 +8,9 @@
  * The root's identity (device + inode) is taken before the watcher starts, so a root swapped
  * while the subscription was being set up is noticed by the mirror's next root check.
  */
-import { statSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Fingerprint } from './dirty-set.js';
 import { startWatcher, type Watcher, type WatcherBackendName, type WatcherOptions, type WatchEvent } from '../local/watcher.js';
 
 /** What identifies the directory a path names: a swapped folder has another inode. */
@@ -19,6 +21,16 @@ export const rootIdentity = (root: string): RootIdentity | undefined => {
   try {
     const stats = statSync(root);
     return stats.isDirectory() ? { dev: stats.dev, ino: stats.ino } : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** The size and mtime `relativePath` under `root` has now (a dirty path's fingerprint); undefined when it cannot be stat'ed. */
+export const fingerprintOf = (root: string, relativePath: string): Fingerprint => {
+  try {
+    const stats = lstatSync(path.join(root, relativePath));
+    return { size: stats.size, mtimeMs: stats.mtimeMs };
   } catch {
     return undefined;
   }
