@@ -108,12 +108,11 @@ export function plan(input: PlanInput): Plan {
   let journalMatched = 0;
   // Without a listing every journal docpath "exists", and foreign or orphan documents claim none;
   // when no two entries share a docpath, a file found as its entry left it claims a docpath no
-  // one else can want. Such files are then counted without building their entries or claims:
-  // the bulk of a journal-first pass (1,000,000 docpaths claimed cost ~0.1 GB and ~1 s).
+  // one else can want. The files the scan found as journaled (paths only) are then counted
+  // without building their entries or claims: the bulk of a journal-first pass (1,000,000
+  // docpaths claimed cost ~0.1 GB and ~1 s). Otherwise they are planned like any file, with their
+  // journal entry's content, in the listing's order.
   const claimFree = remote === undefined && journal.docpathsUnique?.() === true;
-  const unchangedAsJournaled = claimFree ? journal.hashIfUnchanged?.bind(journal) : undefined;
-  // Files the scan found as journaled (paths only): counted here when they need no claim, else
-  // planned like any file, with their journal entry's content, in the listing's order.
   if (claimFree) {
     for (const relativePath of local.journaled ?? []) {
       if (!inScope(relativePath)) continue;
@@ -124,11 +123,6 @@ export function plan(input: PlanInput): Plan {
   }
   for (const [entry, journaledEntry] of filesInOrder(local.entries, claimFree ? [] : local.journaled ?? [], journal)) {
     if (!inScope(entry.relativePath)) continue;
-    if (unchangedAsJournaled !== undefined && unchangedAsJournaled(entry.relativePath, entry.size, entry.mtimeMs) === entry.sha256) {
-      journalMatched += 1;
-      unchanged += 1;
-      continue;
-    }
     const known = journaledEntry ?? journal.get(entry.relativePath);
     if (known !== undefined) journalMatched += 1;
     const knownDocpath = known !== undefined && known.sha256 === entry.sha256 ? listedDocpath(known.docpath) : undefined;

@@ -55,8 +55,6 @@ export interface JournalLookup {
   /** The relative paths, in the order of `values()` (no entry objects built). */
   keys(): IterableIterator<string>;
   readonly size: number;
-  /** The entry's sha256 when its size and mtime are these, without building the entry (optional: a Map has none). */
-  hashIfUnchanged?(relativePath: string, size: number, mtimeMs: number): string | undefined;
   /** True when no two entries share a docpath (optional: without it the planner assumes they may). */
   docpathsUnique?(): boolean;
   /** Visit each entry's docpath and relative path, in `values()` order, without building entries (optional). */

@@ -13,9 +13,10 @@
 import { isAscii } from 'node:buffer';
 import type { JournalEntry, JournalLookup } from '../core/types.js';
 import { allDistinct } from './distinct-slots.js';
-import { grownSlotArray, HashColumn } from './hash-column.js';
+import { HashColumn } from './hash-column.js';
 import { NameArena } from './name-arena.js';
-import { ColumnsError, copyLittleEndian, isWellFormed, type SnapshotColumns } from './snapshot-columns.js';
+import { PrefixTable } from './prefix-table.js';
+import { ColumnsError, copyLittleEndian, grownSlotArray, isWellFormed, type SnapshotColumns } from './snapshot-columns.js';
 
 /** What the planner and the engine read (core/types.ts). */
 export type EntryLookup = JournalLookup;
@@ -39,8 +40,7 @@ export class EntryStore implements EntryLookup {
   /** Values the columns cannot hold exactly (a hash that is not lowercase hex, a name that is not well-formed): rare. */
   private readonly odd = new Map<number, { docName?: string; sha256?: string }>();
   /** Interned docpath prefixes: a mirror has one or a few. */
-  private readonly docDirs: string[] = [];
-  private readonly docDirIdOf = new Map<string, number>();
+  private readonly docDirs = new PrefixTable();
   private readonly free: number[] = [];
   private nextSlot = 0;
   /** Docpath → relative path, built on the first `pathOfDocpath` call and kept up to date from then on. */
@@ -53,7 +53,7 @@ export class EntryStore implements EntryLookup {
     const store = new EntryStore();
     const { count } = columns;
     store.resize(Math.max(INITIAL_CAPACITY, count));
-    const dirIds = columns.docDirs.map((prefix) => store.internDocDir(prefix));
+    const dirIds = columns.docDirs.map((prefix) => store.docDirs.idOf(prefix));
     store.hashes.load(columns.hashes, count);
     store.names.load(columns.names, columns.nameLengths, count);
     // The number columns are copied whole into the store's own (little-endian, as written), and
@@ -114,16 +114,6 @@ export class EntryStore implements EntryLookup {
   }
 
   /**
-   * The entry's sha256 when its size and mtime are `size` and `mtimeMs` (the scan's "unchanged"
-   * test), without building the entry: no docpath is decoded for the files a no-op finds as they were.
-   */
-  hashIfUnchanged(relativePath: string, size: number, mtimeMs: number): string | undefined {
-    const slot = this.slots.get(relativePath);
-    if (slot === undefined || this.sizes[slot] !== size || this.mtimes[slot] !== mtimeMs) return undefined;
-    return this.hashAt(slot);
-  }
-
-  /**
    * The store's own copy of `relativePath` when its entry has this size and mtime (the scan's
    * "found as journaled" test), else undefined: a scan that lists it keeps no string of its own.
    */
@@ -165,7 +155,7 @@ export class EntryStore implements EntryLookup {
   /** Remember `entry` (replacing and moving to the end an entry of the same path). */
   set(entry: JournalEntry): void {
     const cut = entry.docpath.lastIndexOf('/') + 1;
-    this.setParts(entry.relativePath, this.internDocDir(entry.docpath.slice(0, cut)), entry.docpath.slice(cut), entry.sha256, entry.size, entry.mtimeMs);
+    this.setParts(entry.relativePath, this.docDirs.idOf(entry.docpath.slice(0, cut)), entry.docpath.slice(cut), entry.sha256, entry.size, entry.mtimeMs);
   }
 
   /** Change the path, size and mtime of an entry, keeping its docpath and hash (a local move). */
@@ -200,7 +190,7 @@ export class EntryStore implements EntryLookup {
   /** Visit every entry's fields in order (the snapshot writer). */
   forEachRow(visit: (relativePath: string, docDir: string, docName: string, sha256: string, size: number, mtimeMs: number) => void): void {
     for (const [relativePath, slot] of this.slots) {
-      visit(relativePath, this.docDirs[this.docDirIds[slot]!]!, this.docNameAt(slot), this.hashAt(slot), this.sizes[slot]!, this.mtimes[slot]!);
+      visit(relativePath, this.docDirs.at(this.docDirIds[slot]!), this.docNameAt(slot), this.hashAt(slot), this.sizes[slot]!, this.mtimes[slot]!);
     }
   }
 
@@ -230,22 +220,12 @@ export class EntryStore implements EntryLookup {
     this.docpathIndex?.set(this.docpathAt(slot), relativePath);
   }
 
-  private internDocDir(prefix: string): number {
-    let id = this.docDirIdOf.get(prefix);
-    if (id === undefined) {
-      id = this.docDirs.length;
-      this.docDirs.push(prefix);
-      this.docDirIdOf.set(prefix, id);
-    }
-    return id;
-  }
-
   private entryAt(relativePath: string, slot: number): JournalEntry {
     return { relativePath, docpath: this.docpathAt(slot), sha256: this.hashAt(slot), size: this.sizes[slot]!, mtimeMs: this.mtimes[slot]! };
   }
 
   private docpathAt(slot: number): string {
-    return this.docDirs[this.docDirIds[slot]!]! + this.docNameAt(slot);
+    return this.docDirs.at(this.docDirIds[slot]!) + this.docNameAt(slot);
   }
 
   private docNameAt(slot: number): string {

@@ -6,13 +6,6 @@
 const HASH_BYTES = 32;
 const HEX_HASH = /^[0-9a-f]{64}$/;
 
-/** A copy of `from` with `capacity` slots, filled to its length (writes at any slot then stay in V8's fast elements). */
-export function grownSlotArray<T>(from: readonly (T | undefined)[], capacity: number): (T | undefined)[] {
-  const grown = new Array<T | undefined>(capacity).fill(undefined);
-  for (let slot = 0; slot < from.length; slot += 1) grown[slot] = from[slot];
-  return grown;
-}
-
 export class HashColumn {
   private bytes: Buffer;
 

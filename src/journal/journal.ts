@@ -12,8 +12,8 @@ import { LumenSyncError } from '../errors.js';
 import { acquireLock, type LockHandle } from './lock.js';
 import { encodeRecord, isJournalEntry, parseLog, type IntentOutcome, type JournalRecord, type MetaPatchRecord } from './records.js';
 import { LogFile, readLogFile } from './log-file.js';
-import { LEGACY_SNAPSHOT_FILE_NAME, SNAPSHOT_FILE_NAME, readSnapshot, writeLegacyStub, writeSnapshotAtomic } from './snapshot.js';
-import { encodeCompactSnapshot } from './compact-snapshot.js';
+import { LEGACY_SNAPSHOT_FILE_NAME, SNAPSHOT_FILE_NAME, readSnapshot } from './snapshot.js';
+import { Compaction } from './compaction.js';
 import type { EntryLookup } from './entry-store.js';
 import { JournalState } from './state.js';
 import { corruptHint, stateIoError } from './state-errors.js';
@@ -47,8 +47,6 @@ export interface JournalRecovery {
   openIntents: Intent[];
 }
 
-/** Below this many log records, close() only fsyncs: a snapshot rewrite would cost more than replay. */
-const CLOSE_COMPACT_MIN_RECORDS = 1_000;
 const DEFAULT_COMPACT_EVERY = 10_000;
 const DIR_MODE = 0o700;
 
@@ -57,28 +55,19 @@ export class Journal {
   /** What loading found (torn tail, records replayed, intents left open). */
   readonly recovery: JournalRecovery;
   private readonly state: JournalState;
-  private readonly snapshotPath: string;
-  private readonly compactEvery: number;
   private lock: LockHandle | undefined;
   /** The writable log; undefined for a read-only journal. */
   private readonly log: LogFile | undefined;
-  private snapshotBytes: number;
-  /** The state came from a JSON (1.x) snapshot: the next compaction migrates it. */
-  private legacySnapshot: boolean;
-  private readonly stateDir: string;
-  private compaction: Promise<void> | undefined;
+  /** Snapshot writes; undefined for a read-only journal. */
+  private readonly compaction: Compaction | undefined;
   private closed = false;
 
-  private constructor(init: { state: JournalState; recovery: JournalRecovery; stateDir: string; compactEvery: number; lock: LockHandle | undefined; log: LogFile | undefined; snapshotBytes: number; legacySnapshot: boolean }) {
+  private constructor(init: { state: JournalState; recovery: JournalRecovery; lock: LockHandle | undefined; log: LogFile | undefined; compaction: Compaction | undefined }) {
     this.state = init.state;
     this.recovery = init.recovery;
-    this.snapshotPath = path.join(init.stateDir, SNAPSHOT_FILE_NAME);
-    this.compactEvery = init.compactEvery;
     this.lock = init.lock;
     this.log = init.log;
-    this.snapshotBytes = init.snapshotBytes;
-    this.legacySnapshot = init.legacySnapshot;
-    this.stateDir = init.stateDir;
+    this.compaction = init.compaction;
   }
 
   /** Create the state dir if needed (0700), take the lock, load snapshot + log, drop a torn last record. */
@@ -100,7 +89,7 @@ export class Journal {
     try {
       const journal = await Journal.load(stateDir, compactEvery, readOnly, lock);
       // A JSON (1.x) snapshot is rewritten in the compact format by the first writer that opens it.
-      if (journal.legacySnapshot && !readOnly) {
+      if (journal.compaction?.migrating === true) {
         try {
           await journal.compact();
         } catch (error) {
@@ -138,22 +127,17 @@ export class Journal {
     const recovery: JournalRecovery = { tornTail: parsed.tornTail, recordsRead, openIntents: state.openIntents() };
     const snapshotBytes = snapshot?.bytes ?? 0;
     const legacySnapshot = snapshot?.legacy ?? false;
-    if (readOnly) return new Journal({ state, recovery, stateDir, compactEvery, lock, log: undefined, snapshotBytes, legacySnapshot });
+    if (readOnly) return new Journal({ state, recovery, lock, log: undefined, compaction: undefined });
     const log = LogFile.open(logPath, parsed.goodBytes, parsed.records.length);
     rmSync(`${snapshotPath}.tmp`, { force: true });
     rmSync(`${path.join(stateDir, LEGACY_SNAPSHOT_FILE_NAME)}.tmp`, { force: true });
     rmSync(`${logPath}.tmp`, { force: true });
-    return new Journal({ state, recovery, stateDir, compactEvery, lock, log, snapshotBytes, legacySnapshot });
+    return new Journal({ state, recovery, lock, log, compaction: new Compaction(state, log, stateDir, compactEvery, snapshotBytes, legacySnapshot) });
   }
 
   /** The entry for `relativePath`, if the journal knows it (a fresh object: changing it changes nothing). */
   get(relativePath: string): JournalEntry | undefined {
     return this.state.entries.get(relativePath);
-  }
-
-  /** The entry's sha256 when its size and mtime are these (the scan's cache test); see EntryStore.hashIfUnchanged. */
-  hashIfUnchanged(relativePath: string, size: number, mtimeMs: number): string | undefined {
-    return this.state.entries.hashIfUnchanged(relativePath, size, mtimeMs);
   }
 
   /** The journal's copy of `relativePath` when its entry has this size and mtime; see EntryStore.unchangedPath. */
@@ -235,8 +219,7 @@ export class Journal {
   /** Write a snapshot (temp, fsync, rename, fsync dir), then drop the log records it holds. */
   async compact(): Promise<void> {
     this.writableLog('compact');
-    while (this.compaction !== undefined) await this.compaction.catch(() => undefined);
-    await this.runCompaction();
+    await this.compaction?.now();
   }
 
   /** Compact if worthwhile, fsync, release the lock. Idempotent; the journal is unusable afterwards. */
@@ -244,13 +227,7 @@ export class Journal {
     if (this.closed) return;
     this.closed = true;
     try {
-      while (this.compaction !== undefined) await this.compaction.catch(() => undefined);
-      const log = this.log;
-      if (log !== undefined && !log.isBroken) {
-        const worthwhile = log.records >= CLOSE_COMPACT_MIN_RECORDS || (log.records > 0 && log.bytes * 4 >= this.snapshotBytes);
-        if (worthwhile) await this.runCompaction();
-        else log.sync();
-      }
+      await this.compaction?.atClose();
     } finally {
       this.log?.close();
       await this.lock?.release();
@@ -264,41 +241,11 @@ export class Journal {
     const record = { ...change, seq: this.state.seq + 1 } as JournalRecord;
     log.append(encodeRecord(record));
     this.state.apply(record);
-    if (log.records >= this.compactEvery && this.compaction === undefined) {
-      // Failure is not fatal: the log stays valid, the next threshold or close() retries.
-      void this.runCompaction().catch(() => undefined);
-    }
+    this.compaction?.afterAppend();
   }
 
-  private runCompaction(): Promise<void> {
-    const run = this.compactNow();
-    this.compaction = run;
-    const clear = (): void => {
-      if (this.compaction === run) this.compaction = undefined;
-    };
-    run.then(clear, clear);
-    return run;
-  }
-
-  private async compactNow(): Promise<void> {
-    const log = this.writableLog('compact', true);
-    const seqAtSnapshot = this.state.seq;
-    const logBytesAtSnapshot = log.bytes;
-    const data = encodeCompactSnapshot(this.state.toSnapshot(), Date.now());
-    this.snapshotBytes = await writeSnapshotAtomic(this.snapshotPath, data);
-    // Migration: the compact snapshot is durable, so the JSON one becomes a stub (a crash before
-    // this line leaves both; the compact one wins on the next open).
-    if (this.legacySnapshot) {
-      await writeLegacyStub(this.stateDir);
-      this.legacySnapshot = false;
-    }
-    // Records appended while the snapshot was written (seq > seqAtSnapshot) must survive the cut;
-    // the cut is synchronous, so no append can interleave with it.
-    log.dropPrefix(logBytesAtSnapshot, this.state.seq - seqAtSnapshot);
-  }
-
-  private writableLog(operation: string, duringClose = false): LogFile {
-    if (this.closed && !duringClose) throw usage(`${operation}: the journal is closed`);
+  private writableLog(operation: string): LogFile {
+    if (this.closed) throw usage(`${operation}: the journal is closed`);
     if (this.log === undefined) throw usage(`${operation}: the journal was opened read-only`);
     return this.log;
   }

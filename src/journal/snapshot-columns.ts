@@ -45,3 +45,10 @@ export const copyLittleEndian = (bytes: Buffer, target: Float64Array | Uint32Arr
 
 /** True when `text` survives a UTF-8 round trip (no lone surrogate). */
 export const isWellFormed = (text: string): boolean => !LONE_SURROGATE.test(text);
+
+/** A copy of `from` with `capacity` slots, filled to its length (writes at any slot then stay in V8's fast elements). */
+export function grownSlotArray<T>(from: readonly (T | undefined)[], capacity: number): (T | undefined)[] {
+  const grown = new Array<T | undefined>(capacity).fill(undefined);
+  for (let slot = 0; slot < from.length; slot += 1) grown[slot] = from[slot];
+  return grown;
+}

@@ -31,28 +31,30 @@ describe('Journal basics', () => {
     assert.equal(second.byDocpath('doc/b/c.md-2.md')?.relativePath, 'b/c.md');
   });
 
-  it('hashIfUnchanged answers the scan only when size and mtime both match, also after reopen and a move', async () => {
+  it('unchangedPath answers the scan only when size and mtime both match, also after reopen and a move', async () => {
     const stateDir = await freshStateDir();
     const journal = await openJournal(stateDir);
     const known = entry('a.md', 3);
     journal.put(known);
     journal.put({ ...entry('odd.md'), sha256: 'NOT-HEX' });
     const cases: [string, number, number, string | undefined][] = [
-      ['a.md', known.size, known.mtimeMs, known.sha256],
+      ['a.md', known.size, known.mtimeMs, 'a.md'],
       ['a.md', known.size + 1, known.mtimeMs, undefined],
       ['a.md', known.size, known.mtimeMs + 1, undefined],
       ['never.md', known.size, known.mtimeMs, undefined],
-      ['odd.md', entry('odd.md').size, entry('odd.md').mtimeMs, 'NOT-HEX'],
+      ['odd.md', entry('odd.md').size, entry('odd.md').mtimeMs, 'odd.md'],
     ];
-    const answers = (j: Journal) => cases.map(([relativePath, size, mtimeMs]) => j.hashIfUnchanged(relativePath, size, mtimeMs));
+    const answers = (j: Journal) => cases.map(([relativePath, size, mtimeMs]) => j.unchangedPath(relativePath, size, mtimeMs));
     assert.deepEqual(answers(journal), cases.map((testCase) => testCase[3]));
     await journal.close();
     const reopened = await openJournal(stateDir);
     assert.deepEqual(answers(reopened), cases.map((testCase) => testCase[3]));
+    assert.equal(reopened.get('odd.md')?.sha256, 'NOT-HEX');
     reopened.move('a.md', 'b.md', { size: 99, mtimeMs: 7 });
-    assert.equal(reopened.hashIfUnchanged('a.md', known.size, known.mtimeMs), undefined);
-    assert.equal(reopened.hashIfUnchanged('b.md', 99, 7), known.sha256);
-    // The scan's other question, asked of a journal loaded from a compact snapshot (paths cut from one string).
+    assert.equal(reopened.unchangedPath('a.md', known.size, known.mtimeMs), undefined);
+    assert.equal(reopened.unchangedPath('b.md', 99, 7), 'b.md');
+    assert.equal(reopened.get('b.md')?.sha256, known.sha256, 'a move keeps the content hash');
+    // The same question, asked of a journal loaded from a compact snapshot (paths cut from one string).
     await reopened.compact();
     await reopened.close();
     const fromSnapshot = await openJournal(stateDir);

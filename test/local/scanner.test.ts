@@ -224,7 +224,7 @@ test('root health: missing, not a directory, unreadable — no entries, no throw
   }
 });
 
-/** A knownHash over remembered entries, the way the journal answers it (EntryStore.hashIfUnchanged). */
+/** A knownHash over remembered entries: their hash when size and mtime match. */
 const knownHashOf = (known: ReadonlyMap<string, { size: number; mtimeMs: number; sha256: string }>) =>
   (relativePath: string, size: number, mtimeMs: number): string | undefined => {
     const entry = known.get(relativePath);
