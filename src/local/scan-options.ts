@@ -30,6 +30,8 @@ export interface ScanOptions {
   hashConcurrency?: number;
   /** lstat calls in flight on the thread pool (default 64): scoped lookups, and every file once the disk measured slow. */
   statConcurrency?: number;
+  /** Directories read and stat'ed at once (default 64): bounds the names a wide tree holds in memory. */
+  directoryConcurrency?: number;
   /** Worker threads that lstat beside the walk once a scan passes a few thousand files (default: one per spare core, at most 2; 0 = none). */
   scanThreads?: number;
   /** Stops the scan; scanTree then rejects with LUMENSYNC_ABORTED. */
@@ -50,4 +52,6 @@ export interface ScanHooks {
   poolAfterFiles?: number;
   /** Called with the number of names each time a stat worker answers a batch. */
   onWorkerBatch?: (names: number) => void;
+  /** Called as each directory starts being read, with the number being read and stat'ed at that moment (itself included). */
+  onDirectory?: (inFlight: number) => void;
 }

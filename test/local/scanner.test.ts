@@ -340,3 +340,30 @@ test('options: abort, progress, usage errors', async (t) => {
     await assert.rejects(scanTree({ root, knownHash: () => { throw new Error('journal bug'); } }), /journal bug/);
   });
 });
+
+test('directories in flight: bounded by directoryConcurrency, and a bound of 1 still walks a deep tree', { timeout: 30_000 }, async (t) => {
+  const root = await makeTemp();
+  t.after(() => removeTemp(root));
+  // 40 top-level folders, each with a nested chain 3 deep: a walk that held a folder's slot while
+  // waiting for its subfolders would hang at a bound of 1.
+  const tree: TreeSpec = {};
+  for (let folder = 0; folder < 40; folder++) {
+    tree[`d${folder}/a.txt`] = `a${folder}`;
+    tree[`d${folder}/x/y/z/b.txt`] = `b${folder}`;
+  }
+  await buildTree(root, tree);
+  const expected = Object.keys(tree).sort();
+  for (const bound of [1, 4, 64]) {
+    const seen: number[] = [];
+    const listing = await scanTree({ root, directoryConcurrency: bound, hooks: { onDirectory: (inFlight) => seen.push(inFlight) } });
+    assert.deepEqual(paths(listing), expected, `bound ${bound}`);
+    // root + 40 folders × (folder, x, y, z)
+    assert.equal(seen.length, 1 + 40 * 4, `bound ${bound}: every directory listed once`);
+    assert.ok(Math.max(...seen) <= bound, `bound ${bound}: at most ${bound} at once (saw ${Math.max(...seen)})`);
+    if (bound > 1) assert.ok(Math.max(...seen) > 1, `bound ${bound}: directories overlap (saw ${Math.max(...seen)})`);
+  }
+  // Unbounded (the old walk), the 40 folders are all read at once: the bound is what keeps them apart.
+  const unbounded: number[] = [];
+  await scanTree({ root, directoryConcurrency: 1_000_000, hooks: { onDirectory: (inFlight) => unbounded.push(inFlight) } });
+  assert.ok(Math.max(...unbounded) > 4, `unbounded: more than 4 at once (saw ${Math.max(...unbounded)})`);
+});
