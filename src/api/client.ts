@@ -7,7 +7,7 @@ import { inspect } from 'node:util';
 import { RemoteError } from '../errors.js';
 import { emptyBatch, listPageSizeOf, transportOptionsFor, type ClientOptions } from './client-support.js';
 import { createFolderRequest, getDocumentRequest, listDocumentsRequest, moveFilesRequest, removeFilesRequest, removeFolderRequest } from './document-requests.js';
-import { walkFolderListing, type FolderWalk, type PageRunner } from './folder-listing.js';
+import { walkFolderListing, type DocumentTaker, type FolderWalk, type PageRunner } from './folder-listing.js';
 import type { ListingFields } from './listing-stream.js';
 import { NO_SUCH_WORKSPACE, parseWorkspaceDocpathsStream } from './workspace-stream.js';
 import { uploadApiRequest } from './upload-request.js';
@@ -168,17 +168,24 @@ export class LumenOneClient {
     return { folder, exists, documents: exists ? documents : [], ...(rejected.length > 0 ? { rejected } : {}) };
   }
 
-  /** D4 in the planner's compact form: docpath, title and docSource only (what a sync pass keeps). */
-  async listFolderCompact(orgSlug: string, folder: string, runPage?: PageRunner): Promise<CompactFolderListing> {
-    const documents: ListedDocument[] = [];
+  /**
+   * D4 in the planner's compact form: docpath, title, docSource and docAuthor only (what a sync
+   * pass keeps), indexed by docpath as listed: that index is also what drops repeated items, so a
+   * 1,000,000-document listing builds one docpath index, not a set and then a map.
+   */
+  async listFolderCompact(orgSlug: string, folder: string, runPage: PageRunner = (request) => request()): Promise<CompactFolderListing> {
+    const byDocpath = new Map<string, ListedDocument>();
     // A mirror's documents all carry one author (its owner mark): kept once, not once per document
     // (~70 B each: 70 MB of a 1,000,000-document listing).
     let author: string | undefined;
-    const { exists, rejected } = await this.forEachFolderDocument(orgSlug, folder, (document) => {
+    const { exists, rejected } = await this.#walkFolder(orgSlug, folder, 'compact', runPage, (document) => {
+      if (byDocpath.has(document.docpath)) return false;
       if (document.docAuthor !== author) author = document.docAuthor;
-      documents.push({ docpath: document.docpath, title: document.title, docSource: document.docSource, docAuthor: author });
-    }, 'compact', runPage);
-    return { folder, exists, documents: exists ? documents : [], ...(rejected.length > 0 ? { rejected } : {}) };
+      byDocpath.set(document.docpath, { docpath: document.docpath, title: document.title, docSource: document.docSource, docAuthor: author });
+      return true;
+    });
+    if (!exists) return { folder, exists, documents: [] };
+    return { folder, exists, documents: [...byDocpath.values()], byDocpath, ...(rejected.length > 0 ? { rejected } : {}) };
   }
 
   /**
@@ -193,7 +200,17 @@ export class LumenOneClient {
     fields: ListingFields = 'compact',
     runPage: PageRunner = (request) => request(),
   ): Promise<FolderWalk> {
-    return walkFolderListing({ orgSlug, orgHex: this.#orgHex(orgSlug), folder, limit: this.#listPageSize, fields }, (apiRequest, consume) => this.#transport.send(apiRequest, consume), onDocument, runPage);
+    const seen = new Set<string>();
+    return this.#walkFolder(orgSlug, folder, fields, runPage, (document) => {
+      if (seen.has(document.docpath)) return false;
+      seen.add(document.docpath);
+      onDocument(document);
+      return true;
+    });
+  }
+
+  #walkFolder(orgSlug: string, folder: string, fields: ListingFields, runPage: PageRunner, takeDocument: DocumentTaker): Promise<FolderWalk> {
+    return walkFolderListing({ orgSlug, orgHex: this.#orgHex(orgSlug), folder, limit: this.#listPageSize, fields }, (apiRequest, consume) => this.#transport.send(apiRequest, consume), takeDocument, runPage);
   }
 
   /** D5: one document by stored name (not docpath); undefined when the server does not know it. */

@@ -2,7 +2,8 @@
  * D4, one folder's documents, page by page (contract §13 U2): asks for `limit` documents from
  * `offset`, pages by `offset += limit` (never by items received: upstream drops items after
  * slicing, so pages can be short), follows `hasMore`, and parses each answer as a stream, calling
- * `onDocument` once per docpath. Tolerates a server that ignores paging (answers everything at
+ * `onDocument` for each document (it says whether the docpath is new: the caller's own index is
+ * the only one kept). Tolerates a server that ignores paging (answers everything at
  * once, or repeats the same page) and stops on one that never says `hasMore: false` once a page
  * brings nothing new. A 404 (unknown folder, also when it vanishes mid-listing) → `exists: false`.
  * Names that are not plain stored names of this folder are skipped (issue 15), never sent back.
@@ -29,13 +30,19 @@ export interface FolderQuery { orgSlug: string; orgHex: string; folder: string; 
 /** What a walk found. */
 export interface FolderWalk { exists: boolean; pages: number; documents: number; rejected: string[] }
 
-/** List `query.folder` page by page; `runPage` runs each page's request (a failed page is asked again, not the listing). */
-export async function walkFolderListing(query: FolderQuery, send: Send, onDocument: (document: RemoteDocument) => void, runPage: PageRunner): Promise<FolderWalk> {
+/** Takes one listed document; false when its docpath was taken before (a repeated item: not counted again). */
+export type DocumentTaker = (document: RemoteDocument) => boolean;
+
+/**
+ * List `query.folder` page by page; `runPage` runs each page's request (a failed page is asked
+ * again, not the listing). Unsafe names are skipped before `takeDocument` sees them.
+ */
+export async function walkFolderListing(query: FolderQuery, send: Send, takeDocument: DocumentTaker, runPage: PageRunner): Promise<FolderWalk> {
   const { orgSlug, orgHex, folder, limit, fields } = query;
   checkFolderName(folder);
-  const seen = new Set<string>();
+  const rejectedSeen = new Set<string>();
   const rejected: string[] = [];
-  let rejectedCount = 0;
+  let taken = 0;
   const fetchPage = async (offset: number): Promise<FetchedPage> => {
     const apiRequest: ApiRequest = {
       method: 'GET',
@@ -48,20 +55,20 @@ export async function walkFolderListing(query: FolderQuery, send: Send, onDocume
     // Counted across attempts of this page: a retried page re-sends what an attempt already delivered.
     let fresh = 0;
     const response = await runPage(() => send(apiRequest, (body) => parseFolderPageStream(body, orgSlug, folder, fields, (document) => {
-      if (seen.has(document.docpath)) return;
-      seen.add(document.docpath);
       const problem = docpathProblem(document.docpath, folder);
       if (problem !== undefined) {
-        rejectedCount += 1;
+        if (rejectedSeen.has(document.docpath)) return;
+        rejectedSeen.add(document.docpath);
         if (rejected.length < MAX_REJECTED_REPORTED) rejected.push(`${JSON.stringify(document.docpath)} (${problem})`);
         return;
       }
+      if (!takeDocument(document)) return;
       fresh += 1;
-      onDocument(document);
+      taken += 1;
     })));
     return { page: response.status === 404 ? undefined : (response.streamed as StreamedPageInfo), fresh };
   };
   const walked = await walkFolderPages(fetchPage, limit, MAX_FOLDER_PAGES);
   if (!walked.exists) return { exists: false, pages: walked.pages, documents: 0, rejected: [] };
-  return { exists: true, pages: walked.pages, documents: seen.size - rejectedCount, rejected };
+  return { exists: true, pages: walked.pages, documents: taken, rejected };
 }

@@ -61,6 +61,8 @@ export interface CompactFolderListing {
   folder: string;
   exists: boolean;
   documents: ListedDocument[];
+  /** The same documents by docpath (each docpath is listed once). */
+  byDocpath?: ReadonlyMap<string, ListedDocument>;
   /** Items whose name or docpath is unsafe (`../x`, NUL, another folder): skipped, with why. */
   rejected?: string[];
 }

@@ -236,8 +236,11 @@ export function plan(input: PlanInput): Plan {
   if (remote !== undefined && !remote.folderExists && local.rootStatus === 'ok') actions.unshift({ kind: 'create-folder', folder: policy.folder });
 
   // Documents kept but blocked from removal still count as the mirror's, so they keep their embeddings.
+  // Filled from the set directly: a spread copy first was another 1,000,000-slot array at the pass's peak.
+  const keptDocpaths: string[] = [];
+  if (remote !== undefined) for (const docpath of claimed) if (!unkept.has(docpath)) keptDocpaths.push(docpath);
   const embeddingActions = planEmbeddings({
-    keptDocpaths: remote === undefined ? [] : [...claimed].filter((docpath) => !unkept.has(docpath)),
+    keptDocpaths,
     embeddings: remote?.embeddings,
     workspaces: policy.workspaces,
     previousWorkspaces: input.journalMeta.workspaces,

@@ -30,7 +30,7 @@ export async function listRemote(session: SyncSession): Promise<RemoteView> {
   // The workspaces name the folder's documents again: each docpath is kept as the folder listing's
   // string, not a second copy per workspace (1,000,000 documents: ~90 MB), and the index built for
   // it is the planner's.
-  const documentsByDocpath = indexByDocpath(folderListing.documents);
+  const documentsByDocpath = folderListing.byDocpath ?? indexByDocpath(folderListing.documents);
   const embeddings: Record<string, string[]> = {};
   for (const [workspaceSlug, docpaths] of Object.entries(embedded)) {
     embeddings[workspaceSlug] = docpaths.map((docpath) => documentsByDocpath.get(docpath)?.docpath ?? docpath);

@@ -53,6 +53,9 @@ describe('paged folder listing against the emulator', () => {
       assert.deepEqual(sorted(listing.documents.map((doc) => doc.docpath)), sorted(stored.map((doc) => doc.docpath)));
       const byDocpath = new Map(stored.map((doc) => [doc.docpath, doc]));
       for (const doc of listing.documents) assert.deepEqual(doc, { docpath: doc.docpath, title: byDocpath.get(doc.docpath)?.title, docSource: byDocpath.get(doc.docpath)?.docSource, docAuthor: byDocpath.get(doc.docpath)?.docAuthor });
+      // The listing's own index (the planner's, and what dropped repeats): the same objects, in order.
+      assert.deepEqual([...(listing.byDocpath?.keys() ?? [])], listing.documents.map((doc) => doc.docpath));
+      for (const doc of listing.documents) assert.equal(listing.byDocpath?.get(doc.docpath), doc);
       const pages = Math.max(1, Math.ceil(count / 1000));
       assert.deepEqual(sorted(listingQueries(folder, from)), Array.from({ length: pages }, (_, page) => `offset=${page * 1000}&limit=1000`));
     });
