@@ -18,6 +18,7 @@ import { remoteIdFor, verificationReason } from '../sync/verification.js';
 import { clientOptionsFor, isCleartextRemote, type Connection } from './connection.js';
 import type { PacingSettings } from '../config/settings.js';
 import { printError } from './output.js';
+import { configuredHeapGrowth, growHeapGently } from './heap-growth.js';
 
 export interface SessionInput {
   connection: Connection;
@@ -78,7 +79,9 @@ export async function openSession(input: SessionInput): Promise<OpenSession> {
       await assertStateDirOutsideRoot(stateDir, given.root);
       // LUMENSYNC_JOURNAL_COMPACT_EVERY tunes how many records trigger a compaction (default in journal.ts).
       const compactEvery = Number(process.env.LUMENSYNC_JOURNAL_COMPACT_EVERY);
-      return Journal.open({ stateDir, ...(Number.isInteger(compactEvery) && compactEvery > 0 ? { compactEvery } : {}) });
+      const opened = await Journal.open({ stateDir, ...(Number.isInteger(compactEvery) && compactEvery > 0 ? { compactEvery } : {}) });
+      if (growHeapGently(opened.size)) input.log.debug({ entries: opened.size, heapGrowthPercent: configuredHeapGrowth() }, 'large mirror: the heap grows gently (LUMENSYNC_HEAP_GROWTH_PERCENT)');
+      return opened;
     };
     // Only an existing state dir is opened before resolving: a mistyped slug must not create one.
     if (existsSync(stateDir)) journal = await openJournal();

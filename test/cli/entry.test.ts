@@ -38,3 +38,47 @@ test('entry: a scalar flag given twice takes its last value; array flags collect
   assert.match(output, /incomplete connection settings/);
   assert.doesNotMatch(output, /--folder|--concurrency|trim is not a function/);
 });
+
+test('entry: LUMENSYNC_HEAP_GROWTH_PERCENT is checked before anything runs', async (t) => {
+  const { parseHeapGrowth, DEFAULT_HEAP_GROWTH_PERCENT } = await import('../../src/cli/heap-growth.js');
+  await t.test('parsing: unset and empty take the default, 0 and whole numbers pass, anything else is a problem', () => {
+    assert.deepEqual(parseHeapGrowth(undefined), { percent: DEFAULT_HEAP_GROWTH_PERCENT });
+    assert.deepEqual(parseHeapGrowth(' '), { percent: DEFAULT_HEAP_GROWTH_PERCENT });
+    assert.deepEqual(parseHeapGrowth('0'), { percent: 0 });
+    assert.deepEqual(parseHeapGrowth(' 25 '), { percent: 25 });
+    assert.deepEqual(parseHeapGrowth('1000'), { percent: 1000 });
+    for (const bad of ['-1', '1001', '12.5', 'fifty', '50%']) {
+      const parsed = parseHeapGrowth(bad);
+      assert.ok('problem' in parsed, `${bad} is refused`);
+      assert.equal(parsed.problem, `LUMENSYNC_HEAP_GROWTH_PERCENT must be a whole number from 0 to 1000 (got "${bad}")`);
+      assert.equal(parsed.fix, 'unset it for the default 25, or set 0 to leave the heap\'s growth to V8');
+    }
+  });
+  await t.test('a large mirror takes the setting once; a small one, or 0, leaves V8 its own way', async () => {
+    const { checkHeapGrowth, growHeapGently, configuredHeapGrowth, LARGE_MIRROR_ENTRIES } = await import('../../src/cli/heap-growth.js');
+    assert.equal(checkHeapGrowth({ LUMENSYNC_HEAP_GROWTH_PERCENT: '0' }), undefined);
+    assert.equal(growHeapGently(1_000_000), false, '0: never set');
+    assert.equal(checkHeapGrowth({}), undefined);
+    assert.equal(configuredHeapGrowth(), DEFAULT_HEAP_GROWTH_PERCENT);
+    assert.equal(growHeapGently(LARGE_MIRROR_ENTRIES - 1), false, 'below the threshold');
+    assert.equal(growHeapGently(LARGE_MIRROR_ENTRIES), true, 'at the threshold');
+    assert.equal(growHeapGently(LARGE_MIRROR_ENTRIES * 4), false, 'once per process');
+    assert.deepEqual(checkHeapGrowth({ LUMENSYNC_HEAP_GROWTH_PERCENT: '-5' })?.problem, 'LUMENSYNC_HEAP_GROWTH_PERCENT must be a whole number from 0 to 1000 (got "-5")');
+    assert.equal(configuredHeapGrowth(), DEFAULT_HEAP_GROWTH_PERCENT, 'a refused value changes nothing');
+  });
+  await t.test('a bad value: exit 2, the variable named with the fix, and no command run', () => {
+    let failure: { status?: number; stderr?: string; stdout?: string } = {};
+    try {
+      execFileSync(process.execPath, [entry, 'sync', '--help'], { encoding: 'utf8', env: { PATH: process.env.PATH, LUMENSYNC_HEAP_GROWTH_PERCENT: 'lots' }, stdio: 'pipe' });
+    } catch (error) {
+      failure = error as typeof failure;
+    }
+    assert.equal(failure.status, 2);
+    assert.equal(failure.stderr, 'Error: LUMENSYNC_HEAP_GROWTH_PERCENT must be a whole number from 0 to 1000 (got "lots")\n  fix: unset it for the default 25, or set 0 to leave the heap\'s growth to V8\n');
+    assert.equal(failure.stdout, '');
+  });
+  await t.test('a good value runs the command as usual', () => {
+    const output = execFileSync(process.execPath, [entry, 'sync', '--help'], { encoding: 'utf8', env: { PATH: process.env.PATH, LUMENSYNC_HEAP_GROWTH_PERCENT: '0' } });
+    assert.match(output, /--max-delete/);
+  });
+});
