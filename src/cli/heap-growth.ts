@@ -2,8 +2,8 @@
  * How far V8 lets the heap of a big mirror grow past what a full collection found live before it
  * collects again (`LUMENSYNC_HEAP_GROWTH_PERCENT`). V8's own heuristic lets a heap that grows fast
  * reach 2–3× its live size: a verified pass over 1,000,000 documents (~0.5 GB live) peaked at
- * 1.13–1.19 GB of RSS, and 0.91–0.96 GB at 25 % for ~20 % more CPU in that pass (BENCHMARKS.md,
- * row 20). On a 100,000-file mirror the same setting only cost time (a verified pass +15 %, no
+ * 1.04–1.10 GB of RSS, and 0.96 GB at 25 % for ~20 % more CPU in that pass (BENCHMARKS.md,
+ * "Read-ahead, one listing index, heap growth"). On a 100,000-file mirror the same setting only cost time (a verified pass +15 %, no
  * less RSS), so it applies from LARGE_MIRROR_ENTRIES journal entries on.
  *
  * Set from JavaScript after start-up: V8 reads this flag each time it computes the next limit (Node
