@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { LogFile } from './log-file.js';
-import { SNAPSHOT_FILE_NAME, writeLegacyStub, writeSnapshotAtomic } from './snapshot.js';
+import { releaseNow, SNAPSHOT_FILE_NAME, writeLegacyStub, writeSnapshotAtomic } from './snapshot.js';
 import { encodeCompactSnapshot } from './compact-snapshot.js';
 import type { JournalState } from './state.js';
 
@@ -73,7 +73,12 @@ export class Compaction {
     const seqAtSnapshot = this.state.seq;
     const logBytesAtSnapshot = this.log.bytes;
     const data = encodeCompactSnapshot(this.state.toSnapshot(), Date.now());
-    this.snapshotBytes = await writeSnapshotAtomic(this.snapshotPath, data);
+    try {
+      this.snapshotBytes = await writeSnapshotAtomic(this.snapshotPath, data);
+    } finally {
+      // The bytes are on disk (or the write failed): their memory goes back now, not at the next full collection.
+      releaseNow(data);
+    }
     // Migration: the compact snapshot is durable, so the JSON one becomes a stub (a crash before
     // this line leaves both; the compact one wins on the next open).
     if (this.legacySnapshot) {

@@ -54,11 +54,14 @@ export async function readSnapshot(stateDir: string): Promise<LoadedSnapshot | u
     const version = compactSnapshotVersion(data);
     if (version === undefined) throw corrupt(compactPath, 'is not a lumensync journal snapshot');
     checkVersion(compactPath, version);
+    const bytes = data.length;
     try {
-      return { state: decodeCompactSnapshot(data), bytes: data.length, legacy: false };
+      return { state: decodeCompactSnapshot(data), bytes, legacy: false };
     } catch (error) {
       if (error instanceof CompactSnapshotError) throw corrupt(compactPath, error.message);
       throw error;
+    } finally {
+      releaseNow(data);
     }
   }
   const legacyPath = path.join(stateDir, LEGACY_SNAPSHOT_FILE_NAME);
@@ -124,6 +127,22 @@ export function fsyncDirectory(directory: string): void {
     if (fd !== undefined) closeSync(fd);
   }
 }
+
+/**
+ * Give a buffer's memory back now rather than at the next full collection: the decoded store holds
+ * copies, and the file's bytes (13 MB per 100,000 entries) otherwise stayed allocated through the
+ * scan that follows. Its ArrayBuffer is moved (transferred) into a clone nothing keeps, which the
+ * next young-generation collection frees; `data` is empty afterwards. A buffer that shares its
+ * ArrayBuffer (Node's pool for small ones) is left to the collector.
+ */
+export function releaseNow(data: Buffer): void {
+  const memory = data.buffer;
+  if (!(memory instanceof ArrayBuffer) || data.byteOffset !== 0 || memory.byteLength !== data.length || data.length < RELEASE_MIN_BYTES) return;
+  structuredClone(memory, { transfer: [memory] });
+}
+
+/** Below this a snapshot's buffer is not worth releasing early. */
+const RELEASE_MIN_BYTES = 1 << 20;
 
 async function readIfExists(file: string): Promise<Buffer | undefined> {
   try {
