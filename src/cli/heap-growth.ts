@@ -3,8 +3,9 @@
  * collects again (`LUMENSYNC_HEAP_GROWTH_PERCENT`). V8's own heuristic lets a heap that grows fast
  * reach 2–3× its live size: a verified pass over 1,000,000 documents (~0.5 GB live) peaked at
  * 1.04–1.10 GB of RSS, and 0.96 GB at 25 % for ~20 % more CPU in that pass (BENCHMARKS.md,
- * "Read-ahead, one listing index, heap growth"). On a 100,000-file mirror the same setting only cost time (a verified pass +15 %, no
- * less RSS), so it applies from LARGE_MIRROR_ENTRIES journal entries on.
+ * "Read-ahead, one listing index, heap growth"). On a 100,000-file mirror the same setting only
+ * cost time (a verified pass +15 %, no less RSS), so it applies from LARGE_MIRROR_ENTRIES
+ * journal entries on.
  *
  * Set from JavaScript after start-up: V8 reads this flag each time it computes the next limit (Node
  * 20; Node ≥ 22's V8 sizes the heap on its own and barely moves with it).

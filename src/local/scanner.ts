@@ -223,7 +223,8 @@ class TreeWalker {
       else if (dirent.isSymbolicLink() && this.follow) subtasks.push(this.followSymlink(frame, rules, name, 'all'));
       else this.results.ignored++; // symlinks when not following; FIFOs, sockets, devices (reading a FIFO would block)
     }
-    // Subdirectory reads are already queued on the thread pool while this directory's files are stat'ed.
+    // The subdirectories' walks are started (each waits for a slot) while this directory's files are
+    // stat'ed: with 64 slots, other directories' reads keep the thread pool busy meanwhile.
     await this.intake.statFiles(frame.absolutePath, frame.relativePath, fileNames);
     return subtasks;
   }
