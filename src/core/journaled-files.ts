@@ -17,12 +17,16 @@ export function requireJournaled(journal: JournalLookup, relativePath: string): 
  * `entries` and the journaled files merged in path order, one at a time: a listed entry with
  * `undefined` (the caller looks its journal entry up), a journaled file as its journal entry twice
  * (its content, size and mtime are the entry's). Nothing is copied: a verification of 1,000,000
- * journaled files holds one entry at a time, not a million.
+ * journaled files holds one entry at a time, not a million. A journaled file that `settled`
+ * takes (called in the same order) is not yielded, and its entry is never built.
  */
-export function* filesInOrder(entries: readonly LocalEntry[], journaled: readonly string[], journal: JournalLookup): Generator<[LocalEntry, JournalEntry | undefined]> {
+export function* filesInOrder(
+  entries: readonly LocalEntry[], journaled: readonly string[], journal: JournalLookup, settled?: (relativePath: string) => boolean,
+): Generator<[LocalEntry, JournalEntry | undefined]> {
   let next = 0;
   for (const relativePath of journaled) {
     while (next < entries.length && entries[next]!.relativePath < relativePath) yield [entries[next++]!, undefined];
+    if (settled?.(relativePath) === true) continue;
     const known = journal.get(relativePath);
     if (known === undefined) throw notJournaled(relativePath);
     yield [known, known];

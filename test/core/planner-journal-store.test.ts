@@ -133,3 +133,26 @@ test('plan: a caller-built index of the listed documents plans exactly what the 
   assert.deepEqual(indexed, own);
   assert.deepEqual(describeActions(own), ['upload:new', 'remove:gone', 'remove:stale', 'remove:', 'embed:']);
 });
+
+test('plan: a verification builds no journal entry for a journaled file whose document is listed, and plans what the Map-backed planner plans', () => {
+  const journal = [entry('a', 'a', 'A'), entry('b', 'b', 'B'), entry('c', 'c', 'C'), entry('d', 'd', 'A')];
+  const built: string[] = [];
+  class CountingStore extends EntryStore {
+    override get(relativePath: string): JournalEntry | undefined {
+      built.push(relativePath);
+      return super.get(relativePath);
+    }
+  }
+  const store = new CountingStore();
+  for (const journaled of journal) store.set(journaled);
+  // c's document was deleted in the UI; d shares a's docpath (a damaged journal): both need their entries.
+  const remote: RemoteView = { folderExists: true, documents: [ours(entry('a', 'a', 'A')), ours(entry('b', 'b', 'B'))], embeddings: { ws: [entry('a', 'a', 'A').docpath, entry('b', 'b', 'B').docpath] } };
+  const local: LocalListing = { ...listing([]), journaled: ['a', 'b', 'c', 'd'] };
+  const base = { local, journalEntries: journal, journalMeta: { workspaces: ['ws'] }, remote, policy };
+  const fromStore = plan({ ...base, journalByPath: store });
+  assert.deepEqual(built.filter((relativePath) => relativePath === 'a' || relativePath === 'b'), [], 'a and b were settled without their entries');
+  assert.ok(built.includes('c') && built.includes('d'));
+  assert.deepEqual(fromStore, plan({ ...base, journalByPath: new Map(journal.map((journaled) => [journaled.relativePath, journaled])) }));
+  assert.deepEqual(describeActions(fromStore), ['upload:c', 'upload:d']);
+  assert.equal(fromStore.summary.unchanged, 2);
+});
