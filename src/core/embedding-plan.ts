@@ -1,9 +1,13 @@
-/** Embedding drift and workspace changes, as update-embeddings actions (pure). */
+/** Embedding drift and workspace changes, as update-embeddings actions (pure but for `kept`, which it empties). */
 import type { EmbedAction, UnembedAction } from './plan-types.js';
 
 export interface EmbeddingPlanInput {
-  /** Documents that stay in the mirror this pass (uploads embed themselves via addToWorkspaces); any order. */
-  keptDocpaths: string[];
+  /**
+   * Documents that stay in the mirror this pass (uploads embed themselves via addToWorkspaces).
+   * Consumed: planEmbeddings empties it, so that a 1,000,000-document verification builds no
+   * second set of them (the planner hands over its claims, which it no longer needs).
+   */
+  kept: Set<string>;
   /** What each workspace holds now; undefined when the remote was not read (no drift repair). */
   embeddings: Record<string, string[]> | undefined;
   workspaces: string[];
@@ -19,24 +23,33 @@ const chunk = <T>(items: T[], size: number): T[][] => {
 
 /** Embeds for kept documents missing from a wanted workspace; unembeds from workspaces dropped from the mirror. */
 export function planEmbeddings(input: EmbeddingPlanInput): (EmbedAction | UnembedAction)[] {
-  if (input.embeddings === undefined) return [];
-  const actions: (EmbedAction | UnembedAction)[] = [];
-  for (const workspaceSlug of input.workspaces) {
-    const embedded = input.embeddings[workspaceSlug];
-    if (embedded === undefined) continue;
-    const present = new Set(embedded);
-    // Sorted once filtered: the batches are the same whatever the order kept, and a pass with no drift sorts nothing.
-    const missing = input.keptDocpaths.filter((docpath) => !present.has(docpath)).sort();
-    for (const docpaths of chunk(missing, input.batchSize)) actions.push({ kind: 'embed', workspaceSlug, docpaths });
+  const { kept, embeddings } = input;
+  if (embeddings === undefined) {
+    kept.clear();
+    return [];
   }
+  // Un-embeds first, while `kept` is whole: the kept documents a dropped workspace still holds.
+  const unembeds: UnembedAction[] = [];
   const wanted = new Set(input.workspaces);
-  for (const workspaceSlug of input.previousWorkspaces) {
+  for (const workspaceSlug of new Set(input.previousWorkspaces)) {
     if (wanted.has(workspaceSlug)) continue;
-    const embedded = input.embeddings[workspaceSlug];
+    const embedded = embeddings[workspaceSlug];
     if (embedded === undefined) continue;
-    const present = new Set(embedded);
-    const stale = input.keptDocpaths.filter((docpath) => present.has(docpath)).sort();
-    for (const docpaths of chunk(stale, input.batchSize)) actions.push({ kind: 'unembed', workspaceSlug, docpaths });
+    const stale = [...new Set(embedded.filter((docpath) => kept.has(docpath)))].sort();
+    for (const docpaths of chunk(stale, input.batchSize)) unembeds.push({ kind: 'unembed', workspaceSlug, docpaths });
   }
+  // Then what each wanted workspace lacks: the kept documents less those it holds. The last
+  // workspace takes `kept` itself, the others a copy. Sorted once found: the batches are the same
+  // whatever the order kept, and a pass with no drift sorts nothing.
+  const actions: (EmbedAction | UnembedAction)[] = [];
+  const readable = [...wanted].filter((workspaceSlug) => embeddings[workspaceSlug] !== undefined);
+  readable.forEach((workspaceSlug, index) => {
+    const missing = index === readable.length - 1 ? kept : new Set(kept);
+    for (const docpath of embeddings[workspaceSlug] as string[]) missing.delete(docpath);
+    for (const docpaths of chunk([...missing].sort(), input.batchSize)) actions.push({ kind: 'embed', workspaceSlug, docpaths });
+    missing.clear();
+  });
+  kept.clear();
+  actions.push(...unembeds);
   return actions;
 }

@@ -240,6 +240,7 @@ export function plan(input: PlanInput): Plan {
     }
   }
 
+
   // Guards: replacements' old documents are not counted (their content lives on in the new one).
   const journalSize = journal.size;
   const guards = rootGuards(local, policy.allowEmptyRoot ? 0 : journalSize);
@@ -255,11 +256,13 @@ export function plan(input: PlanInput): Plan {
   if (remote !== undefined && !remote.folderExists && local.rootStatus === 'ok') actions.unshift({ kind: 'create-folder', folder: policy.folder });
 
   // Documents kept but blocked from removal still count as the mirror's, so they keep their embeddings.
-  // Filled from the set directly: a spread copy first was another 1,000,000-slot array at the pass's peak.
-  const keptDocpaths: string[] = [];
-  if (remote !== undefined) for (const docpath of claimed) if (!unkept.has(docpath)) keptDocpaths.push(docpath);
+  // The kept ones are the claims less the unkept: the claims become them in place, and the
+  // embedding plan consumes them (a copy, then a set of the embedded docpaths, were two more
+  // 1,000,000-entry tables at a verification's peak: ~40 MB).
+  for (const docpath of unkept) claimed.delete(docpath);
+  unkept.clear();
   const embeddingActions = planEmbeddings({
-    keptDocpaths,
+    kept: claimed,
     embeddings: remote?.embeddings,
     workspaces: policy.workspaces,
     previousWorkspaces: input.journalMeta.workspaces,
