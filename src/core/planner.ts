@@ -240,7 +240,6 @@ export function plan(input: PlanInput): Plan {
     }
   }
 
-
   // Guards: replacements' old documents are not counted (their content lives on in the new one).
   const journalSize = journal.size;
   const guards = rootGuards(local, policy.allowEmptyRoot ? 0 : journalSize);
