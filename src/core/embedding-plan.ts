@@ -47,7 +47,6 @@ export function planEmbeddings(input: EmbeddingPlanInput): (EmbedAction | Unembe
     const missing = index === readable.length - 1 ? kept : new Set(kept);
     for (const docpath of embeddings[workspaceSlug] as string[]) missing.delete(docpath);
     for (const docpaths of chunk([...missing].sort(), input.batchSize)) actions.push({ kind: 'embed', workspaceSlug, docpaths });
-    missing.clear();
   });
   kept.clear();
   actions.push(...unembeds);
