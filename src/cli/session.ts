@@ -5,9 +5,13 @@
 import type { Logger } from 'pino';
 import { LumenOneClient } from '../api/client.js';
 import { resolveOrganization, resolveWorkspaces } from '../api/resolve.js';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { Journal } from '../journal/journal.js';
 import { Rejections } from '../journal/rejections.js';
+import { SNAPSHOT_FILE_NAME } from '../journal/snapshot.js';
+import { ScanPrefetch } from '../local/scan-prefetch.js';
+import { defaultScanThreads } from '../local/stat-pool.js';
 import { assertStateDirOutsideRoot, defaultStateDir, mirrorIdFor } from '../journal/state-dir.js';
 import { PacerPool } from '../executor/pacer.js';
 import { readLearnedRate, writeLearnedRate } from '../journal/learned-rate.js';
@@ -31,6 +35,31 @@ export interface SessionInput {
   verify?: boolean;
   /** The process's pacers, one per host, shared by every mirror (default: a pool of this session's own). */
   pacers?: PacerPool;
+  /**
+   * Walk the root while the journal is read when its snapshot has at least this many bytes, for
+   * the first full scan (scan-prefetch.ts). Only for a pass that scans right after opening
+   * (`sync`): `watch` must subscribe to changes before it scans. Undefined: no walk ahead.
+   */
+  prefetchScanMinBytes?: number;
+}
+
+/**
+ * A snapshot this big holds ~4,000 entries or more: reading it takes one core long enough
+ * (0.2 s per 100,000 entries) for a walk ahead to pay for its worker's start.
+ */
+export const PREFETCH_SCAN_MIN_SNAPSHOT_BYTES = 512 * 1024;
+
+/** Start walking the mirror root ahead of its scan when the journal to read first is big enough (see prefetchScanMinBytes). */
+function startScanPrefetch(spec: MirrorSpec, stateDir: string, minBytes: number | undefined): ScanPrefetch | undefined {
+  if (minBytes === undefined || spec.followSymlinks) return undefined;
+  let snapshotBytes: number;
+  try {
+    snapshotBytes = statSync(path.join(stateDir, SNAPSHOT_FILE_NAME)).size;
+  } catch {
+    return undefined;
+  }
+  if (snapshotBytes < minBytes) return undefined;
+  return ScanPrefetch.start({ root: spec.root, ignore: spec.ignore, threads: spec.scanThreads ?? defaultScanThreads() });
 }
 
 export interface OpenSession {
@@ -67,6 +96,7 @@ export async function openSession(input: SessionInput): Promise<OpenSession> {
     },
   });
   let journal: Journal | undefined;
+  let prefetch: ScanPrefetch | undefined;
   try {
     // A successful resolution returns exactly the slugs given (trimmed, deduplicated), so the state
     // dir is known before it: when the journal already vouches for these slugs and the remote was
@@ -84,7 +114,10 @@ export async function openSession(input: SessionInput): Promise<OpenSession> {
       return opened;
     };
     // Only an existing state dir is opened before resolving: a mistyped slug must not create one.
-    if (existsSync(stateDir)) journal = await openJournal();
+    if (existsSync(stateDir)) {
+      prefetch = startScanPrefetch(given, stateDir, input.prefetchScanMinBytes);
+      journal = await openJournal();
+    }
     // --rate auto starts near the limit an earlier run learned for this host (before any request, resolution included).
     pacer.host.seed(await readLearnedRate(stateDir, pacerHost));
     const trusted = journal !== undefined && verificationReason({
@@ -103,11 +136,16 @@ export async function openSession(input: SessionInput): Promise<OpenSession> {
     if (journal.recovery.openIntents.length > 0) {
       input.log.warn({ openIntents: journal.recovery.openIntents.length }, 'previous run stopped mid-operation; the remote listing settles what it did');
     }
-    const session: SyncSession = { remote: client, journal, pacer, stats, log: input.log, spec, rejections: Rejections.load(stateDir), ...(input.signal ? { signal: input.signal } : {}) };
+    const session: SyncSession = {
+      remote: client, journal, pacer, stats, log: input.log, spec, rejections: Rejections.load(stateDir),
+      ...(input.signal ? { signal: input.signal } : {}), ...(prefetch ? { scanPrefetch: prefetch } : {}),
+    };
     return {
       session, client, journal, stateDir, mirrorId,
       close: async () => {
         pacer.stop();
+        // A walk ahead that no scan took over (the pass never scanned).
+        await session.scanPrefetch?.close();
         const learned = pacer.host.learned();
         if (learned !== undefined) {
           await writeLearnedRate(stateDir, pacerHost, learned).catch((error: unknown) => {
@@ -120,6 +158,7 @@ export async function openSession(input: SessionInput): Promise<OpenSession> {
     };
   } catch (error) {
     pacer.stop();
+    await prefetch?.close().catch(() => undefined);
     await journal?.close().catch(() => undefined);
     await client.close().catch(() => undefined);
     throw error;

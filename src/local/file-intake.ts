@@ -50,6 +50,8 @@ export interface FileIntakeOptions {
   poolAfterFiles?: number;
   /** Test seam, see ScanHooks.onWorkerBatch. */
   onWorkerBatch?: (names: number) => void;
+  /** A pool already running (a scan prefetch's): used from the first directory, closed with the intake. */
+  pool?: StatPool;
 }
 
 /**
@@ -77,7 +79,8 @@ export class FileIntake {
     this.hashLimiter = new Limiter(options.hashConcurrency ?? 4);
     this.statLimiter = new Limiter(options.statConcurrency ?? 64);
     this.inline = !options.forceAsync;
-    this.poolWanted = (options.statThreads ?? 0) > 0;
+    this.pool = options.pool;
+    this.poolWanted = options.pool !== undefined || (options.statThreads ?? 0) > 0;
   }
 
   /** Stop the stat workers, if any were started. */
@@ -134,11 +137,12 @@ export class FileIntake {
       return false;
     }
     this.options.onWorkerBatch?.(names.length);
-    this.takeReply(directoryAbsolutePath, directoryRelativePath, names, reply);
+    this.takeRows(directoryAbsolutePath, directoryRelativePath, names, reply);
     return true;
   }
 
-  private takeReply(directoryAbsolutePath: string, directoryRelativePath: string, names: readonly string[], reply: StatReply): void {
+  /** Take in the regular files `names` of one directory, lstat'ed in a worker (`rows` in StatReply's layout). */
+  takeRows(directoryAbsolutePath: string, directoryRelativePath: string, names: readonly string[], reply: Pick<StatReply, 'rows' | 'failures'>): void {
     const { rows } = reply;
     for (let index = 0; index < names.length; index++) {
       const kind = rows[index * STAT_ROW];
@@ -206,8 +210,13 @@ export class FileIntake {
     await Promise.all(this.hashTasks);
   }
 
-  /** Decide, from measured inline times, whether to switch to thread-pool I/O for the rest of the scan. */
-  private noteInlineTime(files: number, elapsedMs: number): void {
+  /** True once synchronous I/O measured slow (a network or cold disk): the rest of the scan overlaps calls on the thread pool. */
+  get slowDisk(): boolean {
+    return !this.inline;
+  }
+
+  /** Decide, from measured synchronous times (this thread's or a worker's), whether to switch to thread-pool I/O for the rest of the scan. */
+  noteInlineTime(files: number, elapsedMs: number): void {
     this.windowFiles += files;
     this.windowMs += elapsedMs;
     const slowBatch = files >= 8 && elapsedMs > files * SLOW_BATCH_MS_PER_FILE;

@@ -45,7 +45,15 @@ export function matchesDefaultIgnore(name: string, isDirectory: boolean): boolea
 interface IgnoreLevel {
   readonly prefix: string;
   readonly matcher: Ignore;
+  /** The texts the matcher was built from, in order (what a worker thread rebuilds it from). */
+  readonly sources: readonly IgnoreSource[];
 }
+
+/** What the `ignore` package was given: a file's text (split into lines) or a list of patterns (each one whole). */
+type IgnoreSource = string | readonly string[];
+
+/** IgnoreRules as plain data (structured-clone safe): each level's directory prefix and pattern sources. */
+export type IgnoreRulesDescription = readonly { readonly prefix: string; readonly sources: readonly IgnoreSource[] }[];
 
 type OwnVerdict = 'ignored' | 'unignored' | 'none';
 
@@ -104,7 +112,17 @@ export class IgnoreRules {
   static forRoot(extraPatterns: readonly string[] = []): IgnoreRules {
     const patterns = extraPatterns.filter((pattern) => hasRules(pattern));
     if (patterns.length === 0) return new IgnoreRules([]);
-    return new IgnoreRules([{ prefix: '', matcher: newMatcher().add(patterns) }]);
+    return new IgnoreRules([{ prefix: '', matcher: newMatcher().add(patterns), sources: [patterns] }]);
+  }
+
+  /** Rules rebuilt from {@link IgnoreRules.describe}'s answer (in another thread). */
+  static fromDescription(description: IgnoreRulesDescription): IgnoreRules {
+    return new IgnoreRules(description.map(({ prefix, sources }) => ({ prefix, sources, matcher: sources.reduce((matcher, source) => matcher.add(source as string | string[]), newMatcher()) })));
+  }
+
+  /** These rules as plain data that {@link IgnoreRules.fromDescription} turns back into the same rules. */
+  describe(): IgnoreRulesDescription {
+    return this.levels.map(({ prefix, sources }) => ({ prefix, sources }));
   }
 
   /**
@@ -118,9 +136,9 @@ export class IgnoreRules {
     if (last && last.prefix === prefix) {
       // Same directory (root `--ignore` then root `.lumenignore`): one matcher keeps the order exact.
       const merged = newMatcher().add(last.matcher).add(content);
-      return new IgnoreRules([...this.levels.slice(0, -1), { prefix, matcher: merged }]);
+      return new IgnoreRules([...this.levels.slice(0, -1), { prefix, matcher: merged, sources: [...last.sources, content] }]);
     }
-    return new IgnoreRules([...this.levels, { prefix, matcher: newMatcher().add(content) }]);
+    return new IgnoreRules([...this.levels, { prefix, matcher: newMatcher().add(content), sources: [content] }]);
   }
 
   /** True when no user pattern is in force (only the built-in defaults apply). */

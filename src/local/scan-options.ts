@@ -1,4 +1,5 @@
 /** What a scan is asked to do (`scanTree` in scanner.ts), and its test seams. */
+import type { ScanPrefetch } from './scan-prefetch.js';
 
 /** The journal's sha256 for `relativePath` when it last saw the file at this size and mtimeMs. */
 export type KnownHashLookup = (relativePath: string, size: number, mtimeMs: number) => string | undefined;
@@ -36,6 +37,8 @@ export interface ScanOptions {
   scanThreads?: number;
   /** Stops the scan; scanTree then rejects with LUMENSYNC_ABORTED. */
   signal?: AbortSignal;
+  /** A walk of this root begun ahead (scan-prefetch.ts): taken over when it fits these options, else closed. The scan owns it from now on. */
+  prefetch?: ScanPrefetch;
   /** Called now and then (at most every 100 ms) and once at the end. */
   onProgress?: (progress: { filesSeen: number; filesHashed: number; bytesHashed: number }) => void;
   /** Test seams; production code leaves this unset. */

@@ -10,10 +10,13 @@ import { LumenSyncError } from '../errors.js';
 import type { LocalListing } from '../core/types.js';
 import { abortedError } from './hash.js';
 import { FileIntake } from './file-intake.js';
+import { INVALID_NAME_CODE, INVALID_NAME_MESSAGE, isIgnoredEntry, sortEntries, specialNames } from './directory-entries.js';
 import { invalidNamesIn, readIgnoreFileText } from './directory-reads.js';
-import { IGNORE_FILE_NAME, IgnoreRules, matchesDefaultIgnore } from './ignore.js';
+import { IGNORE_FILE_NAME, IgnoreRules } from './ignore.js';
 import { errnoCode, GONE_CODES, joinRelative, ScanResults } from './scan-results.js';
 import type { ScanOptions } from './scan-options.js';
+import type { ScanPrefetch } from './scan-prefetch.js';
+import { takeOverWalk } from './walk-takeover.js';
 import { normaliseScope, type ScopeTree } from './scope.js';
 import { defaultScanThreads } from './stat-pool.js';
 import { Limiter } from './limiter.js';
@@ -52,7 +55,10 @@ export async function scanTree(options: ScanOptions): Promise<LocalListing> {
   }
   const scope = options.scope === undefined ? undefined : normaliseScope(options.scope);
   const results = new ScanResults(options.signal, options.onProgress);
-  const walker = new TreeWalker(options, path.resolve(options.root), results);
+  // A walk started for another scan lists something else: stopped, and this scan walks on its own.
+  const prefetch = options.prefetch?.fits(options) === true ? options.prefetch : undefined;
+  if (options.prefetch !== undefined && prefetch === undefined) await options.prefetch.close();
+  const walker = new TreeWalker(options, path.resolve(options.root), results, prefetch);
   await walker.run(scope?.tree ?? 'all');
   if (options.signal?.aborted) throw abortedError('scan');
   if (results.fatal) throw results.fatal.error;
@@ -70,8 +76,11 @@ class TreeWalker {
   /** Directories being read and stat'ed at once (see DIRECTORIES_IN_FLIGHT). */
   private readonly directoryLimiter: Limiter;
   private directoriesInFlight = 0;
+  /** A walk begun before the scan, which this scan takes over (scan-prefetch.ts). */
+  private readonly prefetch: ScanPrefetch | undefined;
 
-  constructor(options: ScanOptions, rootPath: string, results: ScanResults) {
+  constructor(options: ScanOptions, rootPath: string, results: ScanResults, prefetch: ScanPrefetch | undefined) {
+    this.prefetch = prefetch;
     this.options = options;
     this.rootPath = rootPath;
     this.results = results;
@@ -88,16 +97,22 @@ class TreeWalker {
       statThreads: options.scope === undefined ? (options.scanThreads ?? defaultScanThreads()) : 0,
       poolAfterFiles: options.hooks?.poolAfterFiles,
       onWorkerBatch: options.hooks?.onWorkerBatch,
+      ...(prefetch ? { pool: prefetch.pool } : {}),
     });
   }
 
   /** Check the root, walk it, wait for every hash. Rejects only on a non-filesystem failure of the root check. */
   async run(scopeTree: ScopeTree): Promise<void> {
-    if (!(await this.checkRoot(scopeTree !== 'all'))) return;
-    const rules = IgnoreRules.forRoot(this.options.ignore ?? []);
-    const realChain = this.follow ? { realPath: this.rootRealPath, parent: undefined } : undefined;
     try {
-      await this.walkDirectory({ absolutePath: this.rootPath, relativePath: '', rules, realChain }, scopeTree);
+      if (!(await this.checkRoot(scopeTree !== 'all'))) return;
+      if (this.prefetch) {
+        await takeOverWalk(this.prefetch, this.results, this.intake, this.options.signal, (frame) => this.walkDirectory({ ...frame, realChain: undefined }, 'all'));
+      }
+      else {
+        const rules = IgnoreRules.forRoot(this.options.ignore ?? []);
+        const realChain = this.follow ? { realPath: this.rootRealPath, parent: undefined } : undefined;
+        await this.walkDirectory({ absolutePath: this.rootPath, relativePath: '', rules, realChain }, scopeTree);
+      }
       await this.intake.settle();
     } finally {
       await this.intake.close();
@@ -130,10 +145,6 @@ class TreeWalker {
       this.results.failRoot(GONE_CODES.has(code) ? 'missing' : 'unreadable', code, (error as Error).message);
       return false;
     }
-  }
-
-  private isIgnored(rules: IgnoreRules, relativePath: string, name: string, isDirectory: boolean): boolean {
-    return rules.onlyDefaults ? matchesDefaultIgnore(name, isDirectory) : rules.isIgnored(relativePath, isDirectory);
   }
 
   private childFrame(parent: Frame, rules: IgnoreRules, name: string, targetRealPath?: string): Frame {
@@ -193,39 +204,30 @@ class TreeWalker {
     if (this.results.stopped()) return subtasks;
     const dirents = await this.readDirectory(frame);
     if (dirents === undefined) return subtasks;
+    const special = specialNames(dirents);
     let rules = frame.rules;
+    if (special.ignoreFile) {
+      const loaded = await this.loadIgnoreFile(frame);
+      if (loaded === undefined) return subtasks;
+      rules = loaded;
+    }
     let invalidNames: Set<string> | undefined;
-    for (const dirent of dirents) {
-      if (dirent.name === IGNORE_FILE_NAME) {
-        const loaded = await this.loadIgnoreFile(frame);
-        if (loaded === undefined) return subtasks;
-        rules = loaded;
-      }
-      if (invalidNames === undefined && dirent.name.includes('\uFFFD')) {
-        try {
-          invalidNames = await invalidNamesIn(frame.absolutePath);
-        } catch (error) {
-          this.results.recordError(frame.relativePath, error);
-          return subtasks;
-        }
+    if (special.maybeInvalid) {
+      try {
+        invalidNames = await invalidNamesIn(frame.absolutePath);
+      } catch (error) {
+        this.results.recordError(frame.relativePath, error);
+        return subtasks;
       }
     }
-    const fileNames: string[] = [];
-    for (const dirent of dirents) {
-      const name = dirent.name;
-      const relativePath = joinRelative(frame.relativePath, name);
-      const isDirectory = dirent.isDirectory();
-      if (this.isIgnored(rules, relativePath, name, isDirectory)) this.results.ignored++;
-      else if (invalidNames?.has(name)) {
-        this.results.addError(relativePath, 'EILSEQ', 'name is not valid UTF-8, so it cannot be named remotely; rename it to sync it');
-      } else if (isDirectory) subtasks.push(this.walkDirectory(this.childFrame(frame, rules, name), 'all'));
-      else if (dirent.isFile()) fileNames.push(name);
-      else if (dirent.isSymbolicLink() && this.follow) subtasks.push(this.followSymlink(frame, rules, name, 'all'));
-      else this.results.ignored++; // symlinks when not following; FIFOs, sockets, devices (reading a FIFO would block)
-    }
+    const sorted = sortEntries(dirents, frame.relativePath, rules, invalidNames, this.follow);
+    this.results.ignored += sorted.ignored;
+    for (const relativePath of sorted.invalid) this.results.addError(relativePath, INVALID_NAME_CODE, INVALID_NAME_MESSAGE);
+    for (const name of sorted.directories) subtasks.push(this.walkDirectory(this.childFrame(frame, rules, name), 'all'));
+    for (const name of sorted.symlinks) subtasks.push(this.followSymlink(frame, rules, name, 'all'));
     // The subdirectories' walks are started (each waits for a slot) while this directory's files are
     // stat'ed: with 64 slots, other directories' reads keep the thread pool busy meanwhile.
-    await this.intake.statFiles(frame.absolutePath, frame.relativePath, fileNames);
+    await this.intake.statFiles(frame.absolutePath, frame.relativePath, sorted.files);
     return subtasks;
   }
 
@@ -239,7 +241,7 @@ class TreeWalker {
       const stats = await this.intake.lstat(relativePath, absolutePath);
       if (stats === undefined) return;
       const isDirectory = stats.isDirectory();
-      if (this.isIgnored(rules, relativePath, name, isDirectory)) this.results.ignored++;
+      if (isIgnoredEntry(rules, frame.relativePath, name, isDirectory)) this.results.ignored++;
       else if (isDirectory) await this.walkDirectory(this.childFrame(frame, rules, name), childScope);
       else if (stats.isFile()) {
         // A scoped path that runs through a file ('a.txt/b') names nothing.
@@ -268,7 +270,7 @@ class TreeWalker {
     if (targetRealPath !== this.rootRealPath && !targetRealPath.startsWith(withTrailingSep(this.rootRealPath))) {
       this.results.addError(relativePath, 'EOUTSIDE', `symlink points outside the mirror root (${targetRealPath}); not followed`);
     } else if (targetStats.isDirectory()) {
-      if (this.isIgnored(rules, relativePath, name, true)) this.results.ignored++;
+      if (isIgnoredEntry(rules, frame.relativePath, name, true)) this.results.ignored++;
       else if (loopsBack(frame.realChain, targetRealPath)) {
         this.results.addError(relativePath, 'ELOOP', `symlink loops back to ${targetRealPath}, which contains it; not followed`);
       } else {

@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { StatReply, StatRequest } from './stat-rows.js';
+import type { StatReply, StatRequest, WalkReply, WalkRequest } from './stat-rows.js';
 
 /** Default worker count: one per core beyond the main thread's, at most 2 (more only contends for the disk and the scheduler). */
 export function defaultScanThreads(): number {
@@ -26,6 +26,8 @@ interface PoolWorker {
   replies: MessagePort;
   /** Names sent and not yet answered. */
   queuedFiles: number;
+  /** Walking subtrees (startWalk) until its walk answers `done` or `failed`: no stat batch is sent to it meanwhile. */
+  walking: boolean;
 }
 
 const WORKER_URL = new URL('./stat-worker.js', import.meta.url);
@@ -36,6 +38,9 @@ export class StatPool {
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 0;
   private broken: Error | undefined;
+  /** The walk's answers go here (one walk per pool). */
+  private walkListener: ((reply: WalkReply) => void) | undefined;
+  private walkId = -1;
 
   constructor(threads: number) {
     for (let i = 0; i < threads; i++) {
@@ -43,8 +48,8 @@ export class StatPool {
       const thread = new Worker(WORKER_URL, { workerData: { replies: workerSide }, transferList: [workerSide] });
       thread.unref();
       replies.unref();
-      const worker: PoolWorker = { thread, replies, queuedFiles: 0 };
-      replies.on('message', (reply: StatReply) => this.settle(reply));
+      const worker: PoolWorker = { thread, replies, queuedFiles: 0, walking: false };
+      replies.on('message', (reply: StatReply | WalkReply) => this.settle(reply));
       thread.on('error', (error) => this.fail(error));
       thread.on('exit', (code) => {
         if (code !== 0) this.fail(new Error(`stat worker exited with code ${code}`));
@@ -61,23 +66,37 @@ export class StatPool {
   drain(): void {
     for (const worker of this.workers) {
       for (let received = receiveMessageOnPort(worker.replies); received !== undefined; received = receiveMessageOnPort(worker.replies)) {
-        this.settle(received.message as StatReply);
+        this.settle(received.message as StatReply | WalkReply);
       }
     }
   }
 
-  /** Names sent to the least busy worker and not yet answered (0 when the pool is idle). */
+  /** Names sent to the least busy worker and not yet answered (0 when the pool is idle; Infinity while its only worker walks). */
   leastQueued(): number {
     let least = Infinity;
-    for (const worker of this.workers) least = Math.min(least, worker.queuedFiles);
+    for (const worker of this.workers) if (!worker.walking) least = Math.min(least, worker.queuedFiles);
     return least;
+  }
+
+  /**
+   * Have the first worker walk whole subtrees (subtree-walk.ts); every answer goes to `listener`,
+   * which also hears `failed` if the worker dies. Stat batches go to the other workers meanwhile.
+   */
+  startWalk(request: Omit<WalkRequest, 'id' | 'walk'>, listener: (reply: WalkReply) => void): void {
+    const worker = this.workers[0] as PoolWorker;
+    this.walkId = this.nextId++;
+    this.walkListener = listener;
+    worker.walking = true;
+    const message: WalkRequest = { walk: true, id: this.walkId, ...request };
+    worker.thread.postMessage(message);
   }
 
   /** lstat `names` in `directory` on the least busy worker. Rejects only when a worker died (the caller then stats inline). */
   stat(directory: string, separator: string, names: readonly string[]): Promise<StatReply> {
     if (this.broken) return Promise.reject(this.broken);
-    let worker = this.workers[0] as PoolWorker;
-    for (const candidate of this.workers) if (candidate.queuedFiles < worker.queuedFiles) worker = candidate;
+    // A walking worker answers only once its walk ends: chosen only when every worker walks (callers check leastQueued first).
+    let worker = this.workers.find((candidate) => !candidate.walking) ?? (this.workers[0] as PoolWorker);
+    for (const candidate of this.workers) if (!candidate.walking && candidate.queuedFiles < worker.queuedFiles) worker = candidate;
     const id = this.nextId++;
     const request: StatRequest = { id, directory, separator, names };
     worker.queuedFiles += names.length;
@@ -94,7 +113,13 @@ export class StatPool {
     await Promise.all(this.workers.map((worker) => worker.thread.terminate().catch(() => undefined)));
   }
 
-  private settle(reply: StatReply): void {
+  private settle(reply: StatReply | WalkReply): void {
+    if (!('rows' in reply)) {
+      if (reply.id !== this.walkId) return;
+      if ('done' in reply || 'failed' in reply) this.endWalk();
+      this.walkListener?.(reply);
+      return;
+    }
     const waiting = this.waiting.get(reply.id);
     if (waiting === undefined) return;
     this.waiting.delete(reply.id);
@@ -104,10 +129,18 @@ export class StatPool {
 
   private fail(error: Error): void {
     this.broken ??= error;
+    if (this.workers[0]?.walking === true) {
+      this.endWalk();
+      this.walkListener?.({ id: this.walkId, failed: error.message });
+    }
     for (const [id, waiting] of this.waiting) {
       this.waiting.delete(id);
       waiting.worker.queuedFiles -= waiting.files;
       waiting.reject(error);
     }
+  }
+
+  private endWalk(): void {
+    (this.workers[0] as PoolWorker).walking = false;
   }
 }

@@ -1,4 +1,5 @@
 /** The messages between the stat pool and its worker threads (shared by both sides). */
+import type { IgnoreRulesDescription } from './ignore.js';
 
 /** Numbers per name in a reply: kind, size, mtimeMs. */
 export const STAT_ROW = 3;
@@ -28,3 +29,58 @@ export interface StatReply {
   rows: Float64Array;
   failures: { index: number; code: string; message: string }[];
 }
+
+/** A directory a walking worker has yet to read; `rulesId` names its ignore rules in the walk's table (0: the root's). */
+export interface WalkFrameData {
+  absolutePath: string;
+  relativePath: string;
+  rulesId: number;
+}
+
+/** Ignore rules a walk derived from a `.lumenignore`, by id, as plain data (ignore.ts, IgnoreRules.describe). */
+export type WalkRulesTable = [number, IgnoreRulesDescription][];
+
+/** The cells of a walk's shared flags (an Int32Array over WalkRequest.flags). */
+export const WALK_FLAG = {
+  /** Set by the main thread: 1 asks for some pending directories, 2 for all of them and the end of the walk (a slow disk); the worker clears it when it answers. */
+  giveBack: 0,
+  /** Files and directories sent and not yet taken in (the worker adds, the main thread subtracts). */
+  queued: 1,
+  count: 2,
+} as const;
+
+/** Walk whole subtrees (scan-prefetch.ts); see WALK_FLAG for what the shared flags say. */
+export interface WalkRequest {
+  walk: true;
+  id: number;
+  frames: WalkFrameData[];
+  /** The rules of frames whose rulesId is not 0. */
+  rules: WalkRulesTable;
+  rootRules: IgnoreRulesDescription;
+  flags: SharedArrayBuffer;
+  /** At most this many directories given back per request. */
+  giveAwayLimit: number;
+  /** The worker waits while more than this many files and directories it sent are not taken in. */
+  queueLimit: number;
+}
+
+/** One directory a worker read and stat'ed: its regular files as a StatReply's rows, what it ignored, what failed. */
+export interface WalkedDirectory {
+  absolutePath: string;
+  relativePath: string;
+  names: string[];
+  rows: Float64Array;
+  failures: StatReply['failures'];
+  ignored: number;
+  /** The directory unreadable (its own path), its ignore file unreadable, names that are not UTF-8. */
+  errors: { relativePath: string; code: string; message: string }[];
+  /** How long reading and stat'ing it took: a slow disk is better walked with many calls in flight. */
+  elapsedMs: number;
+}
+
+/** What a walking worker sends: a directory, directories given back, the end of its walk. */
+export type WalkReply =
+  | { id: number; walked: WalkedDirectory }
+  | { id: number; given: WalkFrameData[]; rules: WalkRulesTable }
+  | { id: number; done: true }
+  | { id: number; failed: string };

@@ -43,7 +43,11 @@ export interface PassResult {
 /** Scan the root with the journal's hashes as a cache. */
 export function scanLocal(session: SyncSession, scope?: string[]): Promise<LocalListing> {
   const { spec, journal } = session;
+  // A walk begun while the journal was read serves the first full scan only.
+  const prefetch = scope === undefined ? session.scanPrefetch : undefined;
+  if (prefetch) delete session.scanPrefetch;
   return scanTree({
+    ...(prefetch ? { prefetch } : {}),
     root: spec.root,
     ignore: spec.ignore,
     followSymlinks: spec.followSymlinks,

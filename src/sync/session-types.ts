@@ -5,6 +5,7 @@ import type { Intent, JournalEntry, JournalLookup, JournalMeta } from '../core/t
 import type { Pacer } from '../executor/pacer.js';
 import type { JournalPort, RemotePort } from '../executor/ports.js';
 import type { Rejections } from '../journal/rejections.js';
+import type { ScanPrefetch } from '../local/scan-prefetch.js';
 import type { Stats } from '../stats/stats.js';
 import type { MirrorSpec } from './mirror.js';
 
@@ -40,4 +41,6 @@ export interface SyncSession {
   signal?: AbortSignal;
   /** Content the server refused for good (U9); without it every refusal is tried again next pass. */
   rejections?: Rejections;
+  /** A walk of the root begun while the journal was read; the first full scan takes it over (and clears this). */
+  scanPrefetch?: ScanPrefetch;
 }

@@ -6,6 +6,7 @@ import { appendFileSync } from 'node:fs';
 import { chmod, readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { scanTree, type ScanOptions } from '../../src/local/scanner.js';
+import { ScanPrefetch } from '../../src/local/scan-prefetch.js';
 import { EMPTY_SHA256, SMALL_FILE_BYTES } from '../../src/local/hash.js';
 import { LumenSyncError } from '../../src/errors.js';
 import type { LocalListing } from '../../src/core/types.js';
@@ -163,10 +164,12 @@ const scanCases: ScanCase[] = [
  * switches to), and stat workers from the first directory (what a big scan switches to).
  */
 let workerBatches = 0;
-const ioModes: Array<{ label: string; options: Partial<ScanOptions> }> = [
+const ioModes: Array<{ label: string; options: Partial<ScanOptions> | ((root: string, caseOptions: Partial<ScanOptions>) => Partial<ScanOptions>) }> = [
   { label: 'inline', options: { scanThreads: 0 } },
   { label: 'thread-pool', options: { scanThreads: 0, hooks: { forceAsync: true } } },
   { label: 'stat-worker', options: { scanThreads: 1, hooks: { poolAfterFiles: 0, onWorkerBatch: () => { workerBatches++; } } } },
+  // A walk begun ahead (what `sync` starts while its journal is read), its worker kept one entry ahead so both threads walk.
+  { label: 'prefetch', options: (root, caseOptions) => ({ scanThreads: 1, prefetch: ScanPrefetch.start({ root, ignore: caseOptions.ignore ?? [], threads: 1, queueLimit: 1 }) as ScanPrefetch }) },
 ];
 for (const mode of ioModes) {
   test(`scanTree cases (${mode.label} I/O)`, async (t) => {
@@ -178,7 +181,9 @@ for (const mode of ioModes) {
         try {
           await buildTree(root, scanCase.tree);
           await scanCase.setup?.(root, outside);
-          const listing = await scanTree({ root, ...mode.options, ...scanCase.options?.(root) });
+          const caseOptions = scanCase.options?.(root) ?? {};
+          const modeOptions = typeof mode.options === 'function' ? mode.options(root, caseOptions) : mode.options;
+          const listing = await scanTree({ root, ...modeOptions, ...caseOptions });
           assert.equal(listing.rootStatus, 'ok');
           if (scanCase.expectPaths) assert.deepEqual(paths(listing), scanCase.expectPaths);
           if (scanCase.expectErrors) assert.deepEqual(errorCodes(listing), scanCase.expectErrors);
@@ -188,6 +193,11 @@ for (const mode of ioModes) {
           // The stat workers really did the stats of a full scan (a worker that failed to start would fall back silently).
           const fullScan = scanCase.options?.(root).scope === undefined && listing.entries.length > 0;
           if (mode.label === 'stat-worker' && fullScan) assert.ok(workerBatches > 0, 'no batch went through a stat worker');
+          // A walk ahead serves only a full scan that follows no symlinks; the others close it and walk on their own.
+          const prefetch = modeOptions.prefetch;
+          if (prefetch !== undefined && caseOptions.scope === undefined && caseOptions.followSymlinks !== true) {
+            assert.ok(prefetch.directoriesWalked.worker > 0, 'the scan took in no directory the worker walked');
+          }
         } finally {
           await removeTemp(root);
           await removeTemp(outside);

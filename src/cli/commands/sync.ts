@@ -9,7 +9,7 @@ import { EXIT, exitCodeForOutcome, type ExitCode } from '../exit-codes.js';
 import { mirrorOptions, type MirrorArgs } from '../mirror-options.js';
 import type { Logger } from 'pino';
 import { resolveSettings, type MirrorSettings, type Settings } from '../../config/settings.js';
-import { openSession } from '../session.js';
+import { openSession, PREFETCH_SCAN_MIN_SNAPSHOT_BYTES } from '../session.js';
 import { printError, printJson, printLine } from '../output.js';
 import { renderPlan, renderSummary } from '../render.js';
 import { startProgress } from '../progress.js';
@@ -47,6 +47,8 @@ async function syncMirror(args: SyncArgs, settings: Settings, mirror: MirrorSett
   const opened = await openSession({
     connection: settings.connection, spec: mirror.spec, stateDir: mirror.stateDir, log: settings.mirrors.length > 1 ? log.child({ mirror: mirror.name }) : log, pacing: settings.pacing, pacers,
     verify: args.verify ?? false,
+    // The first pass scans right after the journal is read: walk the root meanwhile.
+    prefetchScanMinBytes: PREFETCH_SCAN_MIN_SNAPSHOT_BYTES,
     ...(signal ? { signal } : {}),
   });
   const { session } = opened;

@@ -1,0 +1,110 @@
+/**
+ * A scan taking over a walk begun ahead of it (scan-prefetch.ts): it takes in what the worker
+ * walked, and walks on the main thread too, synchronously as the worker does (yielding every few
+ * milliseconds); whichever thread runs out of directories gets half of the other's pending ones.
+ */
+import { LumenSyncError } from '../errors.js';
+import type { FileIntake } from './file-intake.js';
+import { GIVE_AWAY_LIMIT, type ScanPrefetch } from './scan-prefetch.js';
+import { GONE_CODES, type ScanResults } from './scan-results.js';
+import type { WalkedDirectory } from './stat-rows.js';
+import { SubtreeWalk } from './subtree-walk.js';
+import type { IgnoreRules } from './ignore.js';
+
+/** The longest the main thread walks without letting the event loop run (signals, timers, progress). */
+const WALK_SLICE_MS = 20;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Take in one directory either thread walked: its files, what it ignored, what failed (as the main thread's own walk records them). */
+function takeWalked(walked: WalkedDirectory, results: ScanResults, intake: FileIntake): void {
+  if (results.stopped()) return;
+  intake.noteInlineTime(walked.names.length + 1, walked.elapsedMs);
+  results.ignored += walked.ignored;
+  for (const error of walked.errors) {
+    // The root vanishing after its check is an unmounted drive, not an empty folder.
+    if (error.relativePath === '' && GONE_CODES.has(error.code)) results.failRoot('missing', error.code, error.message);
+    else results.recordError(error.relativePath, Object.assign(new Error(error.message), { code: error.code }));
+  }
+  intake.takeRows(walked.absolutePath, walked.relativePath, walked.names, walked);
+}
+
+/** A directory the scanner's own walk takes on (with its subdirectories), and its ignore rules. */
+export type WalkElsewhere = (frame: { absolutePath: string; relativePath: string; rules: IgnoreRules }) => Promise<void>;
+
+/**
+ * Walk the rest of the prefetch's tree with its worker. Resolves once neither thread has a
+ * directory left, or the scan stopped. When the disk measures slow (a network share: one
+ * synchronous call at a time per thread is then the brake), every pending directory goes to
+ * `walkElsewhere`, the scanner's own walk, which overlaps many calls on the thread pool.
+ */
+export async function takeOverWalk(prefetch: ScanPrefetch, results: ScanResults, intake: FileIntake, signal: AbortSignal | undefined, walkElsewhere: WalkElsewhere): Promise<void> {
+  const own = new SubtreeWalk(prefetch.rootRules);
+  let workerWalking = true;
+  let asked = false;
+  let wake: (() => void) | undefined;
+  prefetch.listen((reply) => {
+    if ('walked' in reply) {
+      takeWalked(reply.walked, results, intake);
+      prefetch.taken(reply.walked);
+    } else if ('given' in reply) {
+      asked = false;
+      own.take(reply.given, reply.rules);
+    } else if ('done' in reply) {
+      workerWalking = false;
+      asked = false;
+    } else {
+      // Directories the worker had not walked yet are unknown: a listing without them would delete their files remotely.
+      results.fatal ??= { error: new LumenSyncError('LUMENSYNC_LOCAL_IO', `the scan's walking thread stopped: ${reply.failed}`, {
+        hint: 'Nothing was changed remotely. Run again; if it happens again, scan without worker threads (--scan-threads 0) and report it.',
+      }) };
+    }
+    wake?.();
+  });
+  const onAbort = (): void => wake?.();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let sliceStartedAt = performance.now();
+  const waitForReply = (): Promise<void> => new Promise<void>((resolve) => {
+    wake = resolve;
+  });
+  try {
+    while (!results.stopped()) {
+      if (intake.slowDisk) {
+        if (workerWalking) {
+          prefetch.requestAllDirectories();
+          while (workerWalking && !results.stopped()) await waitForReply();
+        }
+        await Promise.all(own.takeAllPending().map((frame) => walkElsewhere(frame)));
+        return;
+      }
+      if (!workerWalking && own.pending >= 2) {
+        const handed = own.giveAway(GIVE_AWAY_LIMIT);
+        prefetch.walk(handed.frames, handed.rules);
+        workerWalking = true;
+      }
+      const walked = own.next();
+      if (walked !== undefined) {
+        prefetch.directoriesWalked.main++;
+        takeWalked(walked, results, intake);
+        prefetch.pool.drain(); // the worker's directories, without waiting for the event loop
+        if (performance.now() - sliceStartedAt >= WALK_SLICE_MS) {
+          await yieldToEventLoop();
+          sliceStartedAt = performance.now();
+        }
+        continue;
+      }
+      if (!workerWalking) break;
+      if (!asked) {
+        asked = true;
+        prefetch.requestDirectories();
+      }
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      wake = undefined;
+      sliceStartedAt = performance.now();
+    }
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
