@@ -8,8 +8,8 @@
  * compact snapshot, then replaces the JSON file with a stub naming format 2.0, which an earlier
  * lumensync refuses as "written by a newer lumensync" instead of reading an empty journal.
  */
-import { closeSync, fsyncSync, openSync, readFileSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { closeSync, fsyncSync, openSync } from 'node:fs';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Intent, JournalEntry, JournalMeta } from '../core/types.js';
 import { LumenSyncError } from '../errors.js';
@@ -146,10 +146,7 @@ const RELEASE_MIN_BYTES = 1 << 20;
 
 async function readIfExists(file: string): Promise<Buffer | undefined> {
   try {
-    // One synchronous read into a buffer of the file's size: fs/promises reads a big file in
-    // 512 KiB chunks through the thread pool and copies them together (13 MB at 100,000 entries:
-    // ~40 ms of copying and ~50 ms of waiting, while the read itself takes a few).
-    return readFileSync(file);
+    return await readFile(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw stateIoError(`cannot read journal snapshot ${file}`, error);
