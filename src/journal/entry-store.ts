@@ -15,6 +15,7 @@ import type { JournalEntry, JournalLookup } from '../core/types.js';
 import { allDistinct } from './distinct-slots.js';
 import { HashColumn } from './hash-column.js';
 import { NameArena } from './name-arena.js';
+import { PathIndex } from './path-index.js';
 import { PrefixTable } from './prefix-table.js';
 import { ColumnsError, copyLittleEndian, grownSlotArray, isWellFormed, type SnapshotColumns } from './snapshot-columns.js';
 
@@ -47,6 +48,12 @@ export class EntryStore implements EntryLookup {
   private docpathIndex: Map<string, string> | undefined;
   /** docpathsUnique()'s answer, until an entry changes. */
   private docpathsDistinct: boolean | undefined;
+  /**
+   * A snapshot's paths as bytes with a hash index (path-index.ts), until something needs them as
+   * strings (materialize): `slots` and `paths` are empty meanwhile, and row r is slot r. A no-op
+   * pass only looks paths up (has, get, slotOf, unchangedPath), so it never builds them.
+   */
+  private loaded: PathIndex | undefined;
 
   /** A store holding a snapshot's rows, in row order. Throws ColumnsError when they do not add up. */
   static fromColumns(columns: SnapshotColumns): EntryStore {
@@ -65,6 +72,7 @@ export class EntryStore implements EntryLookup {
     copyLittleEndian(columns.docDirIds, store.docDirIds, count);
     const pathLengths = new Uint32Array(count);
     copyLittleEndian(columns.pathLengths, pathLengths, count);
+    if (columns.odd.length === 0 && isAscii(columns.paths)) return store.loadIndexed(columns, pathLengths, dirIds);
     const asciiPaths = isAscii(columns.paths) ? columns.paths.toString('latin1') : undefined;
     let pathAt = 0;
     let nameAt = 0;
@@ -100,16 +108,35 @@ export class EntryStore implements EntryLookup {
     return store;
   }
 
+  /** fromColumns for ASCII paths and no odd row: the paths stay bytes behind a hash index until materialize(). */
+  private loadIndexed(columns: SnapshotColumns, pathLengths: Uint32Array, dirIds: number[]): EntryStore {
+    const { count } = columns;
+    this.loaded = new PathIndex(columns.paths, pathLengths, count);
+    let nameAt = 0;
+    for (let row = 0; row < count; row += 1) {
+      if (!Number.isFinite(this.sizes[row]!) || !Number.isFinite(this.mtimes[row]!)) throw new ColumnsError(`entry ${row} has an invalid size or mtime`);
+      const dirId = dirIds[this.docDirIds[row]!];
+      const nameLength = this.names.lengthAt(row);
+      if (dirId === undefined || nameAt + nameLength > columns.names.length) throw new ColumnsError(`entry ${row} is invalid`);
+      this.docDirIds[row] = dirId;
+      this.names.place(row, nameAt);
+      nameAt += nameLength;
+    }
+    if (nameAt !== columns.names.length) throw new ColumnsError('the entries do not fill the columns');
+    this.nextSlot = count;
+    return this;
+  }
+
   get size(): number {
-    return this.slots.size;
+    return this.loaded?.count ?? this.slots.size;
   }
 
   has(relativePath: string): boolean {
-    return this.slots.has(relativePath);
+    return this.slotOf(relativePath) !== undefined;
   }
 
   get(relativePath: string): JournalEntry | undefined {
-    const slot = this.slots.get(relativePath);
+    const slot = this.slotOf(relativePath);
     return slot === undefined ? undefined : this.entryAt(relativePath, slot);
   }
 
@@ -118,22 +145,44 @@ export class EntryStore implements EntryLookup {
    * "found as journaled" test), else undefined: a scan that lists it keeps no string of its own.
    */
   unchangedPath(relativePath: string, size: number, mtimeMs: number): string | undefined {
-    const slot = this.slots.get(relativePath);
-    return slot !== undefined && this.sizes[slot] === size && this.mtimes[slot] === mtimeMs ? this.paths[slot] : undefined;
+    const slot = this.slotOf(relativePath);
+    if (slot === undefined || this.sizes[slot] !== size || this.mtimes[slot] !== mtimeMs) return undefined;
+    // Before materialize() the store holds no string of its own: the caller's is as good.
+    return this.loaded === undefined ? this.paths[slot] : relativePath;
+  }
+
+  /**
+   * Build the paths as strings now, if they are not yet: before a scan whose listing should hold
+   * the store's own strings (a verification indexes every entry's path anyway, and would otherwise
+   * keep two copies of each).
+   */
+  materialize(): void {
+    const loaded = this.loaded;
+    if (loaded === undefined) return;
+    this.loaded = undefined;
+    let slot = 0;
+    for (const relativePath of loaded.paths()) {
+      this.slots.set(relativePath, slot);
+      this.paths[slot] = relativePath;
+      slot += 1;
+    }
   }
 
   /** Entries in insertion order, each built when reached. */
   *values(): IterableIterator<JournalEntry> {
+    this.materialize();
     for (const [relativePath, slot] of this.slots) yield this.entryAt(relativePath, slot);
   }
 
   /** Relative paths in insertion order (no entry objects built). */
   keys(): IterableIterator<string> {
+    this.materialize();
     return this.slots.keys();
   }
 
   /** The relative path whose entry holds `docpath` (the latest one set, when several did). */
   pathOfDocpath(docpath: string): string | undefined {
+    this.materialize();
     if (this.docpathIndex === undefined) {
       const index = new Map<string, string>();
       for (const [relativePath, slot] of this.slots) index.set(this.docpathAt(slot), relativePath);
@@ -154,12 +203,14 @@ export class EntryStore implements EntryLookup {
 
   /** Remember `entry` (replacing and moving to the end an entry of the same path). */
   set(entry: JournalEntry): void {
+    this.materialize();
     const cut = entry.docpath.lastIndexOf('/') + 1;
     this.setParts(entry.relativePath, this.docDirs.idOf(entry.docpath.slice(0, cut)), entry.docpath.slice(cut), entry.sha256, entry.size, entry.mtimeMs);
   }
 
   /** Change the path, size and mtime of an entry, keeping its docpath and hash (a local move). */
   move(from: string, to: string, size: number, mtimeMs: number): void {
+    this.materialize();
     const slot = this.slots.get(from);
     if (slot === undefined) return;
     const docDirId = this.docDirIds[slot]!;
@@ -170,6 +221,7 @@ export class EntryStore implements EntryLookup {
   }
 
   delete(relativePath: string): void {
+    this.materialize();
     const slot = this.slots.get(relativePath);
     if (slot === undefined) return;
     this.unindexDocpath(relativePath, slot);
@@ -184,12 +236,13 @@ export class EntryStore implements EntryLookup {
 
   /** Visit every entry's docpath, relative path and slot in order (the planner's docpath index): no hash text, no entry. */
   forEachDocpath(visit: (docpath: string, relativePath: string, slot: number) => void): void {
+    this.materialize();
     for (const [relativePath, slot] of this.slots) visit(this.docpathAt(slot), relativePath, slot);
   }
 
   /** The slot holding `relativePath`'s entry: a number below slotLimit, stable until the store changes. */
   slotOf(relativePath: string): number | undefined {
-    return this.slots.get(relativePath);
+    return this.loaded === undefined ? this.slots.get(relativePath) : this.loaded.rowOf(relativePath);
   }
 
   /** One more than the highest slot in use or freed. */
@@ -199,6 +252,7 @@ export class EntryStore implements EntryLookup {
 
   /** Visit every entry's fields in order (the snapshot writer). */
   forEachRow(visit: (relativePath: string, docDir: string, docName: string, sha256: string, size: number, mtimeMs: number) => void): void {
+    this.materialize();
     for (const [relativePath, slot] of this.slots) {
       visit(relativePath, this.docDirs.at(this.docDirIds[slot]!), this.docNameAt(slot), this.hashAt(slot), this.sizes[slot]!, this.mtimes[slot]!);
     }
@@ -257,10 +311,11 @@ export class EntryStore implements EntryLookup {
       if (oddDocpaths.has(docpath)) return false;
       oddDocpaths.add(docpath);
     }
-    const slots = oddDocpaths.size === 0 ? this.slots.values() : [...this.slots.values()].filter((slot) => this.odd.get(slot)?.docName === undefined);
+    const live = this.loaded === undefined ? this.slots.values() : slotsBelow(this.loaded.count);
+    const slots = oddDocpaths.size === 0 ? live : [...live].filter((slot) => this.odd.get(slot)?.docName === undefined);
     return allDistinct(
       slots,
-      this.slots.size,
+      this.size,
       (slot) => this.names.hash(slot, Math.imul(this.docDirIds[slot]! + 1, DOC_DIR_SEED)),
       (slot, other) => this.docDirIds[slot] === this.docDirIds[other] && this.names.same(slot, other),
     );
@@ -292,4 +347,9 @@ export class EntryStore implements EntryLookup {
     this.hashes.resize(capacity);
     this.paths = grownSlotArray(this.paths, capacity);
   }
+}
+
+/** 0, 1, …, count - 1. */
+function* slotsBelow(count: number): IterableIterator<number> {
+  for (let slot = 0; slot < count; slot += 1) yield slot;
 }

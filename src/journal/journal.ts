@@ -145,6 +145,11 @@ export class Journal {
     return this.state.entries.unchangedPath(relativePath, size, mtimeMs);
   }
 
+  /** Build the entries' path strings now if the store still defers them (EntryStore.materialize). */
+  materializePaths(): void {
+    this.state.entries.materialize();
+  }
+
   /** All entries, in insertion order. */
   entries(): IterableIterator<JournalEntry> {
     return this.state.entries.values();

@@ -105,6 +105,8 @@ export async function runPass(session: SyncSession, options: PassOptions = {}): 
     intervalMs: spec.verifyIntervalMs ?? MIRROR_DEFAULTS.verifyIntervalMs, now: startedAt,
   });
   if (reason !== undefined) log.info({ reason }, 'verifying: listing the remote');
+  // The planner will index every entry's docpath and path: have the scan list the journal's strings.
+  if (reason !== undefined) journal.materializePaths?.();
   // Listing (network, server time) runs while the scan (local disk) does: a no-op pass then
   // costs the longer of the two, not their sum. Read-only, so starting it early is harmless.
   const remoteListed = reason === undefined ? undefined : listRemote(session);

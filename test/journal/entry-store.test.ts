@@ -105,3 +105,74 @@ test('forEachDocpath: every entry\'s docpath and path, in order, odd names inclu
   assert.deepEqual(seen, [['acme/other/bad\ud800.json', 'b'], ['acme/docs/c.json', 'c'], ['acme/docs/a2.json', 'a']]);
   assert.deepEqual(seen.map(([, relativePath]) => relativePath), [...store.keys()]);
 });
+
+/** A store as a snapshot loads it: written with encodeCompactSnapshot, read back with decodeCompactSnapshot. */
+async function reloaded(store: EntryStore): Promise<EntryStore> {
+  const { encodeCompactSnapshot, decodeCompactSnapshot } = await import('../../src/journal/compact-snapshot.js');
+  return decodeCompactSnapshot(encodeCompactSnapshot({ seq: 1, meta: { workspaces: [] }, intents: [], entries: store }, 1)).entries;
+}
+
+const rows = (store: EntryStore): unknown[] => {
+  const seen: unknown[] = [];
+  store.forEachRow((...fields) => seen.push(fields));
+  return seen;
+};
+
+test('a loaded snapshot answers lookups before its paths are strings, and then becomes the store it was', async () => {
+  const original = new EntryStore();
+  for (let index = 0; index < 3000; index += 1) {
+    original.set({ relativePath: `dir${index % 37}/file ${index}.txt`, docpath: `acme/docs/name-${index}.json`, sha256: (index % 16).toString(16).repeat(64), size: index, mtimeMs: 1000 + index });
+  }
+  original.set({ relativePath: 'abcd', docpath: 'acme/docs/short.json', sha256: H('b'), size: 4, mtimeMs: 5 });
+  original.set({ relativePath: 'a', docpath: 'acme/docs/one.json', sha256: H('c'), size: 1, mtimeMs: 1 });
+  const loaded = await reloaded(original);
+  // Lookups first: none of them makes the paths strings, all answer as the original does.
+  assert.equal(loaded.size, original.size);
+  for (const relativePath of ['dir5/file 5.txt', 'dir1/file 2998.txt', 'abcd', 'a']) {
+    assert.equal(loaded.has(relativePath), true, relativePath);
+    assert.deepEqual(loaded.get(relativePath), original.get(relativePath), relativePath);
+    assert.equal(loaded.slotOf(relativePath) !== undefined, true);
+  }
+  const { size, mtimeMs } = original.get('dir5/file 5.txt')!;
+  assert.equal(loaded.unchangedPath('dir5/file 5.txt', size, mtimeMs), 'dir5/file 5.txt');
+  assert.equal(loaded.unchangedPath('dir5/file 5.txt', size + 1, mtimeMs), undefined, 'another size');
+  for (const absent of ['dir5/file 5.tx', 'dir5/file 5.txtx', '', 'abc', 'abcde', 'dir5/fïle 5.txt', 'b']) {
+    assert.equal(loaded.has(absent), false, absent);
+    assert.equal(loaded.get(absent), undefined, absent);
+  }
+  assert.equal(loaded.docpathsUnique(), true);
+  // Then anything that walks or changes the entries: the same rows, in the same order.
+  assert.deepEqual(rows(loaded), rows(original));
+  assert.deepEqual([...loaded.keys()], [...original.keys()]);
+  loaded.delete('abcd');
+  loaded.set({ relativePath: 'new.txt', docpath: 'acme/docs/name-7.json', sha256: H('d'), size: 9, mtimeMs: 9 });
+  assert.equal(loaded.has('abcd'), false);
+  assert.equal(loaded.size, original.size);
+  assert.equal(loaded.docpathsUnique(), false, 'new.txt took name-7.json, which dir7/file 7.txt holds');
+  assert.equal(loaded.pathOfDocpath('acme/docs/name-7.json'), 'new.txt');
+});
+
+test('a loaded snapshot whose paths are not all ASCII, or that holds odd rows, is built as strings at once and answers the same', async () => {
+  const original = new EntryStore();
+  original.set(entry('résumé.txt', 'acme/docs/r.json'));
+  original.set(entry('plain.txt', 'acme/docs/p.json'));
+  const loaded = await reloaded(original);
+  assert.deepEqual(loaded.get('résumé.txt'), original.get('résumé.txt'));
+  assert.equal(loaded.unchangedPath('plain.txt', 1, 2), 'plain.txt');
+  const odd = new EntryStore();
+  odd.set(entry('a.txt', 'acme/docs/bad\ud800.json'));
+  odd.set(entry('b.txt', 'acme/docs/b.json'));
+  const oddLoaded = await reloaded(odd);
+  assert.deepEqual(rows(oddLoaded), rows(odd));
+});
+
+test('a snapshot listing a path twice is refused when loaded, as before', async () => {
+  const { PathIndex } = await import('../../src/journal/path-index.js');
+  const paths = Buffer.from('a/b.txtc.txta/b.txt');
+  assert.throws(() => new PathIndex(paths, Uint32Array.from([7, 5, 7]), 3), /a\/b\.txt is listed twice/);
+  assert.throws(() => new PathIndex(paths, Uint32Array.from([7, 0, 12]), 3), /entry 1 is invalid/);
+  assert.throws(() => new PathIndex(paths, Uint32Array.from([7, 5]), 2), /do not fill/);
+  const index = new PathIndex(Buffer.from('a/b.txtc.txta/b.tx'), Uint32Array.from([7, 5, 6]), 3);
+  assert.deepEqual([index.rowOf('a/b.txt'), index.rowOf('c.txt'), index.rowOf('a/b.tx'), index.rowOf('a/b.txt ')], [0, 1, 2, undefined]);
+  assert.deepEqual([...index.paths()], ['a/b.txt', 'c.txt', 'a/b.tx']);
+});
