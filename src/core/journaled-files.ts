@@ -5,6 +5,9 @@
  */
 import type { JournalEntry, JournalLookup, LocalEntry } from './types.js';
 
+/** Relative paths in code-unit order, the order of a listing's entries. */
+export const comparePaths = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 const notJournaled = (relativePath: string): Error =>
   new Error(`plan: ${relativePath} is listed as found as journaled, but the journal has no entry for it`);
 

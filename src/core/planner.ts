@@ -11,7 +11,7 @@ import { foreignMirrorGuard } from './ownership.js';
 import { planEmbeddings } from './embedding-plan.js';
 import { summarise } from './summary.js';
 import { CandidateIndex } from './candidates.js';
-import { filesInOrder, requireJournaled } from './journaled-files.js';
+import { comparePaths, filesInOrder, requireJournaled } from './journaled-files.js';
 
 export type { PlanInput, PlanPolicy, RemoteDocumentView, RemoteView } from './plan-input.js';
 export { indexByDocpath } from './plan-input.js';
@@ -140,7 +140,9 @@ export function plan(input: PlanInput): Plan {
     unchanged += 1;
     return true;
   };
-  for (const [entry, journaledEntry] of filesInOrder(local.entries, claimFree ? [] : local.journaled ?? [], journal, settledAsListed)) {
+  // The listing leaves its journaled paths unsorted (a no-op only counts them): merged in path order here.
+  const journaledInOrder = claimFree ? [] : (local.journaled ?? []).sort(comparePaths);
+  for (const [entry, journaledEntry] of filesInOrder(local.entries, journaledInOrder, journal, settledAsListed)) {
     if (!inScope(entry.relativePath)) continue;
     const known = journaledEntry ?? journal.get(entry.relativePath);
     if (known !== undefined) journalMatched += 1;

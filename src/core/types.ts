@@ -27,7 +27,8 @@ export interface LocalListing {
   /**
    * Files found at the size and mtime the journal recorded for them (the scan asked the journal
    * that plans with this listing): their content is their journal entry's. Listed by path only,
-   * sorted like `entries` and disjoint from it; the planner reads their entries from the journal.
+   * in no particular order (the planner sorts them only when it merges them with `entries`; a
+   * no-op pass never does), disjoint from `entries`; the planner reads their entries from the journal.
    */
   journaled?: string[];
   errors: LocalReadError[];

@@ -63,6 +63,8 @@ export function encodeCompactSnapshot(state: CompactState, writtenAt: number): B
   });
   const head = Buffer.from(`${COMPACT_MAGIC}${COMPACT_VERSION}\n${JSON.stringify({
     seq: state.seq, writtenAt: new Date(writtenAt).toISOString(), meta: state.meta, intents: state.intents, entries: count, docDirs, odd,
+    // What every pass of a journal-first mirror asks first (planner.ts); a reader without this key checks the entries itself.
+    docpathsDistinct: state.entries.docpathsUnique(),
   })}\n`, 'utf8');
   const total = head.length + count * FIXED_BYTES_PER_ENTRY + stringBytes + 4;
   const out = Buffer.alloc(total);
@@ -118,7 +120,7 @@ export function decodeCompactSnapshot(data: Buffer): CompactState {
   } catch {
     throw new CompactSnapshotError('has an unreadable header');
   }
-  const { seq, meta, intents, entries: count, docDirs, odd } = checkHeader(header);
+  const { seq, meta, intents, entries: count, docDirs, odd, docpathsDistinct } = checkHeader(header);
   const end = data.length - 4;
   let at = headerEnd + 1;
   const section = (bytes: number): Buffer => {
@@ -137,7 +139,7 @@ export function decodeCompactSnapshot(data: Buffer): CompactState {
   const names = section(sumOf(nameLengths, count));
   if (at !== end) throw new CompactSnapshotError('has bytes its header does not account for');
   try {
-    const entries = EntryStore.fromColumns({ count, docDirs, sizes, mtimes, docDirIds, pathLengths, nameLengths, hashes, paths, names, odd });
+    const entries = EntryStore.fromColumns({ count, docDirs, sizes, mtimes, docDirIds, pathLengths, nameLengths, hashes, paths, names, odd, docpathsDistinct });
     return { seq, meta, intents, entries };
   } catch (error) {
     if (error instanceof ColumnsError) throw new CompactSnapshotError(`has an invalid entry: ${error.message}`);
@@ -145,16 +147,20 @@ export function decodeCompactSnapshot(data: Buffer): CompactState {
   }
 }
 
-function checkHeader(header: unknown): { seq: number; meta: JournalMeta; intents: Intent[]; entries: number; docDirs: string[]; odd: OddRow[] } {
+function checkHeader(header: unknown): { seq: number; meta: JournalMeta; intents: Intent[]; entries: number; docDirs: string[]; odd: OddRow[]; docpathsDistinct?: boolean } {
   if (!isObject(header)) throw new CompactSnapshotError('has an unreadable header');
-  const { seq, meta, intents, entries, docDirs, odd } = header;
+  const { seq, meta, intents, entries, docDirs, odd, docpathsDistinct } = header;
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) throw new CompactSnapshotError('has no valid seq');
   if (!isObject(meta) || !isStringArray(meta.workspaces)) throw new CompactSnapshotError('has no valid meta');
   if (!Array.isArray(intents) || !intents.every(isIntent)) throw new CompactSnapshotError('has an invalid intent');
   if (typeof entries !== 'number' || !Number.isSafeInteger(entries) || entries < 0) throw new CompactSnapshotError('has no valid entry count');
   if (!isStringArray(docDirs)) throw new CompactSnapshotError('has no valid docpath prefixes');
   if (!Array.isArray(odd) || !odd.every(isOddRow)) throw new CompactSnapshotError('has an invalid header entry');
-  return { seq, meta: meta as unknown as JournalMeta, intents, entries, docDirs, odd: (odd as OddRow[]).sort((a, b) => a[0] - b[0]) };
+  if (docpathsDistinct !== undefined && typeof docpathsDistinct !== 'boolean') throw new CompactSnapshotError('has an invalid header entry');
+  return {
+    seq, meta: meta as unknown as JournalMeta, intents, entries, docDirs, odd: (odd as OddRow[]).sort((a, b) => a[0] - b[0]),
+    ...(docpathsDistinct === undefined ? {} : { docpathsDistinct }),
+  };
 }
 
 function isOddRow(value: unknown): value is OddRow {

@@ -72,6 +72,8 @@ export class EntryStore implements EntryLookup {
     copyLittleEndian(columns.docDirIds, store.docDirIds, count);
     const pathLengths = new Uint32Array(count);
     copyLittleEndian(columns.pathLengths, pathLengths, count);
+    // The writer's answer holds for these rows until an entry changes (set and delete forget it).
+    store.docpathsDistinct = columns.docpathsDistinct;
     if (columns.odd.length === 0 && isAscii(columns.paths)) return store.loadIndexed(columns, pathLengths, dirIds);
     const asciiPaths = isAscii(columns.paths) ? columns.paths.toString('latin1') : undefined;
     let pathAt = 0;

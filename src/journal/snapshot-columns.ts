@@ -22,6 +22,8 @@ export interface SnapshotColumns {
   names: Buffer;
   /** Rows the columns cannot carry exactly: [row, relativePath, docpath, sha256], by row. */
   odd: [number, string, string, string][];
+  /** Whether no two rows share a docpath, as the writer found (EntryStore.docpathsUnique); absent in older snapshots. */
+  docpathsDistinct?: boolean;
 }
 
 /** Thrown by {@link EntryStore.fromColumns} for columns that do not add up. */

@@ -5,6 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { plan, scopeTest } from '../core/planner.js';
+import { comparePaths } from '../core/journaled-files.js';
 import type { Plan } from '../core/plan-types.js';
 import { heldSet, releaseHeld, type HeldSet } from '../core/held.js';
 import type { LocalListing } from '../core/types.js';
@@ -80,7 +81,7 @@ export function renameSourcesOutside(listing: LocalListing, journal: Pick<Engine
 /** Two scans of disjoint scopes as one listing (entries sorted as the scanner sorts them). */
 export function mergeListings(first: LocalListing, second: LocalListing): LocalListing {
   const entries = [...first.entries, ...second.entries].sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
-  const journaled = [...(first.journaled ?? []), ...(second.journaled ?? [])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const journaled = [...(first.journaled ?? []), ...(second.journaled ?? [])].sort(comparePaths);
   const sum = (key: keyof LocalListing['stats']): number => first.stats[key] + second.stats[key];
   return {
     rootStatus: first.rootStatus === 'ok' ? second.rootStatus : first.rootStatus,

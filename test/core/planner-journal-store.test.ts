@@ -88,6 +88,9 @@ for (const scenario of scenarios) {
     const split = { ...scenario.local, entries: scenario.local.entries.filter((local) => !asJournaled(local)), journaled };
     assert.deepEqual(plan({ ...base, local: split, journalByPath: store }), fromMap, 'journaled listing, store');
     assert.deepEqual(plan({ ...base, local: split, journalByPath: byMap }), fromMap, 'journaled listing, Map (entries read back from the journal)');
+    // A scan lists its journaled paths in the order it met them: the planner puts them in order itself.
+    const shuffled = { ...split, journaled: [...journaled].reverse() };
+    assert.deepEqual(plan({ ...base, local: shuffled, journalByPath: store }), fromMap, 'journaled listing out of order');
   });
 }
 

@@ -176,3 +176,18 @@ test('a snapshot listing a path twice is refused when loaded, as before', async 
   assert.deepEqual([index.rowOf('a/b.txt'), index.rowOf('c.txt'), index.rowOf('a/b.tx'), index.rowOf('a/b.txt ')], [0, 1, 2, undefined]);
   assert.deepEqual([...index.paths()], ['a/b.txt', 'c.txt', 'a/b.tx']);
 });
+
+test("a snapshot carries the writer's docpathsUnique answer, and the store forgets it once an entry changes", async () => {
+  const colliding = new EntryStore();
+  colliding.set(entry('a.txt', 'acme/docs/same.json'));
+  colliding.set(entry('b.txt', 'acme/docs/same.json'));
+  colliding.set(entry('c.txt', 'acme/docs/c.json'));
+  const { encodeCompactSnapshot } = await import('../../src/journal/compact-snapshot.js');
+  const header = encodeCompactSnapshot({ seq: 1, meta: { workspaces: [] }, intents: [], entries: colliding }, 1).toString('latin1').split('\n')[1] ?? '';
+  assert.equal(JSON.parse(header).docpathsDistinct, false);
+  const loaded = await reloaded(colliding);
+  assert.equal(loaded.docpathsUnique(), false);
+  loaded.set(entry('b.txt', 'acme/docs/b.json'));
+  assert.equal(loaded.docpathsUnique(), true, 'worked out again after the change');
+  assert.equal((await reloaded(loaded)).docpathsUnique(), true);
+});

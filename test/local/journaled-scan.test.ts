@@ -13,7 +13,7 @@ const modes: { label: string; options: Partial<ScanOptions> }[] = [
   { label: 'stat worker', options: { scanThreads: 1, hooks: { poolAfterFiles: 0 } } },
 ];
 
-test('journaled: matching files are listed by path, sorted; the others are hashed as entries', async (t) => {
+test('journaled: matching files are listed by path (in no set order); the others are hashed as entries', async (t) => {
   const root = await makeTemp();
   t.after(() => removeTemp(root));
   await buildTree(root, { 'b.txt': 'changed', 'a.txt': 'same', 'z/d.txt': 'same too', 'z/c.bin': Buffer.alloc(SMALL_FILE_BYTES * 3, 1), 'new.txt': 'new' });
@@ -31,14 +31,14 @@ test('journaled: matching files are listed by path, sorted; the others are hashe
   for (const mode of modes) {
     await t.test(mode.label, async () => {
       const listing = await scanTree({ root, journaled, ...mode.options });
-      assert.deepEqual(listing.journaled, ['a.txt', 'z/c.bin', 'z/d.txt']);
+      assert.deepEqual([...(listing.journaled ?? [])].sort(), ['a.txt', 'z/c.bin', 'z/d.txt']);
       assert.deepEqual(listing.entries.map((entry) => entry.relativePath), ['b.txt', 'new.txt']);
       assert.deepEqual([listing.stats.filesSeen, listing.stats.filesHashed], [5, 2], 'journaled files are not read');
     });
   }
   await t.test('a scoped scan lists the journaled files of its scope only', async () => {
     const listing = await scanTree({ root, journaled, scope: ['z'] });
-    assert.deepEqual(listing.journaled, ['z/c.bin', 'z/d.txt']);
+    assert.deepEqual([...(listing.journaled ?? [])].sort(), ['z/c.bin', 'z/d.txt']);
     assert.deepEqual(listing.entries, []);
   });
   await t.test('without a match there is no journaled field, and knownHash is not asked for journaled files', async () => {

@@ -27,7 +27,7 @@ function wideTree(): TreeSpec {
 
 const summary = (listing: LocalListing): unknown => ({
   entries: listing.entries.map((entry) => [entry.relativePath, entry.sha256, entry.size]),
-  journaled: listing.journaled ?? [],
+  journaled: [...(listing.journaled ?? [])].sort(),
   errors: listing.errors.map((error) => [error.relativePath, error.code]),
   ignored: listing.stats.ignored,
   filesSeen: listing.stats.filesSeen,
