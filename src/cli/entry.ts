@@ -6,6 +6,8 @@ import { topLevelHelp } from './command-list.js';
 import { checkHeapGrowth } from './heap-growth.js';
 import { EXIT } from './exit-codes.js';
 import { VERSION } from '../version.js';
+import { availableParallelism } from 'node:os';
+import { warmUpStatWorker } from '../local/stat-pool.js';
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
@@ -14,6 +16,9 @@ if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
   process.stdout.write(`${VERSION}\n`);
 } else {
   const refused = checkHeapGrowth(process.env);
+  // `sync` may scan with a stat worker (stat-pool.ts): start it on a spare core while the rest of the CLI
+  // loads (unless --scan-threads says how many: 0 wants none).
+  if (refused === undefined && argv[0] === 'sync' && !argv.some((arg) => arg.startsWith('--scan-threads')) && availableParallelism() > 1) warmUpStatWorker();
   if (refused === undefined) await import('./main.js');
   else {
     process.stderr.write(`Error: ${refused.problem}\n  fix: ${refused.fix}\n`);

@@ -32,6 +32,50 @@ interface PoolWorker {
 
 const WORKER_URL = new URL('./stat-worker.js', import.meta.url);
 
+/** A worker thread and the port it answers on. */
+interface Spawned {
+  thread: Worker;
+  replies: MessagePort;
+}
+
+function spawnWorker(): Spawned {
+  const { port1: replies, port2: workerSide } = new MessageChannel();
+  const thread = new Worker(WORKER_URL, { workerData: { replies: workerSide }, transferList: [workerSide] });
+  thread.unref();
+  replies.unref();
+  return { thread, replies };
+}
+
+/** A worker started ahead (warmUpStatWorker), until a pool takes it; `failed` once it stopped before that. */
+let warm: (Spawned & { failed: boolean }) | undefined;
+
+/**
+ * Start one stat worker now, for the first pool to take: a thread takes ~0.1 s to start, which
+ * `sync` can spend on a spare core while its own start-up (options, config) still runs on the
+ * main one. Unused, it costs that start and its memory, and does not keep the process alive.
+ */
+export function warmUpStatWorker(): void {
+  if (warm !== undefined) return;
+  const spawned = spawnWorker();
+  const started = { ...spawned, failed: false };
+  const markFailed = (): void => {
+    started.failed = true;
+  };
+  spawned.thread.once('error', markFailed);
+  spawned.thread.once('exit', markFailed);
+  warm = started;
+}
+
+/** The warm worker when it is still healthy (its listeners handed over), else a new one. */
+function takeWorker(): Spawned {
+  const taken = warm;
+  warm = undefined;
+  if (taken === undefined || taken.failed) return spawnWorker();
+  taken.thread.removeAllListeners('error');
+  taken.thread.removeAllListeners('exit');
+  return { thread: taken.thread, replies: taken.replies };
+}
+
 /** A few stat workers for one scan; close() when the scan ends. */
 export class StatPool {
   private readonly workers: PoolWorker[] = [];
@@ -44,10 +88,7 @@ export class StatPool {
 
   constructor(threads: number) {
     for (let i = 0; i < threads; i++) {
-      const { port1: replies, port2: workerSide } = new MessageChannel();
-      const thread = new Worker(WORKER_URL, { workerData: { replies: workerSide }, transferList: [workerSide] });
-      thread.unref();
-      replies.unref();
+      const { thread, replies } = takeWorker();
       const worker: PoolWorker = { thread, replies, queuedFiles: 0, walking: false };
       replies.on('message', (reply: StatReply | WalkReply) => this.settle(reply));
       thread.on('error', (error) => this.fail(error));
