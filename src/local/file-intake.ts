@@ -148,7 +148,11 @@ export class FileIntake {
       const kind = rows[index * STAT_ROW];
       if (kind !== StatKind.File) continue; // gone or replaced since readdir: the next pass sees it
       const name = names[index] as string;
-      this.acceptFile(joinRelative(directoryRelativePath, name), `${directoryAbsolutePath}${path.sep}${name}`, rows[index * STAT_ROW + 1] as number, rows[index * STAT_ROW + 2] as number, false);
+      const relativePath = joinRelative(directoryRelativePath, name);
+      const size = rows[index * STAT_ROW + 1] as number;
+      const mtimeMs = rows[index * STAT_ROW + 2] as number;
+      // The absolute path only for a file the journal does not vouch for (one string less per unchanged file).
+      if (!this.takeJournaled(relativePath, size, mtimeMs)) this.takeContent(relativePath, `${directoryAbsolutePath}${path.sep}${name}`, size, mtimeMs, false);
     }
     for (const failure of reply.failures) {
       const error = Object.assign(new Error(failure.message), { code: failure.code });
@@ -180,17 +184,30 @@ export class FileIntake {
 
   /** A regular file of `size` bytes modified at `mtimeMs`: listed with the journal's hash, or hashed. */
   private acceptFile(relativePath: string, absolutePath: string, size: number, mtimeMs: number, throughSymlink: boolean): void {
+    if (!this.takeJournaled(relativePath, size, mtimeMs)) this.takeContent(relativePath, absolutePath, size, mtimeMs, throughSymlink);
+  }
+
+  /** Count a file found, and list it by path when the journal saw it so; false when its content is still wanted. */
+  private takeJournaled(relativePath: string, size: number, mtimeMs: number): boolean {
     const results = this.results;
-    if (results.stopped()) return;
+    if (results.stopped()) return true;
     results.filesSeen++;
     if ((results.filesSeen & 1023) === 0) results.reportProgress(false);
-    let knownSha256: string | undefined;
     try {
       const journaledPath = this.options.journaled?.(relativePath, size, mtimeMs);
-      if (journaledPath !== undefined) {
-        results.journaled.push(journaledPath);
-        return;
-      }
+      if (journaledPath === undefined) return false;
+      results.journaled.push(journaledPath);
+    } catch (error) {
+      results.fatal ??= { error };
+    }
+    return true;
+  }
+
+  /** A file the journal does not vouch for: listed with its known hash, or hashed. */
+  private takeContent(relativePath: string, absolutePath: string, size: number, mtimeMs: number, throughSymlink: boolean): void {
+    const results = this.results;
+    let knownSha256: string | undefined;
+    try {
       knownSha256 = this.options.knownHash?.(relativePath, size, mtimeMs);
     } catch (error) {
       results.fatal ??= { error };
