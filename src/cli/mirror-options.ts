@@ -93,7 +93,7 @@ export function mirrorOptions<T>(yargs: Argv<T>): Argv<T> {
     .option('embed-batch', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.embedBatchSize), describe: 'docpaths per update-embeddings request' })
     .option('upload-buffer-kib', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.uploadBufferKiB), describe: 'files up to this size (KiB) are read whole, checked against their hash and sent as one body; larger ones stream from disk (0 = stream all)' })
     .option('verify-interval', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.verifyIntervalMs / 1000), describe: 'seconds to trust the journal after the last remote listing (0 = list the remote on every pass)' })
-    .option('scan-threads', { type: 'number', defaultDescription: 'spare cores, at most 2', describe: 'worker threads that stat files beside the walk of a big scan (0 = the walk stats everything itself)' })
+    .option('scan-threads', { type: 'number', defaultDescription: 'spare cores, at most 2', describe: 'worker threads that walk and stat files beside the main thread in a big scan (0 = one thread does it all)' })
     .option('concurrency', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.concurrency), describe: 'requests in flight at once' })
     .option('rate', { type: 'string', coerce: parseRate, defaultDescription: String(MIRROR_DEFAULTS.ratePerSecond), describe: 'requests per second: auto (find the server\'s limit), a number to pin it, 0 = unlimited' })
     .option('rate-start', { type: 'number', defaultDescription: String(RATE_DEFAULTS.initialRate), describe: '--rate auto: requests/s to start from when no limit was learned yet' })
