@@ -62,7 +62,9 @@ export class EntryStore implements EntryLookup {
     store.resize(Math.max(INITIAL_CAPACITY, count));
     const dirIds = columns.docDirs.map((prefix) => store.docDirs.idOf(prefix));
     store.hashes.load(columns.hashes, count);
-    store.names.load(columns.names, columns.nameLengths, count);
+    // Odd rows are set() while the other rows are placed: their names need room in the arena.
+    const oddNameBytes = columns.odd.reduce((sum, [, , docpath]) => sum + Buffer.byteLength(docpath), 0);
+    store.names.load(columns.names, columns.nameLengths, count, oddNameBytes);
     // The number columns are copied whole into the store's own (little-endian, as written), and
     // the paths, when they are ASCII (bytes = characters), are decoded as one string and cut: one
     // call per snapshot instead of one per row (journal open: BENCHMARKS.md, "Start-up"). Row r

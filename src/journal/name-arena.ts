@@ -27,9 +27,12 @@ export class NameArena {
   /**
    * Take a snapshot's names (`names`, back to back in row order) with their byte lengths
    * (`lengths`, uint32 LE per row). Row r's name is slot r's until `place` says otherwise.
+   * `roomBytes`: what will be stored before the last row is placed.
    */
-  load(names: Buffer, lengths: Buffer, count: number): void {
-    this.bytes = Buffer.alloc(Math.max(MIN_ARENA_BYTES, Math.ceil(names.length * 1.25)));
+  load(names: Buffer, lengths: Buffer, count: number, roomBytes = 0): void {
+    // `roomBytes` on top: names stored while rows are still being placed (a snapshot's odd rows)
+    // must fit, since a rebuild then would drop the rows not placed yet.
+    this.bytes = Buffer.alloc(Math.max(MIN_ARENA_BYTES, Math.ceil(names.length * 1.25) + roomBytes));
     names.copy(this.bytes);
     this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
     this.used = names.length;
