@@ -27,3 +27,13 @@ export function allDistinct(slots: Iterable<number>, count: number, hashOf: (slo
   }
   return true;
 }
+
+/**
+ * True when no two of `slots` hold one docpath. The docpaths kept aside as strings (`aside`, by
+ * slot: names that are not well-formed UTF-16, so none equals a name of the arena) are compared
+ * among themselves; the other slots by `hashOf` and `same` (allDistinct).
+ */
+export function docpathsDistinct(slots: Iterable<number>, count: number, aside: ReadonlyMap<number, string>, hashOf: (slot: number) => number, same: (slot: number, other: number) => boolean): boolean {
+  if (new Set(aside.values()).size !== aside.size) return false;
+  return allDistinct(aside.size === 0 ? slots : [...slots].filter((slot) => !aside.has(slot)), count, hashOf, same);
+}
