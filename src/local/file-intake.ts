@@ -2,6 +2,7 @@
  * From file name to listed entry: lstat, trust the journal's hash when size and mtime match,
  * else hash. Chooses between inline (synchronous) and thread-pool I/O by measuring the disk.
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { lstat, lstatSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { snapshotFile, snapshotSmallFileSync, SMALL_FILE_BYTES } from './hash.js';
@@ -25,8 +26,6 @@ const SLOW_WINDOW_MS_PER_FILE = 0.5;
 const POOL_AFTER_FILES = 4096;
 /** A directory goes to a worker while the least busy one has fewer names queued than this; else the main thread stats it. */
 const POOL_QUEUE_FILES = 512;
-
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Settings of a {@link FileIntake}. */
 export interface FileIntakeOptions {

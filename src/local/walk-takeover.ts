@@ -3,6 +3,7 @@
  * walked, and walks on the main thread too, synchronously as the worker does (yielding every few
  * milliseconds); whichever thread runs out of directories gets half of the other's pending ones.
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { LumenSyncError } from '../errors.js';
 import type { FileIntake } from './file-intake.js';
 import { GIVE_AWAY_LIMIT, type ScanPrefetch } from './scan-prefetch.js';
@@ -13,8 +14,6 @@ import type { IgnoreRules } from './ignore.js';
 
 /** The longest the main thread walks without letting the event loop run (signals, timers, progress). */
 const WALK_SLICE_MS = 20;
-
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Take in one directory either thread walked: its files, what it ignored, what failed (as the main thread's own walk records them). */
 function takeWalked(walked: WalkedDirectory, results: ScanResults, intake: FileIntake): void {
