@@ -25,11 +25,24 @@ const urlOf = (file) => {
   return `new URL(${JSON.stringify(fromBundle)}, __lumensyncBundleUrl).href`;
 };
 
+/** The stat worker's module as the pool names it (src/local/stat-pool.ts), and the bundled copy it becomes. */
+const STAT_POOL = join(root, 'dist', 'src', 'local', 'stat-pool.js');
+const WORKER_REFERENCE = "new URL('./stat-worker.js', import.meta.url)";
+const BUNDLED_WORKER_REFERENCE = "new URL('./stat-worker.js', __lumensyncBundleUrl)";
+let workerReferenceReplaced = false;
+
 const keepFileLocations = {
   name: 'keep-file-locations',
   setup(context) {
     context.onLoad({ filter: /\.(c|m)?js$/ }, async (args) => {
       let contents = await readFile(args.path, 'utf8');
+      // The bundled CLI starts the bundled stat worker (one file, built below), not the compiled
+      // module and its ~10 imports: a worker resolving and compiling those costs ~75 ms of CPU and
+      // ~10 MB of memory at every start (BENCHMARKS.md, seventh session).
+      if (args.path === STAT_POOL && contents.includes(WORKER_REFERENCE)) {
+        contents = contents.replace(WORKER_REFERENCE, BUNDLED_WORKER_REFERENCE);
+        workerReferenceReplaced = true;
+      }
       if (contents.includes('import.meta.url')) contents = contents.replaceAll('import.meta.url', urlOf(args.path));
       if (/\b__(dirname|filename)\b/.test(contents) && !args.path.endsWith('.mjs')) {
         const fileUrl = urlOf(args.path);
@@ -39,6 +52,11 @@ const keepFileLocations = {
     });
   },
 };
+
+// Bundled CommonJS calls require() for Node's built-ins; ESM has none of its own.
+// The bundle's own URL under a name CommonJS code can use too (import.meta would make esbuild read
+// a CommonJS file as ESM and drop its exports).
+const BANNER = "import { createRequire as __lumensyncRequire } from 'node:module'; const __lumensyncBundleUrl = import.meta.url; const require = __lumensyncRequire(__lumensyncBundleUrl);";
 
 await rm(outdir, { recursive: true, force: true });
 const result = await build({
@@ -57,10 +75,28 @@ const result = await build({
   keepNames: false,
   legalComments: 'none',
   logLevel: 'warning',
-  // Bundled CommonJS calls require() for Node's built-ins; ESM has none of its own.
-  // The bundle's own URL under a name CommonJS code can use too (import.meta would make esbuild read
-  // a CommonJS file as ESM and drop its exports).
-  banner: { js: "import { createRequire as __lumensyncRequire } from 'node:module'; const __lumensyncBundleUrl = import.meta.url; const require = __lumensyncRequire(__lumensyncBundleUrl);" },
+  banner: { js: BANNER },
   metafile: true,
 });
 if (result.errors.length > 0) process.exit(1);
+if (!workerReferenceReplaced) {
+  console.error(`bundle: ${STAT_POOL} no longer names its worker as ${WORKER_REFERENCE}; update scripts/bundle.mjs`);
+  process.exit(1);
+}
+
+// The stat worker: one self-contained file next to the chunks (no splitting: it shares no chunk with the CLI).
+const worker = await build({
+  entryPoints: { 'stat-worker': join(root, 'dist', 'src', 'local', 'stat-worker.js') },
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  outdir,
+  plugins: [keepFileLocations],
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  banner: { js: BANNER },
+});
+if (worker.errors.length > 0) process.exit(1);

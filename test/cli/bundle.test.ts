@@ -1,0 +1,62 @@
+/**
+ * The bundle `npm run build` writes (scripts/bundle.mjs) is what users run. Its stat worker is a
+ * file of its own: it must work with no other module of ours next to it, and the bundled CLI must
+ * start it rather than the compiled module with its imports.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import { IgnoreRules } from '../../src/local/ignore.js';
+import { WALK_FLAG, type WalkReply, type WalkRequest } from '../../src/local/stat-rows.js';
+import { removeAll, tempDir, writeTree } from '../helpers/harness.js';
+
+const BUNDLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bundle');
+
+test('the bundled stat worker walks a tree by itself, ignore rules included', async () => {
+  const root = await tempDir('lumensync-bundle-worker-');
+  const { port1: replies, port2: workerSide } = new MessageChannel();
+  const worker = new Worker(path.join(BUNDLE, 'stat-worker.js'), { workerData: { replies: workerSide }, transferList: [workerSide] });
+  try {
+    await writeTree(root, { 'a.md': 'a', 'sub/b.md': 'bb', 'sub/skip.tmp': 'x', 'sub/.lumenignore': 'deep/\n', 'sub/deep/c.md': 'c', 'node_modules/d.md': 'd' });
+    const request: WalkRequest = {
+      walk: true, id: 7, frames: [{ absolutePath: root, relativePath: '', rulesId: 0 }], rules: [],
+      rootRules: IgnoreRules.forRoot(['*.tmp']).describe(), flags: new SharedArrayBuffer(4 * WALK_FLAG.count), giveAwayLimit: 256, queueLimit: 65_536,
+    };
+    const files = new Map<string, number>();
+    let ignored = 0;
+    await new Promise<void>((resolve, reject) => {
+      worker.once('error', reject);
+      replies.on('message', (reply: WalkReply) => {
+        assert.equal(reply.id, 7);
+        if ('failed' in reply) reject(new Error(reply.failed));
+        else if ('done' in reply) resolve();
+        else if ('walked' in reply) {
+          ignored += reply.walked.ignored;
+          // rows: kind, size, mtimeMs per name (stat-rows.ts); kind 1 is a regular file.
+          reply.walked.names.forEach((name, index) => {
+            if (reply.walked.rows[3 * index] === 1) files.set(path.posix.join(reply.walked.relativePath, name), reply.walked.rows[3 * index + 1]!);
+          });
+        }
+      });
+      worker.postMessage(request);
+    });
+    assert.deepEqual([...files].sort(), [['a.md', 1], ['sub/b.md', 2]]);
+    assert.ok(ignored >= 2, `*.tmp and the .lumenignore'd folder are ignored (ignored: ${ignored})`);
+  } finally {
+    replies.close();
+    await worker.terminate();
+    await removeAll(root);
+  }
+});
+
+test('the bundled CLI starts the bundled stat worker, not the compiled module', () => {
+  const chunks = readdirSync(BUNDLE).filter((name) => name.startsWith('chunk-') || name === 'entry.js');
+  const naming = chunks.filter((name) => readFileSync(path.join(BUNDLE, name), 'utf8').includes('stat-worker.js'));
+  assert.equal(naming.length, 1, `one chunk names the worker (${naming.join(', ')})`);
+  const text = readFileSync(path.join(BUNDLE, naming[0]!), 'utf8');
+  assert.match(text, /new URL\("\.\/stat-worker\.js",__lumensyncBundleUrl\)/);
+  assert.doesNotMatch(text, /src\/local\/stat-worker\.js/);
+});
