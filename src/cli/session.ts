@@ -11,6 +11,7 @@ import { Journal } from '../journal/journal.js';
 import { Rejections } from '../journal/rejections.js';
 import { SNAPSHOT_FILE_NAME } from '../journal/snapshot.js';
 import { ScanPrefetch } from '../local/scan-prefetch.js';
+import { holdYoungGeneration } from './young-generation.js';
 import { defaultScanThreads } from '../local/stat-pool.js';
 import { assertStateDirOutsideRoot, defaultStateDir, mirrorIdFor } from '../journal/state-dir.js';
 import { PacerPool } from '../executor/pacer.js';
@@ -95,6 +96,8 @@ export async function openSession(input: SessionInput): Promise<OpenSession> {
       input.log.info({ request: label, attempt, retryAfterMs, err: error instanceof Error ? error.message : String(error) }, 'retrying');
     },
   });
+  // From here on allocations are the pass's: a young generation held small keeps them from piling up (young-generation.ts).
+  holdYoungGeneration();
   let journal: Journal | undefined;
   let prefetch: ScanPrefetch | undefined;
   try {

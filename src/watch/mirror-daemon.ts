@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OpenSession } from '../cli/session.js';
+import { holdYoungGeneration } from '../cli/young-generation.js';
 import { LumenSyncError } from '../errors.js';
 import { runPass } from '../sync/engine.js';
 import { MIRROR_DEFAULTS } from '../sync/mirror.js';
@@ -206,7 +207,8 @@ export class MirrorDaemon {
       }
       const batch = this.dirty.take(now, (relativePath) => this.probe(relativePath));
       if (batch.relativePaths.length > 0) {
-        await this.syncPaths(batch.relativePaths);
+        this.state = 'syncing';
+        await this.pass(batch.relativePaths);
         continue;
       }
       this.state = 'watching';
@@ -245,15 +247,12 @@ export class MirrorDaemon {
     this.nextReconcileAt = nextReconcileAt(this.lastReconcileAt, reconcileIntervalMs(this.tuning.reconcileIntervalMs, this.watcherCondition.status === 'degraded'), verifyDue);
   }
 
-  private async syncPaths(relativePaths: string[]): Promise<void> {
-    this.state = 'syncing';
-    await this.pass(relativePaths);
-  }
-
   /** Run one pass; false when it failed in a way worth retrying (then a backoff and a full reconcile are scheduled). */
   private async pass(scope: string[] | undefined): Promise<boolean> {
     const { session } = this.opened;
     session.stats.resetFailures();
+    // V8 may have shrunk an idle daemon's young generation: let it grow back to its size.
+    holdYoungGeneration();
     let retryLater = false;
     const startedAt = Date.now();
     const before = session.stats.snapshot();
