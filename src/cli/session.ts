@@ -12,6 +12,7 @@ import { Rejections } from '../journal/rejections.js';
 import { SNAPSHOT_FILE_NAME } from '../journal/snapshot.js';
 import { ScanPrefetch } from '../local/scan-prefetch.js';
 import { holdYoungGeneration } from './young-generation.js';
+import { takeEarlyScan } from './early-scan.js';
 import { defaultScanThreads } from '../local/stat-pool.js';
 import { assertStateDirOutsideRoot, defaultStateDir, mirrorIdFor } from '../journal/state-dir.js';
 import { PacerPool } from '../executor/pacer.js';
@@ -116,9 +117,13 @@ export async function openSession(input: SessionInput): Promise<OpenSession> {
       if (growHeapGently(opened.size)) input.log.debug({ entries: opened.size, heapGrowthPercent: configuredHeapGrowth() }, 'large mirror: the heap grows gently (LUMENSYNC_HEAP_GROWTH_PERCENT)');
       return opened;
     };
+    // A walk the command line started (early-scan.ts) serves the first scan when it lists what that scan lists.
+    const early = input.prefetchScanMinBytes === undefined ? undefined : await takeEarlyScan(given);
+    if (early?.outcome === 'kept') prefetch = early.prefetch;
+    if (early !== undefined && early.outcome !== 'none') input.log.debug({ early: early.outcome }, 'walk started from the command line');
     // Only an existing state dir is opened before resolving: a mistyped slug must not create one.
     if (existsSync(stateDir)) {
-      prefetch = startScanPrefetch(given, stateDir, input.prefetchScanMinBytes);
+      prefetch ??= startScanPrefetch(given, stateDir, input.prefetchScanMinBytes);
       journal = await openJournal();
     }
     // --rate auto starts near the limit an earlier run learned for this host (before any request, resolution included).
