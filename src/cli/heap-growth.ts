@@ -11,38 +11,26 @@
  * 20; Node ≥ 22's V8 sizes the heap on its own and barely moves with it).
  */
 import v8 from 'node:v8';
+import { checkHeapSetting, parseHeapSetting, type HeapSetting, type HeapSettingProblem } from './heap-setting.js';
 
 export const HEAP_GROWTH_ENV = 'LUMENSYNC_HEAP_GROWTH_PERCENT';
 /** Default growth per full collection, in percent of the live heap. */
 export const DEFAULT_HEAP_GROWTH_PERCENT = 25;
 /** Journal entries from which a mirror's process takes the setting. */
 export const LARGE_MIRROR_ENTRIES = 250_000;
-const MAX_HEAP_GROWTH_PERCENT = 1000;
+const HEAP_GROWTH: HeapSetting = { env: HEAP_GROWTH_ENV, defaultValue: DEFAULT_HEAP_GROWTH_PERCENT, max: 1000, unit: '', zeroLeaves: "the heap's growth" };
 
-/** The percent `value` asks for (unset or empty: the default; 0: V8's own heuristic), or what is wrong with it. */
-export function parseHeapGrowth(value: string | undefined): { percent: number } | { problem: string; fix: string } {
-  if (value === undefined || value.trim() === '') return { percent: DEFAULT_HEAP_GROWTH_PERCENT };
-  const percent = Number(value.trim());
-  if (!Number.isInteger(percent) || percent < 0 || percent > MAX_HEAP_GROWTH_PERCENT) {
-    return {
-      problem: `${HEAP_GROWTH_ENV} must be a whole number from 0 to ${MAX_HEAP_GROWTH_PERCENT} (got "${value}")`,
-      fix: `unset it for the default ${DEFAULT_HEAP_GROWTH_PERCENT}, or set 0 to leave the heap's growth to V8`,
-    };
-  }
-  return { percent };
-}
+/** The percent `text` asks for (unset or empty: the default; 0: V8's own heuristic), or what is wrong with it. */
+export const parseHeapGrowth = (text: string | undefined): { value: number } | HeapSettingProblem => parseHeapSetting(HEAP_GROWTH, text);
 
 /** The percent checked at start-up (checkHeapGrowth), taken by a large mirror's session (growHeapGently). */
 let configuredPercent = DEFAULT_HEAP_GROWTH_PERCENT;
 let applied = false;
 
 /** Check `LUMENSYNC_HEAP_GROWTH_PERCENT` in `env` before any command runs; returns what is wrong with an unusable value. */
-export function checkHeapGrowth(env: NodeJS.ProcessEnv): { problem: string; fix: string } | undefined {
-  const parsed = parseHeapGrowth(env[HEAP_GROWTH_ENV]);
-  if ('problem' in parsed) return parsed;
-  configuredPercent = parsed.percent;
-  return undefined;
-}
+export const checkHeapGrowth = (env: NodeJS.ProcessEnv): HeapSettingProblem | undefined => checkHeapSetting(HEAP_GROWTH, env, (percent) => {
+  configuredPercent = percent;
+});
 
 /** The percent in force for large mirrors. */
 export const configuredHeapGrowth = (): number => configuredPercent;

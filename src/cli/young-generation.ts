@@ -14,38 +14,26 @@
  * idle process's young generation: `holdYoungGeneration` at the next pass lets it grow back.
  */
 import v8 from 'node:v8';
+import { checkHeapSetting, parseHeapSetting, type HeapSetting, type HeapSettingProblem } from './heap-setting.js';
 
 export const YOUNG_GENERATION_ENV = 'LUMENSYNC_YOUNG_GENERATION_MIB';
 /** Default size the young generation stops growing at, in MiB, as V8 counts it (both halves of the space; V8 grows it in doubling steps from 1 MiB). */
 export const DEFAULT_YOUNG_GENERATION_MIB = 4;
-const MAX_YOUNG_GENERATION_MIB = 1024;
+const YOUNG_GENERATION: HeapSetting = { env: YOUNG_GENERATION_ENV, defaultValue: DEFAULT_YOUNG_GENERATION_MIB, max: 1024, unit: ' of MiB', zeroLeaves: "the young generation's growth" };
 /** Node majors whose V8 reads the growth factor at run time (20 and 24 measured, 22 between them); elsewhere nothing is set. */
 const SUPPORTED_NODE_MAJORS = { from: 20, to: 24 };
 /** How often the size is looked at while the young generation is still below it. */
 const CHECK_EVERY_MS = 20;
 
-/** The MiB `value` asks for (unset or empty: the default; 0: V8's own growth), or what is wrong with it. */
-export function parseYoungGeneration(value: string | undefined): { mib: number } | { problem: string; fix: string } {
-  if (value === undefined || value.trim() === '') return { mib: DEFAULT_YOUNG_GENERATION_MIB };
-  const mib = Number(value.trim());
-  if (!Number.isInteger(mib) || mib < 0 || mib > MAX_YOUNG_GENERATION_MIB) {
-    return {
-      problem: `${YOUNG_GENERATION_ENV} must be a whole number of MiB from 0 to ${MAX_YOUNG_GENERATION_MIB} (got "${value}")`,
-      fix: `unset it for the default ${DEFAULT_YOUNG_GENERATION_MIB}, or set 0 to leave the young generation's growth to V8`,
-    };
-  }
-  return { mib };
-}
+/** The MiB `text` asks for (unset or empty: the default; 0: V8's own growth), or what is wrong with it. */
+export const parseYoungGeneration = (text: string | undefined): { value: number } | HeapSettingProblem => parseHeapSetting(YOUNG_GENERATION, text);
 
 let configuredMib = DEFAULT_YOUNG_GENERATION_MIB;
 
 /** Check `LUMENSYNC_YOUNG_GENERATION_MIB` in `env` before any command runs; returns what is wrong with an unusable value. */
-export function checkYoungGeneration(env: NodeJS.ProcessEnv): { problem: string; fix: string } | undefined {
-  const parsed = parseYoungGeneration(env[YOUNG_GENERATION_ENV]);
-  if ('problem' in parsed) return parsed;
-  configuredMib = parsed.mib;
-  return undefined;
-}
+export const checkYoungGeneration = (env: NodeJS.ProcessEnv): HeapSettingProblem | undefined => checkHeapSetting(YOUNG_GENERATION, env, (mib) => {
+  configuredMib = mib;
+});
 
 /** The growth factor last set (V8's default is 2). */
 let factorSet = 2;

@@ -39,14 +39,14 @@ test('entry: a scalar flag given twice takes its last value; array flags collect
   assert.doesNotMatch(output, /--folder|--concurrency|trim is not a function/);
 });
 
-test('entry: LUMENSYNC_HEAP_GROWTH_PERCENT is checked before anything runs', async (t) => {
+test('entry: LUMENSYNC_HEAP_GROWTH_PERCENT and LUMENSYNC_YOUNG_GENERATION_MIB are checked before anything runs', async (t) => {
   const { parseHeapGrowth, DEFAULT_HEAP_GROWTH_PERCENT } = await import('../../src/cli/heap-growth.js');
   await t.test('parsing: unset and empty take the default, 0 and whole numbers pass, anything else is a problem', () => {
-    assert.deepEqual(parseHeapGrowth(undefined), { percent: DEFAULT_HEAP_GROWTH_PERCENT });
-    assert.deepEqual(parseHeapGrowth(' '), { percent: DEFAULT_HEAP_GROWTH_PERCENT });
-    assert.deepEqual(parseHeapGrowth('0'), { percent: 0 });
-    assert.deepEqual(parseHeapGrowth(' 25 '), { percent: 25 });
-    assert.deepEqual(parseHeapGrowth('1000'), { percent: 1000 });
+    assert.deepEqual(parseHeapGrowth(undefined), { value: DEFAULT_HEAP_GROWTH_PERCENT });
+    assert.deepEqual(parseHeapGrowth(' '), { value: DEFAULT_HEAP_GROWTH_PERCENT });
+    assert.deepEqual(parseHeapGrowth('0'), { value: 0 });
+    assert.deepEqual(parseHeapGrowth(' 25 '), { value: 25 });
+    assert.deepEqual(parseHeapGrowth('1000'), { value: 1000 });
     for (const bad of ['-1', '1001', '12.5', 'fifty', '50%']) {
       const parsed = parseHeapGrowth(bad);
       assert.ok('problem' in parsed, `${bad} is refused`);
@@ -67,15 +67,21 @@ test('entry: LUMENSYNC_HEAP_GROWTH_PERCENT is checked before anything runs', asy
     assert.equal(configuredHeapGrowth(), DEFAULT_HEAP_GROWTH_PERCENT, 'a refused value changes nothing');
   });
   await t.test('a bad value: exit 2, the variable named with the fix, and no command run', () => {
-    let failure: { status?: number; stderr?: string; stdout?: string } = {};
-    try {
-      execFileSync(process.execPath, [entry, 'sync', '--help'], { encoding: 'utf8', env: { PATH: process.env.PATH, LUMENSYNC_HEAP_GROWTH_PERCENT: 'lots' }, stdio: 'pipe' });
-    } catch (error) {
-      failure = error as typeof failure;
+    const refusals: [Record<string, string>, string][] = [
+      [{ LUMENSYNC_HEAP_GROWTH_PERCENT: 'lots' }, 'Error: LUMENSYNC_HEAP_GROWTH_PERCENT must be a whole number from 0 to 1000 (got "lots")\n  fix: unset it for the default 25, or set 0 to leave the heap\'s growth to V8\n'],
+      [{ LUMENSYNC_YOUNG_GENERATION_MIB: 'lots' }, 'Error: LUMENSYNC_YOUNG_GENERATION_MIB must be a whole number of MiB from 0 to 1024 (got "lots")\n  fix: unset it for the default 4, or set 0 to leave the young generation\'s growth to V8\n'],
+    ];
+    for (const [env, message] of refusals) {
+      let failure: { status?: number; stderr?: string; stdout?: string } = {};
+      try {
+        execFileSync(process.execPath, [entry, 'sync', '--help'], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env }, stdio: 'pipe' });
+      } catch (error) {
+        failure = error as typeof failure;
+      }
+      assert.equal(failure.status, 2);
+      assert.equal(failure.stderr, message);
+      assert.equal(failure.stdout, '');
     }
-    assert.equal(failure.status, 2);
-    assert.equal(failure.stderr, 'Error: LUMENSYNC_HEAP_GROWTH_PERCENT must be a whole number from 0 to 1000 (got "lots")\n  fix: unset it for the default 25, or set 0 to leave the heap\'s growth to V8\n');
-    assert.equal(failure.stdout, '');
   });
   await t.test('a good value runs the command as usual', () => {
     const output = execFileSync(process.execPath, [entry, 'sync', '--help'], { encoding: 'utf8', env: { PATH: process.env.PATH, LUMENSYNC_HEAP_GROWTH_PERCENT: '0' } });
