@@ -45,12 +45,12 @@ export function earlyScanRequest(argv: readonly string[], env: NodeJS.ProcessEnv
 
 let early: ScanPrefetch | undefined;
 
-/** Start the walk `argv` asks for, if it asks for one plainly and a spare core can take it; true when started. */
-export function startEarlyScan(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): boolean {
+/** Start the walk `argv` asks for, if it asks for one plainly and a spare core can take it; returns the walk started. */
+export function startEarlyScan(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ScanPrefetch | undefined {
   const request = earlyScanRequest(argv, env, cwd);
-  if (request === undefined || early !== undefined) return false;
+  if (request === undefined || early !== undefined) return undefined;
   early = ScanPrefetch.start({ root: request.root, ignore: request.ignore, threads: defaultScanThreads() });
-  return early !== undefined;
+  return early;
 }
 
 /** What became of the early walk at a session's start: none started, kept for its first scan, or closed because it lists something else. */

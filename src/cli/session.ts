@@ -51,17 +51,31 @@ export interface SessionInput {
  */
 export const PREFETCH_SCAN_MIN_SNAPSHOT_BYTES = 512 * 1024;
 
-/** Start walking the mirror root ahead of its scan when the journal to read first is big enough (see prefetchScanMinBytes). */
-function startScanPrefetch(spec: MirrorSpec, stateDir: string, minBytes: number | undefined): ScanPrefetch | undefined {
-  if (minBytes === undefined || spec.followSymlinks) return undefined;
-  let snapshotBytes: number;
+/** The size of the journal snapshot in `stateDir`, 0 when there is none. */
+function snapshotBytes(stateDir: string): number {
   try {
-    snapshotBytes = statSync(path.join(stateDir, SNAPSHOT_FILE_NAME)).size;
+    return statSync(path.join(stateDir, SNAPSHOT_FILE_NAME)).size;
   } catch {
-    return undefined;
+    return 0;
   }
-  if (snapshotBytes < minBytes) return undefined;
-  return ScanPrefetch.start({ root: spec.root, ignore: spec.ignore, threads: spec.scanThreads ?? defaultScanThreads() });
+}
+
+/**
+ * Walk the mirror root ahead of its scan when the journal to read first is big enough (see
+ * prefetchScanMinBytes): with the walk the command line started (early-scan.ts) when it lists what
+ * this scan lists, else with a new one. A smaller journal is read before a worker could help: the
+ * early walk is closed then (its scan would wait for the worker instead of walking a few files).
+ */
+async function walkAhead(spec: MirrorSpec, stateDir: string, minBytes: number | undefined, log: Logger): Promise<ScanPrefetch | undefined> {
+  if (minBytes === undefined) return undefined;
+  const early = await takeEarlyScan(spec);
+  const worthIt = !spec.followSymlinks && snapshotBytes(stateDir) >= minBytes;
+  if (early.outcome !== 'none') log.debug({ early: early.outcome === 'kept' && !worthIt ? 'closed' : early.outcome }, 'walk started from the command line');
+  if (early.outcome === 'kept') {
+    if (worthIt) return early.prefetch;
+    await early.prefetch.close();
+  }
+  return worthIt ? ScanPrefetch.start({ root: spec.root, ignore: spec.ignore, threads: spec.scanThreads ?? defaultScanThreads() }) : undefined;
 }
 
 export interface OpenSession {
@@ -117,15 +131,9 @@ export async function openSession(input: SessionInput): Promise<OpenSession> {
       if (growHeapGently(opened.size)) input.log.debug({ entries: opened.size, heapGrowthPercent: configuredHeapGrowth() }, 'large mirror: the heap grows gently (LUMENSYNC_HEAP_GROWTH_PERCENT)');
       return opened;
     };
-    // A walk the command line started (early-scan.ts) serves the first scan when it lists what that scan lists.
-    const early = input.prefetchScanMinBytes === undefined ? undefined : await takeEarlyScan(given);
-    if (early?.outcome === 'kept') prefetch = early.prefetch;
-    if (early !== undefined && early.outcome !== 'none') input.log.debug({ early: early.outcome }, 'walk started from the command line');
+    prefetch = await walkAhead(given, stateDir, input.prefetchScanMinBytes, input.log);
     // Only an existing state dir is opened before resolving: a mistyped slug must not create one.
-    if (existsSync(stateDir)) {
-      prefetch ??= startScanPrefetch(given, stateDir, input.prefetchScanMinBytes);
-      journal = await openJournal();
-    }
+    if (existsSync(stateDir)) journal = await openJournal();
     // --rate auto starts near the limit an earlier run learned for this host (before any request, resolution included).
     pacer.host.seed(await readLearnedRate(stateDir, pacerHost));
     const trusted = journal !== undefined && verificationReason({
