@@ -57,14 +57,22 @@ export function startEarlyScan(argv: readonly string[], env: NodeJS.ProcessEnv =
 export type EarlyScanOutcome = { outcome: 'none' } | { outcome: 'kept'; prefetch: ScanPrefetch } | { outcome: 'closed' };
 
 /**
- * The early walk, kept when it lists what a scan of `spec` lists, else closed here. Taken once:
+ * Stop an early walk nobody will take over, without waiting for it: a worker inside a slow call
+ * (a network share) stops when that call returns, and the session has no reason to wait for that.
+ */
+export function dropEarlyScan(walk: ScanPrefetch): void {
+  walk.close().catch(() => undefined);
+}
+
+/**
+ * The early walk, kept when it lists what a scan of `spec` lists, else dropped here. Taken once:
  * whoever keeps it closes it (a session does when its pass never scans).
  */
-export async function takeEarlyScan(spec: { root: string; ignore?: readonly string[]; followSymlinks?: boolean }): Promise<EarlyScanOutcome> {
+export function takeEarlyScan(spec: { root: string; ignore?: readonly string[]; followSymlinks?: boolean }): EarlyScanOutcome {
   const taken = early;
   early = undefined;
   if (taken === undefined) return { outcome: 'none' };
   if (taken.fits(spec)) return { outcome: 'kept', prefetch: taken };
-  await taken.close();
+  dropEarlyScan(taken);
   return { outcome: 'closed' };
 }

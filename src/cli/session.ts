@@ -12,7 +12,7 @@ import { Rejections } from '../journal/rejections.js';
 import { SNAPSHOT_FILE_NAME } from '../journal/snapshot.js';
 import { ScanPrefetch } from '../local/scan-prefetch.js';
 import { holdYoungGeneration } from './young-generation.js';
-import { takeEarlyScan } from './early-scan.js';
+import { dropEarlyScan, takeEarlyScan } from './early-scan.js';
 import { defaultScanThreads } from '../local/stat-pool.js';
 import { assertStateDirOutsideRoot, defaultStateDir, mirrorIdFor } from '../journal/state-dir.js';
 import { PacerPool } from '../executor/pacer.js';
@@ -64,16 +64,16 @@ function snapshotBytes(stateDir: string): number {
  * Walk the mirror root ahead of its scan when the journal to read first is big enough (see
  * prefetchScanMinBytes): with the walk the command line started (early-scan.ts) when it lists what
  * this scan lists, else with a new one. A smaller journal is read before a worker could help: the
- * early walk is closed then (its scan would wait for the worker instead of walking a few files).
+ * early walk is dropped then (its scan would wait for the worker instead of walking a few files).
  */
-async function walkAhead(spec: MirrorSpec, stateDir: string, minBytes: number | undefined, log: Logger): Promise<ScanPrefetch | undefined> {
+function walkAhead(spec: MirrorSpec, stateDir: string, minBytes: number | undefined, log: Logger): ScanPrefetch | undefined {
   if (minBytes === undefined) return undefined;
-  const early = await takeEarlyScan(spec);
+  const early = takeEarlyScan(spec);
   const worthIt = !spec.followSymlinks && snapshotBytes(stateDir) >= minBytes;
   if (early.outcome !== 'none') log.debug({ early: early.outcome === 'kept' && !worthIt ? 'closed' : early.outcome }, 'walk started from the command line');
   if (early.outcome === 'kept') {
     if (worthIt) return early.prefetch;
-    await early.prefetch.close();
+    dropEarlyScan(early.prefetch);
   }
   return worthIt ? ScanPrefetch.start({ root: spec.root, ignore: spec.ignore, threads: spec.scanThreads ?? defaultScanThreads() }) : undefined;
 }
@@ -131,7 +131,7 @@ export async function openSession(input: SessionInput): Promise<OpenSession> {
       if (growHeapGently(opened.size)) input.log.debug({ entries: opened.size, heapGrowthPercent: configuredHeapGrowth() }, 'large mirror: the heap grows gently (LUMENSYNC_HEAP_GROWTH_PERCENT)');
       return opened;
     };
-    prefetch = await walkAhead(given, stateDir, input.prefetchScanMinBytes, input.log);
+    prefetch = walkAhead(given, stateDir, input.prefetchScanMinBytes, input.log);
     // Only an existing state dir is opened before resolving: a mistyped slug must not create one.
     if (existsSync(stateDir)) journal = await openJournal();
     // --rate auto starts near the limit an earlier run learned for this host (before any request, resolution included).
