@@ -31,6 +31,14 @@ const WORKER_REFERENCE = "new URL('./stat-worker.js', import.meta.url)";
 const BUNDLED_WORKER_REFERENCE = "new URL('./stat-worker.js', __lumensyncBundleUrl)";
 let workerReferenceReplaced = false;
 
+/**
+ * string-width (yargs' help layout, three copies) makes an Intl.Segmenter when it loads: ICU's
+ * first segmenter costs ~15 ms of every CLI start, for help text most commands never print. Built
+ * on first use instead (test/cli/bundle.test.ts checks that loading the CLI makes none).
+ */
+const EAGER_SEGMENTER = 'const segmenter = new Intl.Segmenter();';
+const LAZY_SEGMENTER = 'let segmenterMade; const segmenter = { segment: (text) => (segmenterMade ??= new Intl.Segmenter()).segment(text) };';
+
 const keepFileLocations = {
   name: 'keep-file-locations',
   setup(context) {
@@ -43,6 +51,8 @@ const keepFileLocations = {
         contents = contents.replace(WORKER_REFERENCE, BUNDLED_WORKER_REFERENCE);
         workerReferenceReplaced = true;
       }
+      // Only where the segmenter is used for .segment() alone (what the stand-in offers).
+      if (contents.includes(EAGER_SEGMENTER) && !/\bsegmenter\.(?!segment\()/.test(contents)) contents = contents.replace(EAGER_SEGMENTER, LAZY_SEGMENTER);
       if (contents.includes('import.meta.url')) contents = contents.replaceAll('import.meta.url', urlOf(args.path));
       if (/\b__(dirname|filename)\b/.test(contents) && !args.path.endsWith('.mjs')) {
         const fileUrl = urlOf(args.path);

@@ -5,7 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
@@ -14,6 +15,8 @@ import { WALK_FLAG, type WalkReply, type WalkRequest } from '../../src/local/sta
 import { removeAll, tempDir, writeTree } from '../helpers/harness.js';
 
 const BUNDLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bundle');
+const BIN = path.resolve(BUNDLE, '..', '..', 'bin', 'lumensync.js');
+const COMPILED_ENTRY = path.resolve(BUNDLE, '..', 'src', 'cli', 'entry.js');
 
 test('the bundled stat worker walks a tree by itself, ignore rules included', async () => {
   const root = await tempDir('lumensync-bundle-worker-');
@@ -59,4 +62,22 @@ test('the bundled CLI starts the bundled stat worker, not the compiled module', 
   const text = readFileSync(path.join(BUNDLE, naming[0]!), 'utf8');
   assert.match(text, /new URL\("\.\/stat-worker\.js",__lumensyncBundleUrl\)/);
   assert.doesNotMatch(text, /src\/local\/stat-worker\.js/);
+});
+
+test('the bundled CLI makes no Intl.Segmenter until it lays out help text, and lays it out as the compiled one does', async () => {
+  const dir = await tempDir('lumensync-bundle-segmenter-');
+  try {
+    // ICU's first segmenter costs ~15 ms; yargs' string-width made three of them at load (scripts/bundle.mjs).
+    const preload = path.join(dir, 'count-segmenters.cjs');
+    writeFileSync(preload, "const Made = Intl.Segmenter; Intl.Segmenter = class extends Made { constructor(...args) { process.stderr.write('Intl.Segmenter made\\n'); super(...args); } };\n");
+    const refused = spawnSync(process.execPath, ['--require', preload, BIN, 'sync', path.join(dir, 'docs'), '--org', 'acme', '--folder', 'f'], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    assert.equal(refused.status, 2, refused.stderr);
+    assert.match(refused.stderr, /incomplete connection settings/);
+    assert.doesNotMatch(refused.stderr, /Intl\.Segmenter made/);
+    const help = spawnSync(process.execPath, ['--require', preload, BIN, 'sync', '--help'], { encoding: 'utf8', env: { PATH: process.env.PATH, COLUMNS: '100' } });
+    assert.match(help.stderr, /Intl\.Segmenter made/, 'help text is laid out with a segmenter, made when needed');
+    assert.equal(help.stdout, execFileSync(process.execPath, [COMPILED_ENTRY, 'sync', '--help'], { encoding: 'utf8', env: { PATH: process.env.PATH, COLUMNS: '100' } }));
+  } finally {
+    await removeAll(dir);
+  }
 });
