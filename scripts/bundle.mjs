@@ -32,12 +32,23 @@ const BUNDLED_WORKER_REFERENCE = "new URL('./stat-worker.js', __lumensyncBundleU
 let workerReferenceReplaced = false;
 
 /**
- * string-width (yargs' help layout, three copies) makes an Intl.Segmenter when it loads: ICU's
- * first segmenter costs ~15 ms of every CLI start, for help text most commands never print. Built
- * on first use instead (test/cli/bundle.test.ts checks that loading the CLI makes none).
+ * string-width (yargs' help layout, three copies) builds an Intl.Segmenter and an RGI_Emoji
+ * regular expression when it loads: ~15 ms each of every CLI start, for help text most commands
+ * never print. Each is built on its first use instead, where the module uses it for one method
+ * only (what the stand-in offers); test/cli/bundle.test.ts checks that loading the CLI builds none.
  */
-const EAGER_SEGMENTER = 'const segmenter = new Intl.Segmenter();';
-const LAZY_SEGMENTER = 'let segmenterMade; const segmenter = { segment: (text) => (segmenterMade ??= new Intl.Segmenter()).segment(text) };';
+const EAGER_AT_LOAD = [
+  {
+    eager: 'const segmenter = new Intl.Segmenter();',
+    lazy: 'let segmenterMade; const segmenter = { segment: (text) => (segmenterMade ??= new Intl.Segmenter()).segment(text) };',
+    otherUse: /\bsegmenter\.(?!segment\()/,
+  },
+  {
+    eager: 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;',
+    lazy: 'let rgiEmojiRegexMade; const rgiEmojiRegex = { test: (text) => (rgiEmojiRegexMade ??= /^\\p{RGI_Emoji}$/v).test(text) };',
+    otherUse: /\brgiEmojiRegex\.(?!test\()/,
+  },
+];
 
 const keepFileLocations = {
   name: 'keep-file-locations',
@@ -51,8 +62,9 @@ const keepFileLocations = {
         contents = contents.replace(WORKER_REFERENCE, BUNDLED_WORKER_REFERENCE);
         workerReferenceReplaced = true;
       }
-      // Only where the segmenter is used for .segment() alone (what the stand-in offers).
-      if (contents.includes(EAGER_SEGMENTER) && !/\bsegmenter\.(?!segment\()/.test(contents)) contents = contents.replace(EAGER_SEGMENTER, LAZY_SEGMENTER);
+      for (const { eager, lazy, otherUse } of EAGER_AT_LOAD) {
+        if (contents.includes(eager) && !otherUse.test(contents)) contents = contents.replace(eager, lazy);
+      }
       if (contents.includes('import.meta.url')) contents = contents.replaceAll('import.meta.url', urlOf(args.path));
       if (/\b__(dirname|filename)\b/.test(contents) && !args.path.endsWith('.mjs')) {
         const fileUrl = urlOf(args.path);

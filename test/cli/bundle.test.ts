@@ -64,16 +64,19 @@ test('the bundled CLI starts the bundled stat worker, not the compiled module', 
   assert.doesNotMatch(text, /src\/local\/stat-worker\.js/);
 });
 
-test('the bundled CLI makes no Intl.Segmenter until it lays out help text, and lays it out as the compiled one does', async () => {
+test('the bundled CLI builds no Intl.Segmenter or RGI_Emoji expression until it lays out text, and lays help out as the compiled one does', async () => {
   const dir = await tempDir('lumensync-bundle-segmenter-');
   try {
-    // ICU's first segmenter costs ~15 ms; yargs' string-width made three of them at load (scripts/bundle.mjs).
+    // Each costs ~15 ms; yargs' string-width built them at load (scripts/bundle.mjs).
     const preload = path.join(dir, 'count-segmenters.cjs');
-    writeFileSync(preload, "const Made = Intl.Segmenter; Intl.Segmenter = class extends Made { constructor(...args) { process.stderr.write('Intl.Segmenter made\\n'); super(...args); } };\n");
+    writeFileSync(preload, [
+      "const Made = Intl.Segmenter; Intl.Segmenter = class extends Made { constructor(...args) { process.stderr.write('Intl.Segmenter made\\n'); super(...args); } };",
+      "globalThis.RegExp = new Proxy(RegExp, { construct(target, args) { if (String(args[0]).includes('RGI_Emoji')) process.stderr.write('RGI_Emoji made\\n'); return Reflect.construct(target, args); } });",
+    ].join('\n'));
     const refused = spawnSync(process.execPath, ['--require', preload, BIN, 'sync', path.join(dir, 'docs'), '--org', 'acme', '--folder', 'f'], { encoding: 'utf8', env: { PATH: process.env.PATH } });
     assert.equal(refused.status, 2, refused.stderr);
     assert.match(refused.stderr, /incomplete connection settings/);
-    assert.doesNotMatch(refused.stderr, /Intl\.Segmenter made/);
+    assert.doesNotMatch(refused.stderr, /Intl\.Segmenter made|RGI_Emoji made/);
     const help = spawnSync(process.execPath, ['--require', preload, BIN, 'sync', '--help'], { encoding: 'utf8', env: { PATH: process.env.PATH, COLUMNS: '100' } });
     assert.match(help.stderr, /Intl\.Segmenter made/, 'help text is laid out with a segmenter, made when needed');
     assert.equal(help.stdout, execFileSync(process.execPath, [COMPILED_ENTRY, 'sync', '--help'], { encoding: 'utf8', env: { PATH: process.env.PATH, COLUMNS: '100' } }));
