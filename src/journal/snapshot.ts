@@ -156,7 +156,8 @@ async function readIfExists(file: string): Promise<Buffer | undefined> {
 /**
  * The file's bytes, read with one call into a buffer of its size on the thread pool. fs/promises'
  * readFile reads a big file 512 KiB at a time and copies the pieces together: at 13 MB (100,000
- * entries) ~30 ms of copying on the main thread and ~45 ms of waiting, where this takes ~15 ms.
+ * entries) ~30 ms of copying on the main thread. This read takes 42–57 ms on the thread pool, most
+ * of it the kernel touching the buffer's 3,200 fresh pages (BENCHMARKS.md, seventh session).
  */
 async function readWhole(file: string): Promise<Buffer> {
   const handle = await open(file, 'r');

@@ -6,10 +6,10 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { IgnoreRules } from './ignore.js';
 import { WALK_FLAG, type StatReply, type StatRequest, type WalkReply, type WalkRequest } from './stat-rows.js';
+import { statRows, SubtreeWalk } from './subtree-walk.js';
 
 /** How long a worker far ahead sleeps before it looks at its flags again (it is also woken when the main thread takes a directory in). */
 const QUEUE_WAIT_MS = 20;
-import { statRows, SubtreeWalk } from './subtree-walk.js';
 
 /** The pool reads answers on its own channel, so it can take them synchronously (receiveMessageOnPort). */
 const replies = (workerData as { replies: MessagePort } | undefined)?.replies;
