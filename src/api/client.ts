@@ -18,7 +18,7 @@ import {
   parseUploadedDocuments, parseWorkspace, parseWorkspaceDetail, parseWorkspaces,
 } from './parse.js';
 import { toHexSlug } from './slugs.js';
-import type { BatchResult, CompactFolderListing, FolderListing, ListedDocument, MoveRequest, Organization, RemoteDocument, UploadRequest, UploadedDocument, Workspace, WorkspaceDetail } from './types.js';
+import type { BatchResult, CompactFolderListing, DocpathFilter, FolderListing, ListedDocument, MoveRequest, Organization, RemoteDocument, UploadRequest, UploadedDocument, Workspace, WorkspaceDetail } from './types.js';
 import { checkEmbeddings, checkMoves } from './verify.js';
 import {
   createWorkspaceRequests, getOrganizationRequest, listOrganizationsRequest, listWorkspacesRequest, updateEmbeddingsRequest, verifyKeyRequest, workspaceRequest,
@@ -114,13 +114,13 @@ export class LumenOneClient {
   }
 
   /**
-   * W1 parsed as a stream, keeping only the embedded docpaths that start with `docpathPrefix`
-   * (e.g. the mirror's `{org}/{folder}/`): each embedded document carries its whole metadata, so
+   * W1 parsed as a stream, keeping only the embedded docpaths `keep` accepts (a prefix such as the
+   * mirror's `{org}/{folder}/`, or a test): each embedded document carries its whole metadata, so
    * the full answer is as heavy as the folder listing.
    */
-  async getWorkspaceDocpaths(workspaceSlug: string, orgSlug: string, docpathPrefix: string): Promise<WorkspaceDetail> {
+  async getWorkspaceDocpaths(workspaceSlug: string, orgSlug: string, keep: DocpathFilter): Promise<WorkspaceDetail> {
     const apiRequest = workspaceRequest(this.#workspaceHex(workspaceSlug), orgSlug, workspaceSlug);
-    const response = await this.#transport.send(apiRequest, (body) => parseWorkspaceDocpathsStream(body, orgSlug, (docpath) => docpath.startsWith(docpathPrefix)));
+    const response = await this.#transport.send(apiRequest, (body) => parseWorkspaceDocpathsStream(body, orgSlug, typeof keep === 'string' ? (docpath) => docpath.startsWith(keep) : keep));
     if (isObject(response.streamed) && response.streamed[NO_SUCH_WORKSPACE] === true) throw this.#noSuchWorkspace(apiRequest, response);
     const workspace = this.#parsed(apiRequest, response, () => parseWorkspaceDetail(response.streamed, orgSlug));
     this.#workspaceSlugHex.set(workspace.workspaceSlug, workspace.workspaceSlugHex);

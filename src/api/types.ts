@@ -21,6 +21,9 @@ export interface WorkspaceDetail extends Workspace {
   docpaths: string[];
 }
 
+/** Which of a workspace's docpaths to keep: those starting with a prefix, or those a test accepts. */
+export type DocpathFilter = string | ((docpath: string) => boolean);
+
 /**
  * One stored document. `docpath` is always the full `{org}/{folder}/{storedName}` form.
  * The metadata fields are whatever the server echoed back (lumensync reads `title`

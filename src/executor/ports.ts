@@ -2,7 +2,7 @@
  * The narrow views of the API client and the journal the executor needs. Structural, so
  * the executor is tested with fakes and does not depend on the concrete classes.
  */
-import type { BatchResult, FolderListing, UploadRequest, UploadedDocument, WorkspaceDetail } from '../api/types.js';
+import type { BatchResult, DocpathFilter, FolderListing, UploadRequest, UploadedDocument, WorkspaceDetail } from '../api/types.js';
 import type { Intent, JournalEntry } from '../core/types.js';
 
 export interface RemotePort {
@@ -12,8 +12,11 @@ export interface RemotePort {
   createFolder(orgSlug: string, folder: string): Promise<{ created: boolean }>;
   /** For the U3 orphan search after a failed upload into a folder (skipped when absent). */
   listFolder?(orgSlug: string, folder: string): Promise<FolderListing>;
-  /** For the U5 check that new uploads are embedded (skipped when absent). */
-  getWorkspace?(workspaceSlug: string, orgSlug: string): Promise<WorkspaceDetail>;
+  /**
+   * For the U5 check that new uploads are embedded (skipped when absent): the workspace's
+   * docpaths `keep` accepts, read as a stream (the whole answer carries every document's metadata).
+   */
+  getWorkspaceDocpaths?(workspaceSlug: string, orgSlug: string, keep: DocpathFilter): Promise<WorkspaceDetail>;
 }
 
 export interface JournalPort {

@@ -61,13 +61,17 @@ export async function removeOrphans(context: CheckContext, suspects: readonly Or
 /**
  * U5: list each workspace once and embed the uploaded docpaths it lacks (never one it holds:
  * adding twice makes a second embedding record upstream, U6). Returns how many were embedded.
+ * The answer is read as a stream keeping only this pass's uploads: a workspace of 100,000
+ * documents answers ~66 MB, which must not become one string for one new upload.
  */
 export async function embedMissingUploads(context: CheckContext, uploaded: readonly string[]): Promise<number> {
-  if (uploaded.length === 0 || !context.remote.getWorkspace) return 0;
+  if (uploaded.length === 0 || !context.remote.getWorkspaceDocpaths) return 0;
+  const wanted = new Set(uploaded);
+  const isUploaded = (docpath: string): boolean => wanted.has(docpath);
   let embedded = 0;
   for (const workspaceSlug of context.workspaces) {
     try {
-      const detail = await context.pacer.run('get-workspace', () => context.remote.getWorkspace!(workspaceSlug, context.orgSlug));
+      const detail = await context.pacer.run('get-workspace', () => context.remote.getWorkspaceDocpaths!(workspaceSlug, context.orgSlug, isUploaded));
       const present = new Set(detail.docpaths);
       const missing = uploaded.filter((docpath) => !present.has(docpath));
       const size = Math.max(1, context.embedBatchSize ?? 100);
