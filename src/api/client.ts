@@ -9,12 +9,12 @@ import { emptyBatch, listPageSizeOf, transportOptionsFor, type ClientOptions } f
 import { createFolderRequest, getDocumentRequest, listDocumentsRequest, moveFilesRequest, removeFilesRequest, removeFolderRequest } from './document-requests.js';
 import { walkFolderListing, type DocumentTaker, type FolderWalk, type PageRunner } from './folder-listing.js';
 import type { ListingFields } from './listing-stream.js';
-import { NO_SUCH_WORKSPACE, parseWorkspaceDocpathsStream } from './workspace-stream.js';
+import { NO_SUCH_WORKSPACE, parseBodyKeepingDocpaths, parseWorkspaceDocpathsStream } from './workspace-stream.js';
 import { uploadApiRequest } from './upload-request.js';
 import { HttpTransport, type ApiRequest, type ApiResponse } from './http.js';
 import { parseBatchResult } from './multistatus.js';
 import {
-  ResponseShapeError, isObject, parseDocument, parseDocumentTree, parseOrganization, parseOrganizations,
+  ResponseShapeError, isObject, normaliseDocpath, parseDocument, parseDocumentTree, parseOrganization, parseOrganizations,
   parseUploadedDocuments, parseWorkspace, parseWorkspaceDetail, parseWorkspaces,
 } from './parse.js';
 import { toHexSlug } from './slugs.js';
@@ -137,17 +137,17 @@ export class LumenOneClient {
   }
 
   /**
-   * W4: embed (`adds`) and un-embed (`deletes`) docpaths. When the answer lists the workspace's
-   * documents, adds that did not land (upstream skips unknown docpaths silently) and deletes that
-   * stayed are reported as failed entries.
+   * W4: embed (`adds`) and un-embed (`deletes`) docpaths. The answer lists the whole workspace: it is streamed, keeping only the
+   * docpaths named here; adds that did not land (upstream skips unknown docpaths silently) and deletes that stayed are failed entries.
    */
   async updateEmbeddings(workspaceSlug: string, orgSlug: string, change: { adds?: string[]; deletes?: string[] }): Promise<BatchResult> {
-    const adds = change.adds ?? [];
-    const deletes = change.deletes ?? [];
+    const { adds = [], deletes = [] } = change;
     if (adds.length === 0 && deletes.length === 0) return emptyBatch();
-    const response = await this.#transport.send(updateEmbeddingsRequest(this.#workspaceHex(workspaceSlug), orgSlug, workspaceSlug, { adds, deletes }, this.#uploadTimeoutMs));
-    const result = parseBatchResult(response.status, response.body, orgSlug, [...deletes, ...adds]);
-    return checkEmbeddings(result, response.body, orgSlug, adds, deletes);
+    const named = new Set([...adds, ...deletes].map((docpath) => normaliseDocpath(docpath, orgSlug)));
+    const request = updateEmbeddingsRequest(this.#workspaceHex(workspaceSlug), orgSlug, workspaceSlug, { adds, deletes }, this.#uploadTimeoutMs);
+    const response = await this.#transport.send(request, (body) => parseBodyKeepingDocpaths(body, orgSlug, (docpath) => named.has(docpath)));
+    const answer = 'streamed' in response ? response.streamed : response.body;
+    return checkEmbeddings(parseBatchResult(response.status, answer, orgSlug, [...deletes, ...adds]), answer, orgSlug, adds, deletes);
   }
 
   /** D1/D2: upload one file (its `content`, or streamed from disk); returns every document the server created. */

@@ -40,15 +40,35 @@ export class WorkspaceDocpathsParser {
     this.#skimmer.write(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
   }
 
-  /** The workspace object's naming fields and a `documents` array of the kept docpaths (absent when the body had none). */
-  end(): Record<string, unknown> {
-    let body: unknown;
+  /** The skeleton of the body: every skimmed `documents` array stands there as a marker string (undefined for an empty body when `emptyIsUndefined`). */
+  #skeleton(emptyIsUndefined = false): unknown {
+    const text = this.#skimmer.end();
+    if (emptyIsUndefined && text.trim() === '') return undefined;
     try {
-      body = JSON.parse(this.#skimmer.end());
+      return JSON.parse(text);
     } catch (error) {
       if (error instanceof ResponseShapeError) throw error;
       throw notJson(error);
     }
+  }
+
+  /**
+   * The whole body with each `documents` array replaced by its kept docpaths (strings), for an
+   * answer that carries more than the workspace (W4's `message`, a 207's lists); undefined for an empty body.
+   */
+  endWhole(): unknown {
+    const restore = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(restore);
+      if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, restore(inner)]));
+      const index = this.#skimmer.arrayIndexOf(value);
+      return index === undefined ? value : (this.#kept[index] ?? []);
+    };
+    return restore(this.#skeleton(true));
+  }
+
+  /** The workspace object's naming fields and a `documents` array of the kept docpaths (absent when the body had none). */
+  end(): Record<string, unknown> {
+    const body = this.#skeleton();
     let wrapper: unknown[] | undefined;
     let wrapped: Json | undefined;
     if (Array.isArray(body)) wrapper = body;
@@ -93,4 +113,14 @@ export async function parseWorkspaceDocpathsStream(body: AsyncIterable<Uint8Arra
   const parser = new WorkspaceDocpathsParser(orgSlug, keep);
   for await (const chunk of body) parser.write(chunk);
   return parser.end();
+}
+
+/**
+ * Parse one streamed answer that embeds a workspace (W4 answers with the whole of it, ~660 B per
+ * document) into the whole body, its `documents` arrays holding only the docpaths `keep` accepts.
+ */
+export async function parseBodyKeepingDocpaths(body: AsyncIterable<Uint8Array | string>, orgSlug: string, keep: (docpath: string) => boolean): Promise<unknown> {
+  const parser = new WorkspaceDocpathsParser(orgSlug, keep);
+  for await (const chunk of body) parser.write(chunk);
+  return parser.endWhole();
 }
