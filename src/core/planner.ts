@@ -16,6 +16,9 @@ import { comparePaths, filesInOrder, requireJournaled } from './journaled-files.
 export type { PlanInput, PlanPolicy, RemoteDocumentView, RemoteView } from './plan-input.js';
 export { indexByDocpath } from './plan-input.js';
 
+/** Up to this many scope paths are tested one by one; more go in a set. */
+const FEW_SCOPE_PATHS = 8;
+
 /**
  * A test for "`relativePath` is one of `scope` or lies under one of its directories". Set
  * lookups of the path and its ancestors: a watch pass checks every journal entry (100,000)
@@ -23,6 +26,10 @@ export { indexByDocpath } from './plan-input.js';
  */
 export const scopeTest = (scope: readonly string[] | undefined): ((relativePath: string) => boolean) => {
   if (scope === undefined || scope.includes('')) return () => true;
+  // A few paths (a watch event's): compared by prefix, which fails at the first differing character.
+  if (scope.length <= FEW_SCOPE_PATHS) {
+    return (relativePath) => scope.some((item) => relativePath.startsWith(item) && (relativePath.length === item.length || relativePath.charCodeAt(item.length) === 0x2f));
+  }
   const items = new Set(scope);
   return (relativePath) => {
     if (items.has(relativePath)) return true;
@@ -32,6 +39,9 @@ export const scopeTest = (scope: readonly string[] | undefined): ((relativePath:
     return false;
   };
 };
+
+/** Journaled files worth the docpath uniqueness check: at least one in this many journal entries. */
+const CLAIM_FREE_SHARE = 8;
 
 interface Candidate {
   docpath: string;
@@ -119,8 +129,10 @@ export function plan(input: PlanInput): Plan {
   // one else can want. The files the scan found as journaled (paths only) are then counted
   // without building their entries or claims: the bulk of a journal-first pass (1,000,000
   // docpaths claimed cost ~0.1 GB and ~1 s). Otherwise they are planned like any file, with their
-  // journal entry's content, in the listing's order.
-  const claimFree = remote === undefined && journal.docpathsUnique?.() === true;
+  // journal entry's content, in the listing's order. The uniqueness check reads every entry (~17 ms
+  // per 100,000 after a change): a pass with few journaled files (a watch event's) plans them instead.
+  const journaledCount = local.journaled?.length ?? 0;
+  const claimFree = remote === undefined && journaledCount > 0 && journaledCount * CLAIM_FREE_SHARE >= journal.size && journal.docpathsUnique?.() === true;
   if (claimFree) {
     for (const relativePath of local.journaled ?? []) {
       if (!inScope(relativePath)) continue;
@@ -176,9 +188,13 @@ export function plan(input: PlanInput): Plan {
   // Documents of journal entries whose file is gone (in scope): candidates for a rename, by hash, in path order.
   // Paths first: a journal may build its entries on demand, and most paths are still local.
   const vanished: (Candidate & { relativePath: string })[] = [];
+  // Journal paths in scope that the scan did not list, in journal order: read once for both sweeps.
+  const unlisted: string[] = [];
   if (journalSweep) {
     for (const relativePath of journal.keys()) {
-      if (!inScope(relativePath) || localPaths().has(relativePath) || erroredPaths.has(relativePath)) continue;
+      if (!inScope(relativePath) || localPaths().has(relativePath)) continue;
+      unlisted.push(relativePath);
+      if (erroredPaths.has(relativePath)) continue;
       const entry = journal.get(relativePath)!;
       if (exists(entry.docpath)) vanished.push({ docpath: entry.docpath, title: entry.relativePath, sha256: entry.sha256, relativePath: entry.relativePath });
     }
@@ -214,9 +230,8 @@ export function plan(input: PlanInput): Plan {
   // What is left: journal entries whose file is gone, and remote documents nobody claimed.
   const removes: RemoveAction[] = [];
   const movedAway = new Set(actions.flatMap((action) => (action.kind === 'rename' ? [action.fromRelativePath] : [])));
-  for (const relativePath of journalSweep ? journal.keys() : []) {
-    if (!inScope(relativePath) || localPaths().has(relativePath) || movedAway.has(relativePath)) continue;
-    if (erroredPaths.has(relativePath)) continue;
+  for (const relativePath of unlisted) {
+    if (movedAway.has(relativePath) || erroredPaths.has(relativePath)) continue;
     const entry = journal.get(relativePath)!;
     if (exists(entry.docpath) && !claimed.has(entry.docpath)) {
       claimed.add(entry.docpath);

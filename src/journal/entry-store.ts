@@ -141,10 +141,15 @@ export class EntryStore implements EntryLookup {
     for (const [relativePath, slot] of this.slots.entries()) yield this.entryAt(relativePath, slot);
   }
 
-  /** Relative paths in insertion order (no entry objects built). */
-  keys(): IterableIterator<string> {
-    return this.slots.keys();
+  /** Relative paths of the entries whose content is one of `sha256s` (a watch pass's rename sources): no entry built. */
+  pathsHolding(sha256s: ReadonlySet<string>): string[] {
+    const slots = this.hashes.slotsHolding(sha256s, this.nextSlot).filter((slot) => this.odd.get(slot)?.sha256 === undefined);
+    for (const [slot, odd] of this.odd) if (odd.sha256 !== undefined && sha256s.has(odd.sha256)) slots.push(slot);
+    return slots.flatMap((slot) => this.slots.pathAt(slot) ?? []);
   }
+
+  /** Relative paths in insertion order (no entry objects built). */
+  keys(): IterableIterator<string> { return this.slots.keys(); }
 
   /** The relative path whose entry holds `docpath` (the latest one set, when several did). */
   pathOfDocpath(docpath: string): string | undefined {
@@ -282,10 +287,7 @@ export class EntryStore implements EntryLookup {
   }
 
   private resize(capacity: number): void {
-    const grown = <T extends Uint32Array | Float64Array>(from: T, to: T): T => {
-      to.set(from);
-      return to;
-    };
+    const grown = <T extends Uint32Array | Float64Array>(from: T, to: T): T => { to.set(from); return to; };
     this.docDirIds = grown(this.docDirIds, new Uint32Array(capacity));
     this.names.resize(capacity);
     this.sizes = grown(this.sizes, new Float64Array(capacity));

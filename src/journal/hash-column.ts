@@ -30,6 +30,26 @@ export class HashColumn {
     return aside ?? this.bytes.toString('hex', slot * HASH_BYTES, (slot + 1) * HASH_BYTES);
   }
 
+  /**
+   * Slots below `limit` whose stored bytes are one of `hexHashes` (lowercase hex; others are never
+   * stored here): the raw column is searched, first 4 bytes then all 32, with no text made.
+   * Slots freed or holding a value kept aside are the caller's to drop.
+   */
+  slotsHolding(hexHashes: Iterable<string>, limit: number): number[] {
+    const wanted = [...hexHashes].filter((hash) => HEX_HASH.test(hash)).map((hash) => Buffer.from(hash, 'hex'));
+    if (wanted.length === 0) return [];
+    // Each slot's first 4 bytes as one number (the column is a whole ArrayBuffer of its own, so aligned).
+    const words = new Uint32Array(this.bytes.buffer, this.bytes.byteOffset, limit * (HASH_BYTES / 4));
+    const firstWords = new Set(wanted.map((hash) => new Uint32Array(Uint8Array.from(hash.subarray(0, 4)).buffer)[0]!));
+    const slots: number[] = [];
+    for (let slot = 0; slot < limit; slot += 1) {
+      if (!firstWords.has(words[slot * (HASH_BYTES / 4)]!)) continue;
+      const stored = this.bytes.subarray(slot * HASH_BYTES, (slot + 1) * HASH_BYTES);
+      if (wanted.some((hash) => hash.equals(stored))) slots.push(slot);
+    }
+    return slots;
+  }
+
   resize(capacity: number): void {
     const bytes = Buffer.alloc(capacity * HASH_BYTES);
     this.bytes.copy(bytes);

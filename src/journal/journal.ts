@@ -150,6 +150,11 @@ export class Journal {
     this.state.entries.materialize();
   }
 
+  /** Relative paths of the entries holding one of these contents (EntryStore.pathsHolding). */
+  pathsHolding(sha256s: ReadonlySet<string>): string[] {
+    return this.state.entries.pathsHolding(sha256s);
+  }
+
   /** All entries, in insertion order. */
   entries(): IterableIterator<JournalEntry> {
     return this.state.entries.values();

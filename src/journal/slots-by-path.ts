@@ -37,6 +37,12 @@ export class SlotsByPath {
     return this.loaded === undefined ? (this.paths[slot] as string) : asked;
   }
 
+  /** The path at `slot`, undefined for a slot not in use. */
+  pathAt(slot: number): string | undefined {
+    if (this.loaded !== undefined) return slot < this.loaded.count ? this.loaded.pathAt(slot) : undefined;
+    return this.paths[slot];
+  }
+
   /** Build the strings and the Map now, in row order, if they are not yet. */
   materialize(): void {
     const loaded = this.loaded;

@@ -22,6 +22,8 @@ export interface EngineJournal extends JournalPort {
   entries(): IterableIterator<JournalEntry>;
   /** The journal's copy of `relativePath` when its entry has this size and mtime (the scan's "found as journaled" test; no entry built). */
   unchangedPath(relativePath: string, size: number, mtimeMs: number): string | undefined;
+  /** Relative paths of the entries whose content is one of `sha256s`, when the journal can find them without building every entry. */
+  pathsHolding?(sha256s: ReadonlySet<string>): string[];
   /** Build the entries' path strings now when the journal defers them (a verification's listing should hold the journal's own strings, not a second copy). */
   materializePaths?(): void;
   /** The entries by relative path, when the journal keeps such an index (the planner then builds none). */

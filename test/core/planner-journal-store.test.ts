@@ -159,3 +159,26 @@ test('plan: a verification builds no journal entry for a journaled file whose do
   assert.deepEqual(describeActions(fromStore), ['upload:c', 'upload:d']);
   assert.equal(fromStore.summary.unchanged, 2);
 });
+
+test('plan over the journal store: a watch pass with few journaled files skips the docpath uniqueness check (it reads every entry) and plans the same', () => {
+  const store = new EntryStore();
+  const journal: JournalEntry[] = [];
+  for (let index = 0; index < 200; index += 1) journal.push(entry(`d${index % 10}/f${index}`, (index % 16).toString(16), `F${index}`));
+  for (const journaled of journal) store.set(journaled);
+  let checks = 0;
+  const check = store.docpathsUnique.bind(store);
+  store.docpathsUnique = () => {
+    checks += 1;
+    return check();
+  };
+  // One new file and one as journaled in d3; d3's other entries are gone.
+  const local: LocalListing = { ...listing([file('d3/new', 'e')], ['d3']), journaled: ['d3/f3'] };
+  const base = { local, journalEntries: journal, journalMeta: { workspaces: ['ws'] }, remote: undefined, policy };
+  const fromStore = plan({ ...base, journalByPath: store });
+  assert.equal(checks, 0, 'one journaled file in 200 entries: no uniqueness check');
+  assert.deepEqual(fromStore, plan({ ...base, journalByPath: new Map(journal.map((journaled) => [journaled.relativePath, journaled])) }));
+  assert.equal(describeActions(fromStore).filter((action) => action.startsWith('remove:')).length, 19);
+  // A full pass finding every file as journaled still takes the check (and its shortcut).
+  plan({ ...base, local: { ...listing([]), journaled: journal.map((journaled) => journaled.relativePath) }, journalByPath: store });
+  assert.equal(checks, 1);
+});

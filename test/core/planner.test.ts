@@ -283,7 +283,14 @@ test('scopeTest: a path is in scope when it or one of its ancestor folders is li
     ['docs', true], ['docs/x.md', true], ['docs/sub/x.md', true], ['docsx/y.md', false], ['a/b.txt', true],
     ['a/b.txt.bak', false], ['a/c.txt', false], ['deep/er/dir/f', true], ['deep/er/f', false], ['other', false],
   ];
-  for (const [relativePath, expected] of table) assert.equal(within(relativePath), expected, relativePath);
+  // The same table through the set (more than a few scope paths): both ways answer alike.
+  const manyWithin = scopeTest(['docs', 'a/b.txt', 'deep/er/dir', ...Array.from({ length: 10 }, (_, index) => `unrelated-${index}`)]);
+  for (const [relativePath, expected] of table) {
+    assert.equal(within(relativePath), expected, relativePath);
+    assert.equal(manyWithin(relativePath), expected, `${relativePath} (many scope paths)`);
+  }
   assert.equal(scopeTest(undefined)('anything'), true);
   assert.equal(scopeTest([''])('anything'), true);
+  assert.equal(scopeTest(['a', 'ab/c', 'é/x'])('ab'), false);
+  assert.equal(scopeTest(['a', 'ab/c', 'é/x'])('é/x/y'), true);
 });

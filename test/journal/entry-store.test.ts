@@ -202,3 +202,34 @@ test('a snapshot whose odd rows hold more name bytes than the arena had room for
   const loaded = await reloaded(original);
   assert.deepEqual(rows(loaded), rows(original));
 });
+
+test('pathsHolding: the entries holding given contents, as a walk over every entry finds them, loaded or built, after deletes and moves', async () => {
+  const hashOf = (index: number): string => (index % 50).toString(16).padStart(8, '0').repeat(8);
+  const store = new EntryStore();
+  for (let index = 0; index < 2000; index += 1) store.set({ relativePath: `d${index % 40}/f${index}.txt`, docpath: `acme/docs/f${index}.json`, sha256: hashOf(index), size: index, mtimeMs: index });
+  // Same first 4 bytes as hashOf(7), other bytes after: found only by the whole comparison.
+  const twin = `${hashOf(7).slice(0, 8)}${'f'.repeat(56)}`;
+  store.set({ relativePath: 'twin.txt', docpath: 'acme/docs/twin.json', sha256: twin, size: 1, mtimeMs: 1 });
+  // Kept aside (not lowercase hex): searched apart from the column.
+  store.set({ relativePath: 'upper.txt', docpath: 'acme/docs/upper.json', sha256: hashOf(3).toUpperCase(), size: 1, mtimeMs: 1 });
+  const walked = (from: EntryStore, wanted: ReadonlySet<string>): string[] => [...from.values()].filter((entry) => wanted.has(entry.sha256)).map((entry) => entry.relativePath).sort();
+  const check = (from: EntryStore, label: string): void => {
+    for (const wanted of [new Set([hashOf(7)]), new Set([twin, hashOf(3).toUpperCase()]), new Set([hashOf(3), hashOf(49), 'not a hash']), new Set(['e'.repeat(64)])]) {
+      assert.deepEqual([...from.pathsHolding(wanted)].sort(), walked(from, wanted), `${label}: ${[...wanted].join(', ')}`);
+    }
+  };
+  check(store, 'built');
+  const loaded = await reloaded(store);
+  check(loaded, 'loaded, paths still bytes');
+  // Freed slots keep their old bytes; a moved entry's slot changes.
+  for (const from of [store, loaded]) {
+    for (let index = 7; index < 2000; index += 100) from.delete(`d${index % 40}/f${index}.txt`);
+    from.set({ ...from.get('d8/f8.txt')!, relativePath: 'moved/f8.txt', sha256: hashOf(7) });
+    from.delete('d8/f8.txt');
+  }
+  check(store, 'built, after deletes and a move');
+  check(loaded, 'loaded, after deletes and a move');
+  const holders = store.pathsHolding(new Set([hashOf(7)]));
+  assert.equal(holders.length, 21, '20 of f57, f157, … and the moved f8');
+  assert.ok(holders.includes('moved/f8.txt') && holders.includes('d17/f57.txt') && !holders.includes('d7/f7.txt') && !holders.includes('twin.txt'));
+});

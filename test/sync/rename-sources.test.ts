@@ -67,3 +67,11 @@ test('scoped pass naming only the new folder still renames (events of a move can
     await removeAll(root, path.dirname(stateDir));
   }
 });
+
+test('renameSourcesOutside: a journal that finds holders by hash (EntryStore) answers as a walk over its entries does', async () => {
+  const { EntryStore } = await import('../../src/journal/entry-store.js');
+  const store = new EntryStore();
+  for (const entry of journal.entries()) store.set(entry);
+  const byHash = { get: (relativePath: string) => store.get(relativePath), entries: () => store.values(), pathsHolding: (sha256s: ReadonlySet<string>) => store.pathsHolding(sha256s) };
+  for (const { label, entries, expect } of cases) assert.deepEqual(renameSourcesOutside(listing(entries), byHash, ['moved']), expect, label);
+});
