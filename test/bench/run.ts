@@ -19,6 +19,7 @@ import { rateLimit } from './rows/rate-limit.js';
 import { hashing } from './rows/hashing.js';
 import { watchLatency } from './rows/watch-latency.js';
 import { watchBig } from './rows/watch-big.js';
+import { watchEditCost } from './rows/watch-edit-cost.js';
 import { bigUpload } from './rows/big-upload.js';
 import { deletes } from './rows/deletes.js';
 import { startup } from './rows/startup.js';
@@ -49,6 +50,7 @@ const ROWS: Record<number, { name: string; run: RowRunner; needs?: 'watch' }> = 
   12: { name: '--rate auto, limit drops then rises', run: autoLimitChange },
   13: { name: '--rate auto, two processes on one key', run: autoSharedKey },
   14: { name: '--rate auto, latency-bound', run: autoLatency },
+  15: { name: 'watch: one edit on 100,000 files', run: watchEditCost, needs: 'watch' },
 };
 
 /** Parsed command line. */
