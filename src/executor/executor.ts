@@ -14,7 +14,7 @@ import type { Pacer } from './pacer.js';
 import type { JournalPort, RemotePort } from './ports.js';
 import { removeDocuments, type RemovalItem } from './removals.js';
 import { embedMissingUploads, mayLeaveOrphan, removeOrphans, type OrphanSuspect } from './upstream-checks.js';
-import { findApplied, listerOf, type UncertainUpload } from './uncertain-uploads.js';
+import { carriesOneOf, findApplied, listKept, listerOf, type UncertainUpload } from './uncertain-uploads.js';
 import { readScannedContent, unchangedSinceScan, UPLOAD_BUFFER_DEFAULT_BYTES } from './upload-content.js';
 import type { Rejections } from '../journal/rejections.js';
 
@@ -100,10 +100,10 @@ export async function execute(plan: Plan, context: ExecutorContext): Promise<Exe
     pending = [];
     if (uncertain.length === 0) break;
     const lister = listerOf(context.remote);
-    const listing = lister === undefined || round >= context.pacer.retryLimit || context.signal?.aborted === true
+    const listed = lister === undefined || round >= context.pacer.retryLimit || context.signal?.aborted === true
       ? undefined
-      : await context.pacer.run('list-folder', () => lister.listFolder(context.orgSlug, context.folder)).catch(() => undefined);
-    const findings = listing === undefined ? undefined : findApplied(listing, uncertain, journal);
+      : await context.pacer.run('list-folder', listKept(lister, context.orgSlug, context.folder, carriesOneOf(uncertain.map(({ action }) => action)))).catch(() => undefined);
+    const findings = listed === undefined ? undefined : findApplied(listed, uncertain, journal);
     for (const item of uncertain) {
       const [kept, ...duplicates] = findings?.get(item.action) ?? [];
       if (kept !== undefined) {

@@ -2,7 +2,7 @@
  * The narrow views of the API client and the journal the executor needs. Structural, so
  * the executor is tested with fakes and does not depend on the concrete classes.
  */
-import type { BatchResult, DocpathFilter, FolderListing, UploadRequest, UploadedDocument, WorkspaceDetail } from '../api/types.js';
+import type { BatchResult, DocpathFilter, ListedDocument, UploadRequest, UploadedDocument, WorkspaceDetail } from '../api/types.js';
 import type { Intent, JournalEntry } from '../core/types.js';
 
 export interface RemotePort {
@@ -10,8 +10,11 @@ export interface RemotePort {
   updateEmbeddings(workspaceSlug: string, orgSlug: string, change: { adds?: string[]; deletes?: string[] }): Promise<BatchResult>;
   removeFiles(orgSlug: string, docpaths: string[]): Promise<BatchResult>;
   createFolder(orgSlug: string, folder: string): Promise<{ created: boolean }>;
-  /** For the U3 orphan search after a failed upload into a folder (skipped when absent). */
-  listFolder?(orgSlug: string, folder: string): Promise<FolderListing>;
+  /**
+   * A folder's documents page by page, for the lookups after uncertain answers and the U3 orphan
+   * search (skipped when absent): uncertain-uploads.ts `listKept` keeps what it looks for.
+   */
+  forEachFolderDocument?(orgSlug: string, folder: string, onDocument: (document: ListedDocument) => void): Promise<unknown>;
   /**
    * For the U5 check that new uploads are embedded (skipped when absent): the workspace's
    * docpaths `keep` accepts, read as a stream (the whole answer carries every document's metadata).

@@ -8,7 +8,7 @@ import { RemoteError } from '../errors.js';
 import type { Pacer } from './pacer.js';
 import type { JournalPort, RemotePort } from './ports.js';
 import type { Stats } from '../stats/stats.js';
-import { listerOf } from './uncertain-uploads.js';
+import { listKept, listerOf } from './uncertain-uploads.js';
 
 export interface RemovalContext {
   remote: RemotePort;
@@ -47,9 +47,9 @@ async function listedAmong(context: RemovalContext, docpaths: string[]): Promise
   const folder = context.folder;
   if (lister === undefined || folder === undefined) return undefined;
   try {
-    const listing = await context.pacer.run('list-folder', () => lister.listFolder(context.orgSlug, folder));
-    const listed = new Set(listing.documents.map((document) => document.docpath));
-    return new Set(docpaths.filter((docpath) => listed.has(docpath)));
+    const asked = new Set(docpaths);
+    const listed = await context.pacer.run('list-folder', listKept(lister, context.orgSlug, folder, (document) => asked.has(document.docpath)));
+    return new Set(listed.map((document) => document.docpath));
   } catch {
     return undefined;
   }

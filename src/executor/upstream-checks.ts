@@ -5,10 +5,10 @@
  */
 import type { Logger } from 'pino';
 import { RemoteError } from '../errors.js';
-import { parseMarker } from '../core/marker.js';
 import type { Stats } from '../stats/stats.js';
 import type { Pacer } from './pacer.js';
 import type { RemotePort } from './ports.js';
+import { carriesOneOf, listKept, listerOf } from './uncertain-uploads.js';
 
 /** The folder upstream processes every upload into first. */
 const DEFAULT_FOLDER = 'custom-documents';
@@ -37,13 +37,12 @@ export const mayLeaveOrphan = (error: unknown, folder: string): boolean =>
  * copy in custom-documents is an orphan. Returns how many were removed.
  */
 export async function removeOrphans(context: CheckContext, suspects: readonly OrphanSuspect[]): Promise<number> {
-  if (suspects.length === 0 || !context.remote.listFolder) return 0;
-  const wanted = new Set(suspects.map((suspect) => `${suspect.relativePath}\n${suspect.sha256}`));
+  const lister = listerOf(context.remote);
+  if (suspects.length === 0 || lister === undefined) return 0;
   try {
-    const listing = await context.pacer.run('list-folder', () => context.remote.listFolder!(context.orgSlug, DEFAULT_FOLDER));
-    const orphans = listing.documents
-      .filter((doc) => doc.title !== undefined && wanted.has(`${doc.title}\n${parseMarker(doc.docSource) ?? ''}`))
-      .map((doc) => doc.docpath);
+    // custom-documents holds every upload made without a folder: only the suspects' copies are kept of its listing.
+    const listed = await context.pacer.run('list-folder', listKept(lister, context.orgSlug, DEFAULT_FOLDER, carriesOneOf(suspects)));
+    const orphans = listed.map((doc) => doc.docpath);
     if (orphans.length === 0) return 0;
     const result = await context.pacer.run('remove-files', () => context.remote.removeFiles(context.orgSlug, orphans));
     const gone = orphans.length - result.failed.filter((failure) => !failure.notFound).length;
