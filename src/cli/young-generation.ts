@@ -6,8 +6,8 @@
  * buys little; what it costs is memory touched for the first time, and collections that come
  * later: the HTTP chunks a verification reads are freed only when their collection comes, so a
  * 32 MiB young generation let 60–90 MB of them wait. Held at 4 MiB (BENCHMARKS.md, seventh session),
- * a 100,000-file verification peaked at 187 MB instead of 221 MB for less CPU (4.34 s instead of
- * 4.75 s), a no-op at 108 MB instead of 120 MB, a first sync of 3,000 files at 143 MB instead of 163 MB.
+ * a 100,000-file verification peaked at 186 MB instead of 247 MB for less CPU (4.29 s instead of
+ * 4.47 s), a no-op at 108 MB instead of 120 MB, a first sync of 3,000 files at 190 MB instead of 222 MB.
  *
  * Held by setting V8's growth factor to 1 once the young generation has reached the size (V8 reads
  * that flag each time it grows the space; its maximum size is fixed at start-up). V8 may shrink an

@@ -57,3 +57,14 @@ export async function processMemory(pid: number): Promise<{ rssMiB: number; peak
   const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) / 1024;
   return { rssMiB: field('VmRSS'), peakMiB: field('VmHWM') };
 }
+
+/** Clock ticks per second of /proc/<pid>/stat (Linux's USER_HZ). */
+const TICKS_PER_SECOND = 100;
+
+/** User + system CPU of a live process so far, in ms, from /proc. */
+export async function processCpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start at the state, field 3: utime is 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}

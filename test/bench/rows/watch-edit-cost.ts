@@ -7,27 +7,18 @@
  * one; what a pass costs must grow with what changed, not with the size of the library.
  */
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startEmulator } from '../../../src/emulator/server.js';
 import { buildDirectMirror } from '../direct-mirror.js';
 import { percentile } from '../lib.js';
 import { ms, type RowRunner } from '../row.js';
-import { processMemory, startWatch } from '../watch-process.js';
+import { processCpuMs, processMemory, startWatch } from '../watch-process.js';
 
 const SETTLE_MS = 250;
-/** Clock ticks per second of /proc/<pid>/stat (Linux's USER_HZ). */
-const TICKS_PER_SECOND = 100;
 /** The target: one edit on the big mirror costs at most this many times one on the small one. */
 const MAX_RATIO = 2;
-
-/** User + system CPU of a live process so far, in ms. */
-async function cpuMs(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
-}
 
 interface EditCost { files: number; cpuPerEditMs: number; latencyP50Ms: number; rssMiB: number }
 
@@ -47,7 +38,7 @@ async function measure(ctx: Parameters<RowRunner>[0], files: number, edits: numb
       await sleep(2000); // the first reconcile's work and collections are not an edit's
       const relativePath = 'd0000/f0000000.txt';
       const latencies: number[] = [];
-      const cpuBefore = await cpuMs(pid);
+      const cpuBefore = await processCpuMs(pid);
       for (let edit = 0; edit < edits; edit += 1) {
         const content = `edit ${edit}\n${'x'.repeat(1000)}\n`;
         const sha256 = createHash('sha256').update(content).digest('hex');
@@ -71,7 +62,7 @@ async function measure(ctx: Parameters<RowRunner>[0], files: number, edits: numb
         }
         latencies.push(receivedAt! - closedAt);
       }
-      const cpuPerEditMs = ((await cpuMs(pid)) - cpuBefore) / edits;
+      const cpuPerEditMs = ((await processCpuMs(pid)) - cpuBefore) / edits;
       const { rssMiB } = await processMemory(pid);
       return { files, cpuPerEditMs, latencyP50Ms: percentile(latencies, 50), rssMiB };
     } finally {
