@@ -14,7 +14,7 @@ export const ENV_PREFIX = 'LUMENSYNC_EMULATOR_';
 
 /** Fault flags and the FaultOptions key each one sets. */
 export const FAULT_FLAGS = {
-  'latency-ms': { key: 'latencyMs', describe: 'fixed latency added to every request (ms)' },
+  'latency-ms': { key: 'latencyMs', describe: "each request's round trip (ms): applied half-way, answered at its end" },
   'latency-jitter-ms': { key: 'latencyJitterMs', describe: 'plus a uniform random 0..N ms' },
   'spike-rate': { key: 'spikeRate', describe: 'fraction of requests that get a latency spike (0..1)' },
   'spike-ms': { key: 'spikeMs', describe: 'length of a spike (ms, default 1000)' },

@@ -4,7 +4,7 @@ import { LumenSyncError } from '../errors.js';
 
 /** Fault settings (all off by default). */
 export interface FaultOptions {
-  /** Fixed added latency per request (default 0). */
+  /** Each request's round trip in ms (default 0): the server applies it half-way and answers at its end. */
   latencyMs?: number;
   /** Plus uniform random 0..jitter ms. */
   latencyJitterMs?: number;

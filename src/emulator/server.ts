@@ -80,6 +80,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   // Aborted by close() so requests waiting out injected latency do not keep the process alive.
   const stopping = new AbortController();
 
+  /** Sleep until `at` (performance.now() time); false when the emulator closed meanwhile. */
+  const waitUntil = async (at: number): Promise<boolean> => {
+    const waitMs = at - performance.now();
+    if (waitMs <= 0) return !stopping.signal.aborted;
+    try {
+      await sleep(waitMs, undefined, { signal: stopping.signal });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const receivedAt = Date.now();
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
@@ -101,11 +113,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       req.socket.destroy();
       return;
     }
+    // An injected delay is a round trip: the request reaches the server after half of it, the
+    // answer the client after the whole of it. The work is done in between, so a request takes
+    // the delay asked for, not the delay plus the emulator's own time (which, serialized behind
+    // 8 requests woken together, made a 20 ms latency cost 22-25 ms); and a client that gives up
+    // in the second half has had its request applied, as over a real network.
+    const arrivedAt = performance.now();
     if (decision.delayMs > 0) {
       entry.fault = decision.delayKind;
-      try {
-        await sleep(decision.delayMs, undefined, { signal: stopping.signal });
-      } catch {
+      if (!await waitUntil(arrivedAt + decision.delayMs / 2)) {
         req.socket.destroy();
         return;
       }
@@ -154,6 +170,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     // Read any unread body first, so a client still sending never meets a reset connection.
     await drain(req);
+    if (decision.delayMs > 0 && !await waitUntil(arrivedAt + decision.delayMs)) {
+      req.socket.destroy();
+      return;
+    }
     entry.status = reply.status;
     await sendReply(res, reply);
   };

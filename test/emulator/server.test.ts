@@ -62,6 +62,22 @@ test('faults over HTTP', async (t) => {
     await call(em, 'GET', '/auth');
     assert.equal(em.requestLog[2]?.fault, undefined);
   }));
+  await t.test('a delay is a round trip: applied half-way, answered at its end, the work inside it', () => withEmulator({ latencyMs: 1000 }, async (em) => {
+    const started = performance.now();
+    let answeredAfterMs: number | undefined;
+    const answered = createFolder(em, 'half-way').then((result) => {
+      answeredAfterMs = performance.now() - started;
+      return result.status;
+    });
+    const until = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms - (performance.now() - started)));
+    await until(200);
+    assert.equal(em.state.hasFolder('acme', 'half-way'), false, 'not applied in the first half');
+    await until(750);
+    assert.equal(em.state.hasFolder('acme', 'half-way'), true, 'applied in the second half');
+    assert.equal(answeredAfterMs, undefined, 'not answered before the delay is over');
+    assert.equal(await answered, 200);
+    assert.ok(answeredAfterMs! >= 995, `answered after ${answeredAfterMs} ms`);
+  }));
   await t.test('drop after apply: the mutation happened, the answer is lost; reads unaffected', () => withEmulator({ dropAfterApplyRate: 1 }, async (em) => {
     await assert.rejects(createFolder(em, 'applied'));
     assert.equal(em.state.hasFolder('acme', 'applied'), true);
