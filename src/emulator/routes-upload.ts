@@ -147,6 +147,7 @@ const upload = async (ctx: RouteContext): Promise<Reply> => {
     delete metadata.published;
   }
   // U1: processed from the shared temporary file, which a same-named upload may have overwritten.
+  if (ctx.upstream.on('U1') && ctx.upstream.processingMs > 0) ctx.log.processingMs = ctx.upstream.processingMs;
   const content = ctx.upstream.on('U1')
     ? await ctx.upstream.slots.process(file.fileName, { sha256: file.sha256, bytes: file.bytes }, ctx.upstream.processingMs)
     : { sha256: file.sha256, bytes: file.bytes };

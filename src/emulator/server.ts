@@ -114,10 +114,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return;
     }
     // An injected delay is a round trip: the request reaches the server after half of it, the
-    // answer the client after the whole of it. The work is done in between, so a request takes
-    // the delay asked for, not the delay plus the emulator's own time (which, serialized behind
-    // 8 requests woken together, made a 20 ms latency cost 22-25 ms); and a client that gives up
-    // in the second half has had its request applied, as over a real network.
+    // answer the client after the whole of it (plus any server time the route models). The
+    // emulator's own work is done in between, so a request takes the delay asked for, not the
+    // delay plus that work (which, serialized behind 8 requests woken together, made a 20 ms
+    // latency cost 22-25 ms); and a client that gives up in the second half has had its request
+    // applied, as over a real network.
     const arrivedAt = performance.now();
     if (decision.delayMs > 0) {
       entry.fault = decision.delayKind;
@@ -170,7 +171,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     // Read any unread body first, so a client still sending never meets a reset connection.
     await drain(req);
-    if (decision.delayMs > 0 && !await waitUntil(arrivedAt + decision.delayMs)) {
+    // Modelled server time (U1's processing) comes on top of the round trip; the emulator's own does not.
+    if (decision.delayMs > 0 && !await waitUntil(arrivedAt + decision.delayMs + (details.processingMs ?? 0))) {
       req.socket.destroy();
       return;
     }

@@ -27,10 +27,12 @@ export interface RequestLogEntry {
   upload?: { fileName: string; title?: string; docSource?: string; sha256: string; bytes: number; docpaths: string[] };
   /** update-embeddings as requested. */
   embeddings?: { workspaceSlug: string; adds: string[]; deletes: string[] };
+  /** Server time the request modelled (U1's processing), in ms: an injected delay's answer comes this much later. */
+  processingMs?: number;
 }
 
 /** Details a route adds to its log entry. */
-export type LogDetails = Pick<RequestLogEntry, 'removeFiles' | 'upload' | 'embeddings' | 'fault'>;
+export type LogDetails = Pick<RequestLogEntry, 'removeFiles' | 'upload' | 'embeddings' | 'fault' | 'processingMs'>;
 
 /** What a route answers: a status and a JSON body (undefined = empty body). */
 export interface Reply {

@@ -104,6 +104,19 @@ test('faults over HTTP', async (t) => {
   }));
 });
 
+test("a delay's answer also waits the server time a route models (U1's processing), not the emulator's own", async () => {
+  const em = await startEmulator({ port: 0, faults: { latencyMs: 200 }, upstream: { processingMs: 150 } });
+  try {
+    const started = performance.now();
+    assert.equal((await upload(em)).status, 200);
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed >= 345, `answered after ${elapsed} ms, not 200 + 150`);
+    assert.equal(em.requestLog.at(-1)?.processingMs, 150);
+  } finally {
+    await em.close();
+  }
+});
+
 test('same faultSeed + same request order → same faults', async () => {
   const statuses = async () => withStatuses({ errorRate: 0.5, rateLimitFraction: 0.2, faultSeed: 1234 });
   const first = await statuses();
