@@ -6,9 +6,9 @@
  */
 import PQueue from 'p-queue';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { RemoteError } from '../errors.js';
 import { initialRateState, nextRateState, RATE_DEFAULTS, type RateConfig, type RateObservation, type RateState } from './rate-controller.js';
-import { StartLine } from './start-line.js';
 import { describePacing, describeThroughputLimit, type RateMode, type ThroughputLimit } from './throughput-limit.js';
 
 /** `--rate`: requests per second, `0` for unlimited, or `'auto'` to find the server's limit. */
@@ -82,9 +82,7 @@ export class HostPacer {
   private readonly now: () => number;
   private state: RateState;
   private notBefore = 0;
-  /** Where the last start was placed in the schedule (ms): the next one goes an interval later. */
-  private lastStartSlot = -Infinity;
-  private readonly line = new StartLine();
+  private nextStartAt = 0;
   private readonly starts: number[] = [];
   /** Recent requests, oldest first: when each started and, once answered, when (the window guard's arrival estimate). */
   private readonly sent: { startedAt: number; answeredAt: number | undefined }[] = [];
@@ -152,51 +150,46 @@ export class HostPacer {
     this.notBefore = Math.max(this.notBefore, this.now() + delayMs);
   }
 
-  /**
-   * Wait for this request's turn: after any pause, then one start per 1/rate s, evenly spaced.
-   * Waiters line up (start-line.ts) and only the head waits for a moment, computed from the last
-   * start's at the current rate, so a rate that rises meanwhile is used at once.
-   */
+  /** Wait for this request's turn: after any pause, then one start per 1/rate s, evenly spaced. */
   async turn(signal: AbortSignal | undefined): Promise<void> {
     this.waitingForRate += 1;
     try {
-      await this.line.enter(signal);
-      try {
-        await this.waitAtHead(signal);
-      } finally {
-        this.line.leave();
+      for (;;) {
+        signal?.throwIfAborted();
+        const now = this.now();
+        const rate = this.ratePerSec;
+        // A pinned rate keeps headroom for arrival jitter; auto keeps its own margin below the limit it measured.
+        const interval = rate === undefined ? 0 : (1000 / rate) * (this.mode === 'pinned' ? RATE_HEADROOM : 1);
+        const at = Math.max(now, this.notBefore, interval > 0 ? this.nextStartAt : 0);
+        if (at - now < TIMER_GRAIN_MS) {
+          const crowdedForMs = this.windowWaitMs(interval, now);
+          if (crowdedForMs > 0) {
+            await sleep(Math.ceil(crowdedForMs), undefined, signal ? { signal } : {});
+            continue;
+          }
+          this.nextStartAt = at + interval;
+          return;
+        }
+        if (at === this.nextStartAt && at > this.notBefore) {
+          // Reserve the slot, so waiters queue up one interval apart (no burst when they wake).
+          this.nextStartAt = at + interval;
+          await sleep(Math.ceil(at - now), undefined, signal ? { signal } : {});
+          // A pause that began meanwhile moves this request after it. Slots stay on their schedule: a
+          // late timer is not carried over to every later start (that drift cost a pinned --rate 20
+          // a quarter of its rate, BENCHMARKS.md row 8). A crowded window delays this start only: the
+          // slot is kept, not exchanged for one behind every waiter.
+          for (;;) {
+            if (this.pausedForMs > 0) break;
+            const crowdedForMs = this.windowWaitMs(interval, this.now());
+            if (crowdedForMs <= 0) return;
+            await sleep(Math.ceil(crowdedForMs), undefined, signal ? { signal } : {});
+          }
+          continue;
+        }
+        await sleep(Math.ceil(at - now), undefined, signal ? { signal } : {});
       }
     } finally {
       this.waitingForRate -= 1;
-    }
-  }
-
-  private async waitAtHead(signal: AbortSignal | undefined): Promise<void> {
-    /** The moment the head last waited for: reached, it is this start's place in the schedule. */
-    let awaited: number | undefined;
-    for (;;) {
-      signal?.throwIfAborted();
-      const now = this.now();
-      const rate = this.ratePerSec;
-      // A pinned rate keeps headroom for arrival jitter; auto keeps its own margin below the limit it measured.
-      const interval = rate === undefined ? 0 : (1000 / rate) * (this.mode === 'pinned' ? RATE_HEADROOM : 1);
-      const at = Math.max(now, this.notBefore, interval > 0 ? this.lastStartSlot + interval : 0);
-      if (at - now >= TIMER_GRAIN_MS) {
-        awaited = at;
-        await this.line.nap(at - now, signal);
-        continue;
-      }
-      // A crowded window delays this start only: its place in the schedule is kept.
-      const crowdedForMs = this.windowWaitMs(interval, now);
-      if (crowdedForMs > 0) {
-        await this.line.nap(crowdedForMs, signal);
-        continue;
-      }
-      // Starts stay on their schedule: a late timer is not carried over to every later start (that
-      // drift cost a pinned --rate 20 a quarter of its rate, BENCHMARKS.md row 8). A start that did
-      // not wait for its moment (an idle host, or a rate that rose) is placed where it happens.
-      this.lastStartSlot = awaited !== undefined && awaited <= now ? Math.max(awaited, now - interval) : now;
-      return;
     }
   }
 
@@ -265,8 +258,6 @@ export class HostPacer {
     if (this.mode !== 'auto') return;
     const before = this.state;
     this.state = nextRateState(before, observation, this.config);
-    // The head of the line may go sooner at the higher rate.
-    if (this.state.rate > before.rate) this.line.wake();
     const event = rateEvent(before, this.state);
     if (event === undefined) return;
     if (event !== 'stale') this.decreases[event] += 1;
