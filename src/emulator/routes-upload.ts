@@ -146,11 +146,13 @@ const upload = async (ctx: RouteContext): Promise<Reply> => {
     delete metadata.url;
     delete metadata.published;
   }
-  // U1: processed from the shared temporary file, which a same-named upload may have overwritten.
-  if (ctx.upstream.on('U1') && ctx.upstream.processingMs > 0) ctx.log.processingMs = ctx.upstream.processingMs;
-  const content = ctx.upstream.on('U1')
-    ? await ctx.upstream.slots.process(file.fileName, { sha256: file.sha256, bytes: file.bytes }, ctx.upstream.processingMs)
-    : { sha256: file.sha256, bytes: file.bytes };
+  // U1: processed from the shared temporary file, which a same-named upload may have overwritten
+  // (its processing time is logged: an injected delay's answer waits it too, server.ts).
+  let content = { sha256: file.sha256, bytes: file.bytes };
+  if (ctx.upstream.on('U1')) {
+    if (ctx.upstream.processingMs > 0) ctx.log.processingMs = ctx.upstream.processingMs;
+    content = await ctx.upstream.slots.process(file.fileName, content, ctx.upstream.processingMs);
+  }
 
   const id = randomUUID();
   const storedName = storedNameFor(file.fileName, id);

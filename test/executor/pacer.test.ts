@@ -84,7 +84,7 @@ test('host pacer (auto): healthy answers raise the rate, a 429 sets the limit fr
   assert.equal(host.throttled, 1);
 });
 
-test('host pacer: a pinned rate spaces lined-up starts one interval apart, from the first', async () => {
+test('host pacer: a pinned rate spaces concurrent starts one interval apart, from the first', async () => {
   const host = new HostPacer({ concurrency: 4, rate: 50 });
   const started = performance.now();
   const at: number[] = [];
