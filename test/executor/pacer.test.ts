@@ -25,7 +25,7 @@ test('pacer pool: one host pacer per host, shared by every session', () => {
 test('pacer pool: the --rate auto tunables reach every host pacer', () => {
   const pool = new PacerPool({ concurrency: 2, ratePerSecond: 'auto', rateConfig: { initialRate: 3, maxRate: 50 } });
   assert.equal(pool.hostPacer('h:1').ratePerSec, 3);
-  assert.equal(new PacerPool({ concurrency: 2, ratePerSecond: 'auto' }).hostPacer('h:1').ratePerSec, 10);
+  assert.equal(new PacerPool({ concurrency: 2, ratePerSecond: 'auto' }).hostPacer('h:1').ratePerSec, 40, 'the documented --rate-start default');
 });
 
 test('pacer: a Retry-After seen by one mirror holds every request to the host, from every mirror, until it has passed', async () => {
@@ -71,7 +71,8 @@ test('pacer: stop() rejects only its own queued requests; the shared host keeps 
 });
 
 test('host pacer (auto): healthy answers raise the rate, a 429 sets the limit from what got through', async () => {
-  const host = new HostPacer({ concurrency: 1, rate: 'auto' });
+  // Started at 10 req/s: ten answers may then lift it (while not the brake, it never exceeds twice what was sent).
+  const host = new HostPacer({ concurrency: 1, rate: 'auto', rateConfig: { initialRate: 10 } });
   const before = host.ratePerSec!;
   // Ten answers within a second: the rate may grow up to twice what was sent.
   for (let i = 0; i < 10; i += 1) await host.send(async () => i);
