@@ -71,10 +71,9 @@ test('pacer: stop() rejects only its own queued requests; the shared host keeps 
 });
 
 test('host pacer (auto): healthy answers raise the rate, a 429 sets the limit from what got through', async () => {
-  // Started at 10 req/s: ten answers may then lift it (while not the brake, it never exceeds twice what was sent).
+  // Started at 10 req/s (not the default 40): ten answers within a second may lift it up to twice what was sent.
   const host = new HostPacer({ concurrency: 1, rate: 'auto', rateConfig: { initialRate: 10 } });
   const before = host.ratePerSec!;
-  // Ten answers within a second: the rate may grow up to twice what was sent.
   for (let i = 0; i < 10; i += 1) await host.send(async () => i);
   assert.ok(host.ratePerSec! > before, 'slow start raises the rate');
   assert.equal(host.learned(), undefined, 'no limit learned without a 429');
