@@ -133,7 +133,13 @@ export function plan(input: PlanInput): Plan {
   // per 100,000 after a change): a pass with few journaled files (a watch event's) plans them instead.
   const journaledCount = local.journaled?.length ?? 0;
   const claimFree = remote === undefined && journaledCount > 0 && journaledCount * CLAIM_FREE_SHARE >= journal.size && journal.docpathsUnique?.() === true;
-  if (claimFree) {
+  // A full scan's journaled paths, found against this very journal as it still is (its revision
+  // unchanged), each have an entry: counted, not looked up again (100,000 lookups, ~20 ms).
+  const journaledHere = scope === undefined && local.journaledRevision !== undefined && local.journaledRevision === journal.revision;
+  if (claimFree && journaledHere) {
+    journalMatched += journaledCount;
+    unchanged += journaledCount;
+  } else if (claimFree) {
     for (const relativePath of local.journaled ?? []) {
       if (!inScope(relativePath)) continue;
       requireJournaled(journal, relativePath);

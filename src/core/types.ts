@@ -31,6 +31,12 @@ export interface LocalListing {
    * no-op pass never does), disjoint from `entries`; the planner reads their entries from the journal.
    */
   journaled?: string[];
+  /**
+   * The journal's revision (JournalLookup.revision) the scan found `journaled` against, when it
+   * did not change from the scan's start to its end: every one of those paths has an entry in a
+   * journal still at this revision, which the planner then need not check path by path.
+   */
+  journaledRevision?: number;
   errors: LocalReadError[];
   /** When set, only these relative paths (and paths under these directories) were scanned. */
   scope?: string[];
@@ -56,6 +62,8 @@ export interface JournalLookup {
   /** The relative paths, in the order of `values()` (no entry objects built). */
   keys(): IterableIterator<string>;
   readonly size: number;
+  /** Changes with every change of an entry, and differs between two journals (optional); see LocalListing.journaledRevision. */
+  readonly revision?: number;
   /** True when no two entries share a docpath (optional: without it the planner assumes they may). */
   docpathsUnique?(): boolean;
   /** Visit each entry's docpath and relative path, in `values()` order, without building entries (optional); `slot` is slotOf(relativePath). */

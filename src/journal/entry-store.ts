@@ -24,6 +24,9 @@ const INITIAL_CAPACITY = 1024;
 /** Spreads docpath prefix ids over the hash space before the name's bytes are mixed in. */
 const DOC_DIR_SEED = 0x9e3779b1;
 
+/** The last revision number given to any store in this process (EntryStore.revision). */
+let lastRevision = 0;
+
 /** Entries by relative path, in insertion order (a replaced entry moves to the end, as in a Map). */
 export class EntryStore implements EntryLookup {
   /** Relative path → slot; its order is the iteration order (slots-by-path.ts). */
@@ -44,6 +47,8 @@ export class EntryStore implements EntryLookup {
   private docpathIndex: Map<string, string> | undefined;
   /** docpathsUnique()'s answer, until an entry changes. */
   private docpathsDistinct: boolean | undefined;
+  /** See `revision`. */
+  private revisionNumber = ++lastRevision;
 
   /** A store holding a snapshot's rows, in row order. Throws ColumnsError when they do not add up. */
   static fromColumns(columns: SnapshotColumns): EntryStore {
@@ -105,6 +110,14 @@ export class EntryStore implements EntryLookup {
 
   get size(): number {
     return this.slots.size;
+  }
+
+  /**
+   * Changes whenever an entry is set, moved or deleted, and no two stores of one process share a
+   * value: equal revisions read at two moments mean the same store with the same entries.
+   */
+  get revision(): number {
+    return this.revisionNumber;
   }
 
   has(relativePath: string): boolean {
@@ -196,6 +209,7 @@ export class EntryStore implements EntryLookup {
     this.names.release(slot);
     this.odd.delete(slot);
     this.free.push(slot);
+    this.revisionNumber = ++lastRevision;
     // Fewer entries cannot make docpaths collide; a collision may have gone.
     if (this.docpathsDistinct === false) this.docpathsDistinct = undefined;
   }
@@ -231,6 +245,7 @@ export class EntryStore implements EntryLookup {
       this.odd.delete(slot);
     }
     this.docpathsDistinct = undefined;
+    this.revisionNumber = ++lastRevision;
     this.slots.add(relativePath, slot);
     this.docDirIds[slot] = docDirId;
     this.sizes[slot] = size;

@@ -42,12 +42,13 @@ export interface PassResult {
 }
 
 /** Scan the root with the journal's hashes as a cache. */
-export function scanLocal(session: SyncSession, scope?: string[]): Promise<LocalListing> {
+export async function scanLocal(session: SyncSession, scope?: string[]): Promise<LocalListing> {
   const { spec, journal } = session;
   // A walk begun while the journal was read serves the first full scan only.
   const prefetch = scope === undefined ? session.scanPrefetch : undefined;
   if (prefetch) delete session.scanPrefetch;
-  return scanTree({
+  const revisionAtStart = journal.entriesByPath?.().revision;
+  const listing = await scanTree({
     ...(prefetch ? { prefetch } : {}),
     root: spec.root,
     ignore: spec.ignore,
@@ -58,6 +59,12 @@ export function scanLocal(session: SyncSession, scope?: string[]): Promise<Local
     ...(scope ? { scope } : {}),
     ...(session.signal ? { signal: session.signal } : {}),
   });
+  // No entry changed while the scan asked the journal: the planner may trust its answers (a
+  // no-op pass over 100,000 files then skips 100,000 lookups, ~20 ms).
+  if (revisionAtStart !== undefined && listing.journaled !== undefined && journal.entriesByPath?.().revision === revisionAtStart) {
+    listing.journaledRevision = revisionAtStart;
+  }
+  return listing;
 }
 
 /**

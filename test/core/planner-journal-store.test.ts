@@ -117,6 +117,35 @@ test('plan: a file listed as journaled that the journal does not hold stops the 
   assert.throws(() => plan({ ...base, journalByPath: store, remote: { folderExists: true, documents: [], embeddings: {} } }), /ghost is listed as found as journaled/);
 });
 
+test('plan: journaled paths found against the journal at its current revision are counted without a lookup; any other revision, or a scoped listing, checks each', () => {
+  let lookups = 0;
+  class CountingStore extends EntryStore {
+    override has(relativePath: string): boolean {
+      lookups += 1;
+      return super.has(relativePath);
+    }
+  }
+  const store = new CountingStore();
+  for (const name of ['a', 'b', 'c']) store.set(entry(name, name, name.toUpperCase()));
+  const base = { journalEntries: store.values(), journalByPath: store, journalMeta: { workspaces: ['ws'] }, remote: undefined, policy };
+  const stamped: LocalListing = { ...listing([]), journaled: ['a', 'b', 'c'], journaledRevision: store.revision };
+  const trusted = plan({ ...base, local: stamped });
+  assert.equal(lookups, 0, 'the scan asked this journal, unchanged since');
+  assert.equal(trusted.summary.unchanged, 3);
+  assert.deepEqual(trusted.actions, []);
+  // Unstamped, the same listing is checked path by path and plans the same.
+  assert.deepEqual(plan({ ...base, local: { ...stamped, journaledRevision: undefined } }), trusted);
+  assert.equal(lookups, 3);
+  // The journal changed after the scan (c deleted): the stamp is stale, every path is checked.
+  store.delete('c');
+  assert.throws(() => plan({ ...base, journalEntries: store.values(), local: stamped }), /c is listed as found as journaled/);
+  // A scoped listing is checked too, stamp or not.
+  lookups = 0;
+  const scoped: LocalListing = { ...listing([], ['a', 'b']), journaled: ['a', 'b'], journaledRevision: store.revision };
+  assert.equal(plan({ ...base, journalEntries: store.values(), local: scoped }).summary.unchanged, 2);
+  assert.equal(lookups, 2);
+});
+
 test('plan: a root holding only journaled files is not empty (no root-empty guard)', () => {
   const store = new EntryStore();
   store.set(entry('a', 'a', 'A'));

@@ -233,3 +233,33 @@ test('pathsHolding: the entries holding given contents, as a walk over every ent
   assert.equal(holders.length, 21, '20 of f57, f157, … and the moved f8');
   assert.ok(holders.includes('moved/f8.txt') && holders.includes('d17/f57.txt') && !holders.includes('d7/f7.txt') && !holders.includes('twin.txt'));
 });
+
+test('revision: changes with every set, move and delete, not with reads, and no two stores share one', () => {
+  const store = new EntryStore();
+  const other = new EntryStore();
+  assert.notEqual(store.revision, other.revision, 'two empty stores');
+  const seen = new Set([store.revision, other.revision]);
+  const changed = (label: string): void => {
+    assert.ok(!seen.has(store.revision), `${label} gives a revision never seen before`);
+    seen.add(store.revision);
+  };
+  store.set(entry('a', 'acme/docs/a.json'));
+  changed('set');
+  const afterSet = store.revision;
+  store.get('a');
+  store.has('a');
+  store.unchangedPath('a', 1, 2);
+  store.docpathsUnique();
+  store.materialize();
+  assert.equal(store.revision, afterSet, 'reads leave it');
+  store.set(entry('a', 'acme/docs/a.json'));
+  changed('setting the same entry again');
+  store.move('a', 'b', 1, 2);
+  changed('move');
+  store.delete('b');
+  changed('delete');
+  const afterDelete = store.revision;
+  store.delete('missing');
+  store.move('missing', 'c', 1, 2);
+  assert.equal(store.revision, afterDelete, 'deleting or moving an absent entry changes nothing');
+});
