@@ -10,7 +10,7 @@
 import { crc32 } from 'node:zlib';
 import type { Intent, JournalMeta } from '../core/types.js';
 import { EntryStore } from './entry-store.js';
-import { ColumnsError, isWellFormed } from './snapshot-columns.js';
+import { ColumnsError, copyLittleEndian, isWellFormed } from './snapshot-columns.js';
 import { isIntent, isObject, isStringArray } from './records.js';
 
 /** First bytes of every compact snapshot; the version follows on the same line. */
@@ -168,8 +168,14 @@ function isOddRow(value: unknown): value is OddRow {
 }
 
 function sumOf(values: Uint32Array | Buffer, count: number): number {
+  // A Buffer's numbers are copied into a Uint32Array first (one memory copy): 100,000
+  // readUInt32LE calls in a loop that runs once cost ~8 ms, most of it before it is optimised.
+  let numbers = values as Uint32Array;
+  if (!(values instanceof Uint32Array)) {
+    numbers = new Uint32Array(count);
+    copyLittleEndian(values, numbers, count);
+  }
   let sum = 0;
-  if (values instanceof Uint32Array) for (const value of values) sum += value;
-  else for (let row = 0; row < count; row += 1) sum += values.readUInt32LE(4 * row);
+  for (let row = 0; row < count; row += 1) sum += numbers[row]!;
   return sum;
 }
