@@ -16,9 +16,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'bundle');
 
 /** Native or worker-spawning packages that must stay files of their own. */
-// undici is imported dynamically (only a pass that sends a request loads it), and esbuild gives a
-// dynamic import of CommonJS only a default export: Node's own loader gives its named exports.
-const EXTERNAL = ['@parcel/watcher', 'fsevents', 'pino', 'pino-pretty', 'thread-stream', 'undici'];
+// undici is bundled: the client imports it dynamically through src/api/undici-parts.ts, an ES
+// module re-exporting it by name (esbuild gives a dynamic import of CommonJS itself only a default export).
+const EXTERNAL = ['@parcel/watcher', 'fsevents', 'pino', 'pino-pretty', 'thread-stream'];
 
 const urlOf = (file) => {
   const fromBundle = relative(outdir, file).split(sep).join('/');

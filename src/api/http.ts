@@ -82,7 +82,7 @@ export class HttpTransport {
   }
 
   #dispatcher(): Promise<{ agent: Agent; request: typeof request }> {
-    this.#agent ??= import('undici').then((undici) => ({ agent: new undici.Agent(this.#agentOptions), request: undici.request }));
+    this.#agent ??= import('./undici-parts.js').then((undici) => ({ agent: new undici.Agent(this.#agentOptions), request: undici.request }));
     return this.#agent;
   }
 

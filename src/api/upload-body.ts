@@ -37,7 +37,7 @@ function fieldsOf(upload: UploadRequest): [string, string][] {
 /** The body of D1/D2: `upload.content` encoded in one buffer when given, else the file streamed from `filePath`. */
 export async function uploadBodyOf(upload: UploadRequest): Promise<UploadBody> {
   if (upload.content !== undefined) return encodeMultipart(upload.fileName, upload.content, fieldsOf(upload));
-  const { FormData } = await import('undici');
+  const { FormData } = await import('./undici-parts.js');
   const form = new FormData();
   form.append('file', await openFile(upload.filePath), upload.fileName);
   for (const [name, value] of fieldsOf(upload)) form.append(name, value);

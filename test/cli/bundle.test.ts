@@ -84,3 +84,28 @@ test('the bundled CLI builds no Intl.Segmenter or RGI_Emoji expression until it 
     await removeAll(dir);
   }
 });
+
+test('the bundle carries undici in a chunk of its own that no start loads: only a dynamic import reaches it', () => {
+  const files = readdirSync(BUNDLE).filter((name) => name.endsWith('.js'));
+  const read = (name: string): string => readFileSync(path.join(BUNDLE, name), 'utf8');
+  for (const name of files) assert.doesNotMatch(read(name), /(from\s*|import\s*\(\s*|import\s*)["']undici["']/, `${name} imports undici from node_modules`);
+  const undiciChunks = files.filter((name) => read(name).includes('llhttp'));
+  assert.equal(undiciChunks.length, 1, 'undici (with its llhttp parser) sits in one chunk');
+  // The chunks a dynamic import brings in, each with its static imports, transitively.
+  const staticImports = (name: string): string[] => [...read(name).matchAll(/(?:from\s*|import\s*)["']\.\/(chunk-[A-Z0-9]+\.js)["']/g)].map((match) => match[1]!);
+  const closure = (roots: string[]): Set<string> => {
+    const reached = new Set<string>();
+    const visit = (name: string): void => {
+      if (reached.has(name)) return;
+      reached.add(name);
+      for (const imported of staticImports(name)) visit(imported);
+    };
+    for (const root of roots) visit(root);
+    return reached;
+  };
+  const loadedAtStart = closure(['entry.js']);
+  assert.ok(loadedAtStart.size > 1);
+  assert.ok(!loadedAtStart.has(undiciChunks[0]!), 'the CLI start does not load undici');
+  const dynamicTargets = files.flatMap((name) => [...read(name).matchAll(/import\s*\(\s*["']\.\/(chunk-[A-Z0-9]+\.js)["']\s*\)/g)].map((match) => match[1]!));
+  assert.ok(closure(dynamicTargets).has(undiciChunks[0]!), 'a dynamic import brings it in');
+});
