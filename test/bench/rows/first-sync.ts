@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../../../src/emulator/server.js';
 import { toHexSlug } from '../../../src/api/slugs.js';
 import { DEFAULT_PROCESSING_MS } from '../../../src/emulator/upstream.js';
-import { buildTree, cliEnv, DEV_ACCOUNT_ID, DEV_API_KEY, interleave, runProcess, runSync, series } from '../lib.js';
+import { buildTree, cliEnv, DEV_ACCOUNT_ID, DEV_API_KEY, interleave, runProcess, runSync, series, type TreeShape } from '../lib.js';
 import { ms, msSeries, type RowRunner } from '../row.js';
 
 const LATENCY_MS = 20;
@@ -21,12 +21,16 @@ const U1_PROCESSING_MS = DEFAULT_PROCESSING_MS;
 /** The floor client (see ideal-uploader.ts), compiled next to this row's directory. */
 const IDEAL_UPLOADER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../ideal-uploader.js');
 
+/** Row 2's first sync: 10,000 files of 4 KiB in 100 folders (1,000 with --quick). Row 14 uploads the same tree. */
+export const firstSyncTree = (quick: boolean): TreeShape => ({ files: quick ? 1000 : 10_000, folders: 100, bytesPerFile: 4096 });
+
 export const firstSync: RowRunner = async (ctx) => {
-  const files = ctx.quick ? 1000 : 10_000;
+  const shape = firstSyncTree(ctx.quick);
+  const files = shape.files;
   const bound = CONCURRENCY / (LATENCY_MS / 1000);
   const target = `≥ 90% of ${bound} files/s; ≥ 2× faster than xargs -P 8 curl`;
   const root = path.join(ctx.scratch, 'row2-tree');
-  const relativePaths = await buildTree(root, { files, folders: 100, bytesPerFile: 4096 });
+  const relativePaths = await buildTree(root, shape);
   const list = path.join(ctx.scratch, 'row2-files.txt');
   await writeFile(list, relativePaths.map((relativePath) => path.join(root, relativePath)).join('\n') + '\n');
   // Headers from a file, so the (dev) key is not on a command line.
