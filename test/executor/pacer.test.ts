@@ -90,7 +90,10 @@ test('host pacer: a pinned rate spaces concurrent starts one interval apart, fro
   const at: number[] = [];
   await Promise.all(Array.from({ length: 4 }, () => host.turn(undefined).then(() => at.push(performance.now() - started))));
   const interval = (1000 / 50) * 1.02;
-  for (let i = 1; i < 4; i += 1) assert.ok(at[i]! - at[0]! >= i * interval - 2, `start ${i} at ${at[i]} ms, first at ${at[0]} ms`);
+  // The first goes at once; start i is due i intervals after the turns were asked for (measured from
+  // then, not from the first's callback, which a busy event loop can run a few ms late: CI on Node 24 saw 2 ms).
+  assert.ok(at[0]! < interval, `the first start waited ${at[0]} ms`);
+  for (let i = 1; i < 4; i += 1) assert.ok(at[i]! >= i * interval - 2, `start ${i} at ${at[i]} ms, first at ${at[0]} ms`);
 });
 
 test('host pacer: a learned limit seeds the rate unless this process has learned one itself', async () => {
