@@ -12,33 +12,10 @@ import { planEmbeddings } from './embedding-plan.js';
 import { summarise } from './summary.js';
 import { CandidateIndex } from './candidates.js';
 import { comparePaths, filesInOrder, requireJournaled } from './journaled-files.js';
+import { scopeTest } from './scope-test.js';
 
 export type { PlanInput, PlanPolicy, RemoteDocumentView, RemoteView } from './plan-input.js';
 export { indexByDocpath } from './plan-input.js';
-
-/** Up to this many scope paths are tested one by one; more go in a set. */
-const FEW_SCOPE_PATHS = 8;
-
-/**
- * A test for "`relativePath` is one of `scope` or lies under one of its directories". Set
- * lookups of the path and its ancestors: a watch pass checks every journal entry (100,000)
- * against a dirty set of up to thousands of paths.
- */
-export const scopeTest = (scope: readonly string[] | undefined): ((relativePath: string) => boolean) => {
-  if (scope === undefined || scope.includes('')) return () => true;
-  // A few paths (a watch event's): compared by prefix, which fails at the first differing character.
-  if (scope.length <= FEW_SCOPE_PATHS) {
-    return (relativePath) => scope.some((item) => relativePath.startsWith(item) && (relativePath.length === item.length || relativePath.charCodeAt(item.length) === 0x2f));
-  }
-  const items = new Set(scope);
-  return (relativePath) => {
-    if (items.has(relativePath)) return true;
-    for (let slash = relativePath.indexOf('/'); slash !== -1; slash = relativePath.indexOf('/', slash + 1)) {
-      if (items.has(relativePath.slice(0, slash))) return true;
-    }
-    return false;
-  };
-};
 
 /** Journaled files worth the docpath uniqueness check: at least one in this many journal entries. */
 const CLAIM_FREE_SHARE = 8;

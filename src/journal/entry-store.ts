@@ -10,6 +10,7 @@
 import { isAscii } from 'node:buffer';
 import type { JournalEntry, JournalLookup } from '../core/types.js';
 import { docpathsDistinct } from './distinct-slots.js';
+import { DocpathIndex } from './docpath-index.js';
 import { HashColumn } from './hash-column.js';
 import { NameArena } from './name-arena.js';
 import { PathIndex } from './path-index.js';
@@ -23,9 +24,6 @@ export type EntryLookup = JournalLookup;
 const INITIAL_CAPACITY = 1024;
 /** Spreads docpath prefix ids over the hash space before the name's bytes are mixed in. */
 const DOC_DIR_SEED = 0x9e3779b1;
-
-/** The last revision number given to any store in this process (EntryStore.revision). */
-let lastRevision = 0;
 
 /** Entries by relative path, in insertion order (a replaced entry moves to the end, as in a Map). */
 export class EntryStore implements EntryLookup {
@@ -43,12 +41,9 @@ export class EntryStore implements EntryLookup {
   private readonly docDirs = new PrefixTable();
   private readonly free: number[] = [];
   private nextSlot = 0;
-  /** Docpath → relative path, built on the first `pathOfDocpath` call and kept up to date from then on. */
-  private docpathIndex: Map<string, string> | undefined;
+  private readonly docpathIndex = new DocpathIndex(() => this.docpathsAndPaths());
   /** docpathsUnique()'s answer, until an entry changes. */
   private docpathsDistinct: boolean | undefined;
-  /** See `revision`. */
-  private revisionNumber = ++lastRevision;
 
   /** A store holding a snapshot's rows, in row order. Throws ColumnsError when they do not add up. */
   static fromColumns(columns: SnapshotColumns): EntryStore {
@@ -112,12 +107,9 @@ export class EntryStore implements EntryLookup {
     return this.slots.size;
   }
 
-  /**
-   * Changes whenever an entry is set, moved or deleted, and no two stores of one process share a
-   * value: equal revisions read at two moments mean the same store with the same entries.
-   */
+  /** Changes whenever an entry is set, moved or deleted, and differs between two stores (SlotsByPath.revision). */
   get revision(): number {
-    return this.revisionNumber;
+    return this.slots.revision;
   }
 
   has(relativePath: string): boolean {
@@ -166,12 +158,7 @@ export class EntryStore implements EntryLookup {
 
   /** The relative path whose entry holds `docpath` (the latest one set, when several did). */
   pathOfDocpath(docpath: string): string | undefined {
-    if (this.docpathIndex === undefined) {
-      const index = new Map<string, string>();
-      for (const [relativePath, slot] of this.slots.entries()) index.set(this.docpathAt(slot), relativePath);
-      this.docpathIndex = index;
-    }
-    return this.docpathIndex.get(docpath);
+    return this.docpathIndex.pathOf(docpath);
   }
 
   /**
@@ -204,12 +191,11 @@ export class EntryStore implements EntryLookup {
   delete(relativePath: string): void {
     const slot = this.slots.slotOf(relativePath);
     if (slot === undefined) return;
-    this.unindexDocpath(relativePath, slot);
+    this.docpathIndex.drop(relativePath, () => this.docpathAt(slot));
     this.slots.remove(relativePath, slot);
     this.names.release(slot);
     this.odd.delete(slot);
     this.free.push(slot);
-    this.revisionNumber = ++lastRevision;
     // Fewer entries cannot make docpaths collide; a collision may have gone.
     if (this.docpathsDistinct === false) this.docpathsDistinct = undefined;
   }
@@ -237,15 +223,14 @@ export class EntryStore implements EntryLookup {
   }
 
   private setParts(relativePath: string, docDirId: number, docName: string, sha256: string, size: number, mtimeMs: number): void {
-    let slot = this.slots.slotOf(relativePath);
-    if (slot === undefined) slot = this.free.pop() ?? this.grow();
-    else {
-      this.unindexDocpath(relativePath, slot);
+    const held = this.slots.slotOf(relativePath);
+    const slot = held ?? this.free.pop() ?? this.grow();
+    if (held !== undefined) {
+      this.docpathIndex.drop(relativePath, () => this.docpathAt(slot));
       this.names.release(slot);
       this.odd.delete(slot);
     }
     this.docpathsDistinct = undefined;
-    this.revisionNumber = ++lastRevision;
     this.slots.add(relativePath, slot);
     this.docDirIds[slot] = docDirId;
     this.sizes[slot] = size;
@@ -258,7 +243,7 @@ export class EntryStore implements EntryLookup {
     }
     if (!this.hashes.write(slot, sha256)) odd.sha256 = sha256;
     if (odd.docName !== undefined || odd.sha256 !== undefined) this.odd.set(slot, odd);
-    this.docpathIndex?.set(this.docpathAt(slot), relativePath);
+    this.docpathIndex.set(relativePath, () => this.docpathAt(slot));
   }
 
   private entryAt(relativePath: string, slot: number): JournalEntry {
@@ -287,11 +272,8 @@ export class EntryStore implements EntryLookup {
       (slot, other) => this.docDirIds[slot] === this.docDirIds[other] && this.names.same(slot, other));
   }
 
-  private unindexDocpath(relativePath: string, slot: number): void {
-    if (this.docpathIndex === undefined) return;
-    const docpath = this.docpathAt(slot);
-    // Only drop the index if it still points here: another path may have taken the docpath over.
-    if (this.docpathIndex.get(docpath) === relativePath) this.docpathIndex.delete(docpath);
+  private *docpathsAndPaths(): IterableIterator<[string, string]> {
+    for (const [relativePath, slot] of this.slots.entries()) yield [this.docpathAt(slot), relativePath];
   }
 
   private grow(): number {

@@ -8,7 +8,12 @@
 import type { PathIndex } from './path-index.js';
 import { grownSlotArray } from './snapshot-columns.js';
 
+/** The last revision given to any SlotsByPath of this process. */
+let lastRevision = 0;
+
 export class SlotsByPath {
+  /** See `revision`. */
+  private changes = ++lastRevision;
   private readonly slots = new Map<string, number>();
   /** Each slot's path (the Map's key): a scan lists unchanged files with these, not with strings of its own. */
   private paths: (string | undefined)[];
@@ -22,6 +27,14 @@ export class SlotsByPath {
   /** Take a snapshot's paths as they are (slot r holds row r), for a store that holds nothing yet. */
   adopt(index: PathIndex): void {
     this.loaded = index;
+  }
+
+  /**
+   * Changes with every add and remove, and no two instances of a process share a value. Every change
+   * of an EntryStore entry adds (or removes) its path here, so this is the store's revision too.
+   */
+  get revision(): number {
+    return this.changes;
   }
 
   get size(): number {
@@ -76,6 +89,7 @@ export class SlotsByPath {
   /** `relativePath` is at `slot` now, at the end of the order; false when it already was in the store (it moves). */
   add(relativePath: string, slot: number): boolean {
     this.materialize();
+    this.changes = ++lastRevision;
     const before = this.slots.size;
     this.slots.delete(relativePath);
     this.slots.set(relativePath, slot);
@@ -86,6 +100,7 @@ export class SlotsByPath {
   /** `relativePath` (at `slot`) is no longer in the store. */
   remove(relativePath: string, slot: number): void {
     this.materialize();
+    this.changes = ++lastRevision;
     this.slots.delete(relativePath);
     this.paths[slot] = undefined;
   }

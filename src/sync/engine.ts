@@ -4,7 +4,8 @@
  * `watch` (at start, on a timer, and for dirty paths).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { plan, scopeTest } from '../core/planner.js';
+import { plan } from '../core/planner.js';
+import { scopeTest } from '../core/scope-test.js';
 import { comparePaths } from '../core/journaled-files.js';
 import type { Plan } from '../core/plan-types.js';
 import { heldSet, releaseHeld, type HeldSet } from '../core/held.js';

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { plan, scopeTest, type PlanInput, type RemoteView } from '../../src/core/planner.js';
+import { plan, type PlanInput, type RemoteView } from '../../src/core/planner.js';
+import { scopeTest } from '../../src/core/scope-test.js';
 import { uploadMetadataFor } from '../../src/core/marker.js';
 import type { JournalEntry, LocalEntry, LocalListing } from '../../src/core/types.js';
 import type { Action } from '../../src/core/plan-types.js';
