@@ -95,7 +95,7 @@ describe('folder listing against scripted servers', () => {
     // Generated chunk by chunk with backpressure: the server side holds one chunk at a time.
     const sent = { bytes: 0 };
     script = (_req, res) => writeArrayAnswer(res, { head: '{"folder":"f","documents":[', count: COUNT, element: fat, tail: ']}' }, sent);
-    const heap = trackHeapPeak();
+    const heap = trackHeapPeak({ live: true });
     let count = 0;
     const result = await client.forEachFolderDocument('acme', 'f', () => {
       count += 1;
@@ -105,7 +105,8 @@ describe('folder listing against scripted servers', () => {
     assert.equal(result.documents, COUNT);
     assert.equal(count, COUNT);
     assert.ok(sent.bytes > 90 * 2 ** 20, `the listing is large (${sent.bytes} bytes)`);
-    // Buffering the answer alone would take ≥ 90 MiB (the text) before any parsing.
-    assert.ok(grewMiB < 64, `heap grew ${grewMiB.toFixed(1)} MiB while streaming ${(sent.bytes / 2 ** 20).toFixed(0)} MiB`);
+    // Buffering the answer alone would take ≥ 90 MiB (the text) before any parsing. Measured live (after a
+    // collection at each sample): ~12 MiB; the bound was 64 MiB of heap garbage included, which load on Node 24 once passed.
+    assert.ok(grewMiB < 32, `heap grew ${grewMiB.toFixed(1)} MiB while streaming ${(sent.bytes / 2 ** 20).toFixed(0)} MiB`);
   });
 });
