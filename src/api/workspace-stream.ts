@@ -29,7 +29,7 @@ const notJson = (error: unknown): ResponseShapeError => new ResponseShapeError(`
  * (a workspace's documents carry their whole metadata as a JSON string: the heavy part of W1).
  */
 export class WorkspaceDocpathsParser {
-  readonly #skimmer = new ArraySkimmer('documents', (arrayIndex, text) => this.#element(arrayIndex, text));
+  readonly #skimmer = new ArraySkimmer('documents', (arrayIndex, value) => this.#element(arrayIndex, value));
   /** Kept docpaths per skimmed array, by the skimmer's array index. */
   readonly #kept: string[][] = [];
 
@@ -93,13 +93,7 @@ export class WorkspaceDocpathsParser {
   }
 
   /** One element of a `documents` array: a docpath string, or an object with `docpath` (or `location`). */
-  #element(arrayIndex: number, text: string): void {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw notJson(error);
-    }
+  #element(arrayIndex: number, value: unknown): void {
     const raw = isObject(value) ? (stringOf(value.docpath) ?? stringOf(value.location)) : stringOf(value);
     if (raw === undefined) return;
     const docpath = normaliseDocpath(raw, this.orgSlug);

@@ -28,7 +28,7 @@ const corrupt = (filePath: string, message: string, cause?: unknown): LumenSyncE
  */
 const readSnapshot = (filePath: string): unknown => {
   const arrays: unknown[][] = [];
-  const skimmer = new ArraySkimmer(BIG_ARRAYS, (arrayIndex, text) => (arrays[arrayIndex] ??= []).push(JSON.parse(text)));
+  const skimmer = new ArraySkimmer(BIG_ARRAYS, (arrayIndex, value) => (arrays[arrayIndex] ??= []).push(value));
   const fd = openSync(filePath, 'r');
   try {
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES);

@@ -124,11 +124,11 @@ describe('WorkspaceDocpathsParser (skimmed) against parse.ts', () => {
 
 describe('ArraySkimmer', () => {
   it('hands over each element of the keyed arrays and keeps the rest as a skeleton with markers', () => {
-    const elements: Array<[number, string]> = [];
-    const skimmer = new ArraySkimmer('documents', (index, text) => elements.push([index, text]));
+    const elements: Array<[number, unknown]> = [];
+    const skimmer = new ArraySkimmer('documents', (index, value) => elements.push([index, value]));
     skimmer.write(Buffer.from('{"a":[1,{"documents":[2]}], "documents" : [ "x\\"]" , {"b":[3,"]"]} ,4 ,true],"z":"documents"}'));
     const skeleton = JSON.parse(skimmer.end()) as { a: [number, { documents: string }]; documents: string; z: string };
-    assert.deepEqual(elements, [[0, '2'], [1, '"x\\"]"'], [1, '{"b":[3,"]"]}'], [1, '4'], [1, 'true']]);
+    assert.deepEqual(elements, [[0, 2], [1, 'x"]'], [1, { b: [3, ']'] }], [1, 4], [1, true]]);
     assert.equal(skimmer.arrayIndexOf(skeleton.a[1].documents), 0);
     assert.equal(skimmer.arrayIndexOf(skeleton.documents), 1);
     assert.equal(skeleton.z, 'documents');
