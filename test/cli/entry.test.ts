@@ -39,7 +39,7 @@ test('entry: a scalar flag given twice takes its last value; array flags collect
   assert.doesNotMatch(output, /--folder|--concurrency|trim is not a function/);
 });
 
-test('entry: LUMENSYNC_HEAP_GROWTH_PERCENT and LUMENSYNC_YOUNG_GENERATION_MIB are checked before anything runs', async (t) => {
+test('entry: LUMENSYNC_HEAP_GROWTH_PERCENT, LUMENSYNC_YOUNG_GENERATION_MIB and LUMENSYNC_PARALLEL_SCAVENGE are checked before anything runs', async (t) => {
   const { parseHeapGrowth, DEFAULT_HEAP_GROWTH_PERCENT } = await import('../../src/cli/heap-growth.js');
   await t.test('parsing: unset and empty take the default, 0 and whole numbers pass, anything else is a problem', () => {
     assert.deepEqual(parseHeapGrowth(undefined), { value: DEFAULT_HEAP_GROWTH_PERCENT });
@@ -70,6 +70,7 @@ test('entry: LUMENSYNC_HEAP_GROWTH_PERCENT and LUMENSYNC_YOUNG_GENERATION_MIB ar
     const refusals: [Record<string, string>, string][] = [
       [{ LUMENSYNC_HEAP_GROWTH_PERCENT: 'lots' }, 'Error: LUMENSYNC_HEAP_GROWTH_PERCENT must be a whole number from 0 to 1000 (got "lots")\n  fix: unset it for the default 25, or set 0 to leave the heap\'s growth to V8\n'],
       [{ LUMENSYNC_YOUNG_GENERATION_MIB: 'lots' }, 'Error: LUMENSYNC_YOUNG_GENERATION_MIB must be a whole number of MiB from 0 to 1024 (got "lots")\n  fix: unset it for the default 4, or set 0 to leave the young generation\'s growth to V8\n'],
+      [{ LUMENSYNC_PARALLEL_SCAVENGE: 'maybe' }, 'Error: LUMENSYNC_PARALLEL_SCAVENGE must be auto, on or off (got "maybe")\n  fix: unset it for auto (off on machines with at most 2 cores), or set on to leave V8\'s helpers in every case\n'],
     ];
     for (const [env, message] of refusals) {
       let failure: { status?: number; stderr?: string; stdout?: string } = {};
