@@ -2,8 +2,9 @@
  * A held folder page read through the array skimmer (array-skimmer.ts) instead of one
  * `JSON.parse` of the whole text: the elements of a `documents`/`items` array are decoded and
  * parsed a run of them at a time (at most 64 KiB), so a 1,000-document page (~530 KB) never
- * becomes one big string. V8 puts a string that big in its large-object space: decoding it cost 20–30× more per byte than small
- * strings (row 10's profile: 0.42 s of 100 pages) and it stays in memory until a full GC.
+ * becomes one big string. V8 puts a string that big in its large-object space: decoding it cost
+ * 20–30× more per byte than small strings (row 10's profile: 0.42 s of 100 pages) and it stays in
+ * memory until a full GC.
  * Reads exactly what whole-page.ts reads: the first `documents`/`items` array of the page object
  * (JSON.parse's view of duplicate keys), or a bare array; elements are validated by `JSON.parse`.
  */
