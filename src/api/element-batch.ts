@@ -25,12 +25,14 @@ export type ElementBatch = { values: unknown[]; end: number } | { values: undefi
 /**
  * Parse the elements of the run that starts at `start` (an element's `{`) in `bytes` and ends at the
  * last `},{` within `maxBytes`. `retryAt` says from where a next attempt in these bytes makes
- * sense: past a cut that did not parse, or the end of the bytes when there is no cut after `start`.
+ * sense: past a cut that did not parse, past the window when it holds no cut after `start` (one
+ * element is longer than the window), or the end of the bytes.
  */
 export function parseElementBatch(bytes: Buffer, start: number, maxBytes = ELEMENT_BATCH_MAX_BYTES): ElementBatch {
   const limit = Math.min(bytes.length, start + maxBytes);
   const cut = limit - CUT.length < start ? -1 : bytes.lastIndexOf(CUT, limit - CUT.length);
-  if (cut < start) return { values: undefined, retryAt: bytes.length };
+  // No cut in the window: the element is longer than it (try again past the window) or the chunk ends.
+  if (cut < start) return { values: undefined, retryAt: limit === bytes.length ? limit : limit - CUT.length + 1 };
   try {
     return { values: JSON.parse(`[${bytes.toString('utf8', start, cut + 1)}]`) as unknown[], end: cut + 1 };
   } catch {

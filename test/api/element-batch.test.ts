@@ -49,6 +49,9 @@ describe('parseElementBatch', () => {
   it('gives up on bytes without a cut after the start, and keeps to its byte budget', () => {
     const noCut = parseElementBatch(bytesOf('{"a":1},{"b":2}'), 8);
     assert.deepEqual(noCut, { values: undefined, retryAt: 15 });
+    // An element longer than the window: try again past the window, not at the end of the bytes.
+    const long = `{"a":"${'x'.repeat(100)}"},{"b":2},{"c":3}`;
+    assert.deepEqual(parseElementBatch(bytesOf(long), 0, 50), { values: undefined, retryAt: 48 });
     const text = Array.from({ length: 10 }, (_, index) => `{"n":${index}}`).join(',');
     const batch = parseElementBatch(bytesOf(text), 0, 30);
     assert.deepEqual(batch.values, [{ n: 0 }, { n: 1 }, { n: 2 }]);
@@ -73,6 +76,25 @@ describe('ArraySkimmer with element batches', () => {
     }
     assert.deepEqual(elements, documents);
     assert.ok(calls < 50, `${calls} JSON.parse calls for 2,000 elements`);
+  });
+
+  it('batches again after an element longer than the window, within the same chunk', () => {
+    const documents = [{ long: 'x'.repeat(100 * 1024) }, ...Array.from({ length: 3_000 }, (_, index) => ({ n: index }))];
+    const text = JSON.stringify({ documents });
+    const parse = JSON.parse;
+    let calls = 0;
+    JSON.parse = ((...args: Parameters<typeof JSON.parse>) => {
+      calls++;
+      return parse(...args);
+    }) as typeof JSON.parse;
+    let elements: unknown[];
+    try {
+      elements = skim(text, 1 << 20);
+    } finally {
+      JSON.parse = parse;
+    }
+    assert.deepEqual(elements, documents);
+    assert.ok(calls < 50, `${calls} JSON.parse calls for 3,001 elements in one chunk`);
   });
 
   it('reads elements full of },{ strings, split anywhere, as JSON.parse does', () => {
