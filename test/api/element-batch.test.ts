@@ -22,6 +22,21 @@ function skim(text: string, chunkSize: number): unknown[] {
   return elements;
 }
 
+/** skim(), counting the JSON.parse calls it makes. */
+function skimCountingParses(text: string, chunkSize: number): { elements: unknown[]; calls: number } {
+  const parse = JSON.parse;
+  let calls = 0;
+  JSON.parse = ((...args: Parameters<typeof JSON.parse>) => {
+    calls++;
+    return parse(...args);
+  }) as typeof JSON.parse;
+  try {
+    return { elements: skim(text, chunkSize), calls };
+  } finally {
+    JSON.parse = parse;
+  }
+}
+
 describe('parseElementBatch', () => {
   it('parses the run up to the last },{ and says where it ended', () => {
     const text = '{"a":1},{"b":[2,{"c":3}]},{"d":"x"}';
@@ -61,38 +76,14 @@ describe('parseElementBatch', () => {
 describe('ArraySkimmer with element batches', () => {
   it('reads many elements in a few JSON.parse calls', () => {
     const documents = Array.from({ length: 2_000 }, (_, index) => ({ docpath: `acme/f/${index}.json`, metadata: JSON.stringify({ title: `t${index}` }) }));
-    const text = JSON.stringify({ workspace: [{ slug: 'x', documents }] });
-    const parse = JSON.parse;
-    let calls = 0;
-    JSON.parse = ((...args: Parameters<typeof JSON.parse>) => {
-      calls++;
-      return parse(...args);
-    }) as typeof JSON.parse;
-    let elements: unknown[];
-    try {
-      elements = skim(text, 64 * 1024);
-    } finally {
-      JSON.parse = parse;
-    }
+    const { elements, calls } = skimCountingParses(JSON.stringify({ workspace: [{ slug: 'x', documents }] }), 64 * 1024);
     assert.deepEqual(elements, documents);
     assert.ok(calls < 50, `${calls} JSON.parse calls for 2,000 elements`);
   });
 
   it('batches again after an element longer than the window, within the same chunk', () => {
     const documents = [{ long: 'x'.repeat(100 * 1024) }, ...Array.from({ length: 3_000 }, (_, index) => ({ n: index }))];
-    const text = JSON.stringify({ documents });
-    const parse = JSON.parse;
-    let calls = 0;
-    JSON.parse = ((...args: Parameters<typeof JSON.parse>) => {
-      calls++;
-      return parse(...args);
-    }) as typeof JSON.parse;
-    let elements: unknown[];
-    try {
-      elements = skim(text, 1 << 20);
-    } finally {
-      JSON.parse = parse;
-    }
+    const { elements, calls } = skimCountingParses(JSON.stringify({ documents }), 1 << 20);
     assert.deepEqual(elements, documents);
     assert.ok(calls < 50, `${calls} JSON.parse calls for 3,001 elements in one chunk`);
   });
