@@ -11,8 +11,8 @@
  * ordinary rules. UTF-8 is safe to scan byte by byte: no multi-byte sequence contains an ASCII byte.
  */
 import { randomBytes } from 'node:crypto';
-import { parseElement, parseElementBatch } from './element-batch.js';
-import { ResponseShapeError } from './parse.js';
+import { parseElementBatch } from './element-batch.js';
+import { ResponseShapeError, parseJsonText } from './parse.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -292,7 +292,7 @@ export class ArraySkimmer {
     this.#elementParts = [];
     this.#inString = false;
     this.#element = 'after';
-    this.#onElement(this.#arrayIndex, parseElement(text));
+    this.#onElement(this.#arrayIndex, parseJsonText(text));
     return end;
   }
 }

@@ -12,12 +12,10 @@
  * of this array, each validated by `JSON.parse`; one that does not is read the slow way (which
  * then finds the true boundary, or the error to report).
  */
-import { ResponseShapeError } from './parse.js';
-
 /** `},{`: the end of one object element, its comma, the start of the next. */
 const CUT = Buffer.from('},{');
 /** Most bytes parsed at once: a string past 128 KiB goes to V8's large-object space, 20–30× slower to decode. */
-export const ELEMENT_BATCH_MAX_BYTES = 64 * 1024;
+const ELEMENT_BATCH_MAX_BYTES = 64 * 1024;
 
 /** What a batch attempt gave: the elements and where the run ended (at its last `}` + 1), or where to try again. */
 export type ElementBatch = { values: unknown[]; end: number } | { values: undefined; retryAt: number };
@@ -37,14 +35,5 @@ export function parseElementBatch(bytes: Buffer, start: number, maxBytes = ELEME
     return { values: JSON.parse(`[${bytes.toString('utf8', start, cut + 1)}]`) as unknown[], end: cut + 1 };
   } catch {
     return { values: undefined, retryAt: cut + 1 };
-  }
-}
-
-/** One element read the slow way, alone. Throws ResponseShapeError when it is not JSON. */
-export function parseElement(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ResponseShapeError(`the answer is not JSON (${(error as Error).message})`);
   }
 }

@@ -16,6 +16,15 @@ export class ResponseShapeError extends Error {
   }
 }
 
+/** `JSON.parse` of an answer's text (or a part of it); ResponseShapeError when it is not JSON. */
+export function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ResponseShapeError(`the answer is not JSON (${(error as Error).message})`);
+  }
+}
+
 type Json = Record<string, unknown>;
 
 /** True for a plain JSON object (not null, not an array). */

@@ -9,7 +9,7 @@
  * (JSON.parse's view of duplicate keys), or a bare array; elements are validated by `JSON.parse`.
  */
 import { ArraySkimmer } from './array-skimmer.js';
-import { ResponseShapeError } from './parse.js';
+import { ResponseShapeError, parseJsonText } from './parse.js';
 import type { RemoteDocument } from './types.js';
 import { documentOfItem, pageInfoOf, parseWholeFolderPage, type PageInfo } from './whole-page.js';
 
@@ -38,7 +38,7 @@ export function parseSkimmedFolderPage(
   try {
     for (const chunk of chunks) skimmer.write(chunk);
     skeletonText = skimmer.end();
-    body = JSON.parse(skeletonText);
+    body = parseJsonText(skeletonText);
   } catch (error) {
     throw notJson(error);
   }

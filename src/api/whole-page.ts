@@ -4,7 +4,7 @@
  * with the stream's exact rules (listing-stream.ts): the first `documents`/`items` array or a
  * bare array, scalar fields only, kept keys only, metadata flat or under `metadata`.
  */
-import { ResponseShapeError, parseDocumentItem } from './parse.js';
+import { ResponseShapeError, parseDocumentItem, parseJsonText } from './parse.js';
 import type { RemoteDocument } from './types.js';
 
 /** What a folder page said besides its documents (shared with the streamed parser). */
@@ -34,12 +34,7 @@ export function parseWholeFolderPage(
   keys: ReadonlySet<string>,
   onDocument: (document: RemoteDocument) => void,
 ): PageInfo {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (error) {
-    throw new ResponseShapeError(`the answer is not JSON (${(error as Error).message})`);
-  }
+  const body = parseJsonText(text);
   let list: unknown[] | undefined;
   if (Array.isArray(body)) list = body;
   else if (isPlainObject(body)) {

@@ -8,7 +8,7 @@
  */
 import { ArraySkimmer } from './array-skimmer.js';
 import { docpathProblem } from './docpath-check.js';
-import { ResponseShapeError, normaliseDocpath } from './parse.js';
+import { ResponseShapeError, normaliseDocpath, parseJsonText } from './parse.js';
 
 /** Scalar fields of a workspace object that name it (parse.ts `parseWorkspaceItem`). */
 const WORKSPACE_KEYS = new Set(['slug', 'originalSlug', 'original_slug', 'name', 'id']);
@@ -20,8 +20,6 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isScalar = (value: unknown): boolean => value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 const stringOf = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
-
-const notJson = (error: unknown): ResponseShapeError => new ResponseShapeError(`the answer is not JSON (${(error as Error).message})`);
 
 /**
  * A push parser for a W1 body (`{ workspace: {…} }`, `{ workspace: [{…}] }` or the bare object):
@@ -44,12 +42,7 @@ export class WorkspaceDocpathsParser {
   #skeleton(emptyIsUndefined = false): unknown {
     const text = this.#skimmer.end();
     if (emptyIsUndefined && text.trim() === '') return undefined;
-    try {
-      return JSON.parse(text);
-    } catch (error) {
-      if (error instanceof ResponseShapeError) throw error;
-      throw notJson(error);
-    }
+    return parseJsonText(text);
   }
 
   /**
