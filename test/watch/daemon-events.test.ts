@@ -130,7 +130,14 @@ for (const eventCase of cases) {
       const logFrom = fx.emu.requestLog.length;
       const actedAt = Date.now();
       await eventCase.act(fx);
-      await eventCase.verify(fx, logFrom, actedAt);
+      try {
+        await eventCase.verify(fx, logFrom, actedAt);
+      } catch (error) {
+        // A failure says what the daemon logged and what reached the server since the act, so a rare one can be read.
+        const requests = fx.emu.requestLog.slice(logFrom).map((entry) => `${entry.method} ${entry.path} ${entry.status}`);
+        const log = running.output().stderr.trimEnd().split('\n').slice(-40).join('\n');
+        throw new Error(`${(error as Error).message}\n--- requests since the act (${requests.length}) ---\n${requests.slice(0, 40).join('\n')}\n--- the daemon's last log lines ---\n${log}`, { cause: error });
+      }
       running.child.kill('SIGTERM');
       const exit = await running.exited;
       assert.equal(exit.code, 0, running.output().stderr);
