@@ -1,9 +1,22 @@
 /** Row 1: no-op re-sync of the big tree (journal warm, journal-first: remote not listed) vs find, rsync -an, rclone --dry-run. */
 import path from 'node:path';
-import { cliEnv, hasCommand, interleave, runProcess, runSync, series, type Series } from '../lib.js';
+import { cliEnv, hasCommand, interleave, runProcess, runSync, series, syncArgs, type Series } from '../lib.js';
 import { ms, msSeries, type RowRunner } from '../row.js';
 
 const PHASES_MAIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../phases.js');
+
+/**
+ * Node 20 reads the certificates NODE_EXTRA_CA_CERTS names at every start, before any of our
+ * code runs (Node 22 and later only when a TLS connection needs them): this machine sets it to the
+ * whole system bundle. When it is set, the row also times `node -e 0` and the no-op without it, so
+ * the report says how much of the ratio is Node's start here. The verdict stays on the environment as given.
+ */
+const EXTRA_CA = 'NODE_EXTRA_CA_CERTS';
+const withoutExtraCa = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => {
+  const stripped = { ...env };
+  delete stripped[EXTRA_CA];
+  return stripped;
+};
 
 export const noopResync: RowRunner = async (ctx) => {
   const target = '≤ 2× find; faster than rsync -an and rclone sync --dry-run';
@@ -28,6 +41,12 @@ export const noopResync: RowRunner = async (ctx) => {
         return result.wallMs;
       },
     };
+    const extraCaSet = (process.env[EXTRA_CA] ?? '') !== '';
+    if (extraCaSet) {
+      cases.nodeStart = async () => (await runProcess(process.execPath, ['-e', '0'], { check: true })).wallMs;
+      cases.nodeStartNoExtraCa = async () => (await runProcess(process.execPath, ['-e', '0'], { env: withoutExtraCa(process.env), check: true })).wallMs;
+      cases.lumensyncNoExtraCa = async () => (await runProcess(process.execPath, syncArgs(run), { env: withoutExtraCa(cliEnv(emulator.url)), check: true })).wallMs;
+    }
     if (haveRsync) cases.rsync = async () => (await runProcess('rsync', ['-an', `${tree.root}/`, `${copy}/`], { check: true })).wallMs;
     if (haveRclone) cases.rclone = async () => (await runProcess('rclone', ['sync', '--dry-run', '--config', rcloneConfig, tree.root, copy], { check: true })).wallMs;
     const phaseSamples: Record<string, number>[] = [];
@@ -67,6 +86,11 @@ export const noopResync: RowRunner = async (ctx) => {
       figures.ratioVsRclone = ratio;
       checks.push(ratio < 1);
       measured += `; rclone ${ms((figures.rclone as Series).median)} → ${ratio.toFixed(2)}×`;
+    }
+    if (extraCaSet) {
+      const plain = (figures.lumensyncNoExtraCa as Series).median;
+      figures.ratioVsFindNoExtraCa = plain / find.median;
+      measured += `; ${EXTRA_CA} is set here: node -e 0 ${ms((figures.nodeStart as Series).median)} (${ms((figures.nodeStartNoExtraCa as Series).median)} without it), the no-op without it ${ms(plain)} → ${(plain / find.median).toFixed(2)}× find`;
     }
     const part = (name: string): string => ms((figures[`part.${name}`] as Series).median);
     const note = `parts (median, in-process): node start ${part('startupMs')}, open session+journal ${part('openMs')}, scan ${part('scanMs')}, list ${part('listMs')} (only a verification pays it), plan ${part('planMs')}`
