@@ -75,8 +75,32 @@ export function ignoreFilter(patterns: readonly string[] = []): (relativePath: s
 export const isIgnoreFileEvent = (event: WatchEvent): boolean =>
   event.relativePath === IGNORE_FILE_NAME || event.relativePath.endsWith(`/${IGNORE_FILE_NAME}`);
 
+/**
+ * For tests of what a lossy watcher costs (src/watch/sibling-check.ts): events whose relative path
+ * matches this regular expression are dropped, as a watcher that loses them would.
+ */
+export const DROP_EVENTS_ENV = 'LUMENSYNC_WATCH_DROP_EVENTS';
+
+function droppingEvents(options: WatcherOptions, pattern: string | undefined): WatcherOptions {
+  if (pattern === undefined || pattern === '') return options;
+  let dropped: RegExp;
+  try {
+    dropped = new RegExp(pattern);
+  } catch (error) {
+    throw new Error(`${DROP_EVENTS_ENV} is not a regular expression (${(error as Error).message}): unset it`);
+  }
+  return {
+    ...options,
+    onEvents: (events) => {
+      const kept = events.filter((event) => !dropped.test(event.relativePath));
+      if (kept.length > 0) options.onEvents(kept);
+    },
+  };
+}
+
 /** Start watching with `backend`; `auto` and `parcel` fall back to chokidar when the native module cannot load or start. */
-export async function startWatcher(backend: WatcherBackendName, options: WatcherOptions): Promise<Watcher & { fallbackReason?: string }> {
+export async function startWatcher(backend: WatcherBackendName, watcherOptions: WatcherOptions): Promise<Watcher & { fallbackReason?: string }> {
+  const options = droppingEvents(watcherOptions, process.env[DROP_EVENTS_ENV]);
   const wantsParcel = backend === 'parcel' || (backend === 'auto' && !options.poll);
   if (wantsParcel && !options.poll) {
     try {

@@ -42,6 +42,8 @@ interface DirtyPath {
 export interface DirtyBatch {
   /** Relative paths for one scoped pass (sorted). */
   relativePaths: string[];
+  /** When the earliest of their events came (undefined when the batch is empty). */
+  firstEventAt?: number;
 }
 
 const sameFingerprint = (a: Fingerprint, b: Fingerprint): boolean =>
@@ -109,6 +111,11 @@ export class DirtySet {
     this.paths.set(relativePath, { kind, firstEventAt: now, lastEventAt: now, notBefore: now, seen: firstCheck });
   }
 
+  /** Whether `relativePath` waits here. */
+  has(relativePath: string): boolean {
+    return this.paths.has(relativePath);
+  }
+
   /** Up to `limit` waiting paths, for `status` (sorted). */
   pendingPaths(limit: number): string[] {
     return [...this.paths.keys()].sort().slice(0, limit);
@@ -163,9 +170,13 @@ export class DirtySet {
       const entry = this.paths.get(relativePath)!;
       if (!changeRearmed || now - entry.firstEventAt >= this.maxHoldMs) ripe.push(relativePath);
     }
-    for (const relativePath of ripe) this.paths.delete(relativePath);
+    let firstEventAt: number | undefined;
+    for (const relativePath of ripe) {
+      firstEventAt = Math.min(firstEventAt ?? Infinity, this.paths.get(relativePath)!.firstEventAt);
+      this.paths.delete(relativePath);
+    }
     ripe.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return { relativePaths: ripe };
+    return firstEventAt === undefined ? { relativePaths: ripe } : { relativePaths: ripe, firstEventAt };
   }
 
   /**

@@ -17,6 +17,7 @@ import { fingerprintOf, RootWatch, rootIdentity, rootWatchSettings, sameRoot, wa
 import { recordFailedItems, type FailedItem } from './failed-items.js';
 import type { MirrorState, WatcherCondition, WatchTuning } from './mirror-types.js';
 import { DirtySet, type Fingerprint } from './dirty-set.js';
+import { pathsWithSiblings } from './sibling-check.js';
 import { DrainGate } from './drain-gate.js';
 import { monitorRemote, recordOutcome, type RemoteCallOutcome, type RemoteHealth } from './remote-monitor.js';
 import { mirrorSnapshot, type MirrorSnapshot } from './snapshot.js';
@@ -208,7 +209,8 @@ export class MirrorDaemon {
       const batch = this.dirty.take(now, (relativePath) => this.probe(relativePath));
       if (batch.relativePaths.length > 0) {
         this.state = 'syncing';
-        await this.pass(batch.relativePaths);
+        // Files next to these that the watcher did not name (it can lose events) come along: sibling-check.ts.
+        await this.pass(pathsWithSiblings(batch, now, this.dirty, { spec: this.opened.session.spec, journal: this.opened.journal, settleMs: this.tuning.settleMs }, this.log));
         continue;
       }
       this.state = 'watching';
@@ -257,14 +259,13 @@ export class MirrorDaemon {
     const startedAt = Date.now();
     const before = session.stats.snapshot();
     let passError: string | undefined;
-    let released = 0;
+    let released = 0, listed = false;
     let uploaded: string[] = [];
-    let listed = false;
     try {
       const result = await runPass(session, { ...(scope ? { scope } : {}), release: (held) => this.hold.release(held) });
       released = result.released?.count ?? 0;
-      if (scope === undefined) this.lastPassListed = result.verification.listed;
       listed = result.verification.listed;
+      if (scope === undefined) this.lastPassListed = listed;
       this.hold.note(result.plan, scope !== undefined);
       uploaded = uploadedPaths(result.plan, session.stats.failures);
       // What each pass did, for pm2's log (info: the daemon's default level when not on a terminal).

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fixture, readJournal, type DaemonChild, remoteTitles, removalsSince, startDaemon, uploadsSince, waitFor, type Fixture } from './daemon-harness.js';
 
 interface EventCase {
@@ -13,6 +14,8 @@ interface EventCase {
   /** Files present before the daemon starts (relative path → content). */
   before: Record<string, string>;
   extraFlags?: string[];
+  /** Extra environment of the daemon (e.g. a watcher that loses events). */
+  env?: Record<string, string>;
   act: (fx: Fixture) => Promise<void>;
   verify: (fx: Fixture, logFrom: number, actedAt: number) => Promise<void>;
 }
@@ -83,6 +86,36 @@ const cases: EventCase[] = [
     },
   },
   {
+    label: 'a watcher that loses an atomic save\'s rename (events of a.txt dropped): a.txt is replaced all the same',
+    before: { 'a.txt': 'alpha\n', 'b.txt': 'beta\n' },
+    env: { LUMENSYNC_WATCH_DROP_EVENTS: '^a\\.txt$' },
+    act: async (fx) => {
+      const temporary = path.join(fx.root, '.a.txt.tmp-4242');
+      await writeFile(temporary, 'alpha, saved atomically\n');
+      // The watcher hands the temporary file over before the rename (as in the race it models):
+      // a rename in the same batch would cancel its create, and nothing would be left to hint at a.txt.
+      await sleep(600);
+      await rename(temporary, path.join(fx.root, 'a.txt'));
+    },
+    verify: async (fx, from) => {
+      await waitFor('replacement done', () => removalsSince(fx.emu, from).length > 0, 8000);
+      assert.deepEqual(uploadsSince(fx.emu, from).map((entry) => entry.upload!.title), ['a.txt'], 'exactly one upload, of a.txt');
+      assert.deepEqual(remoteTitles(fx.emu), ['a.txt', 'b.txt']);
+    },
+  },
+  {
+    label: 'a watcher that loses a rename\'s target (events of moved.txt dropped): the document follows the file, no upload',
+    before: { 'a.txt': 'alpha\n', 'b.txt': 'beta\n', 'c.txt': 'gamma\n' },
+    env: { LUMENSYNC_WATCH_DROP_EVENTS: '^moved\\.txt$' },
+    act: (fx) => rename(path.join(fx.root, 'b.txt'), path.join(fx.root, 'moved.txt')),
+    verify: async (fx, from) => {
+      await waitFor('journal follows the rename', async () => (await readJournal(fx.stateDir)).paths.includes('moved.txt'), 8000);
+      assert.equal(uploadsSince(fx.emu, from).length, 0, 'a rename must not upload');
+      assert.equal(removalsSince(fx.emu, from).length, 0, 'a rename must not delete');
+      assert.equal(remoteTitles(fx.emu).length, 3);
+    },
+  },
+  {
     label: 'burst: 2,000 files copied in at once all arrive, each uploaded once',
     before: { 'a.txt': 'alpha\n' },
     extraFlags: ['--rate', '0', '--concurrency', '8'],
@@ -124,7 +157,7 @@ for (const eventCase of cases) {
         await mkdir(path.dirname(path.join(fx.root, relativePath)), { recursive: true });
         await writeFile(path.join(fx.root, relativePath), content);
       }
-      running = startDaemon(fx, eventCase.extraFlags);
+      running = startDaemon(eventCase.env === undefined ? fx : { ...fx, env: { ...fx.env, ...eventCase.env } }, eventCase.extraFlags);
       await Promise.race([running.ready, running.exited.then(() => { throw new Error(`daemon exited early: ${running!.output().stderr}`); })]);
       assert.equal(remoteTitles(fx.emu).length, Object.keys(eventCase.before).length, 'the start-up reconcile uploaded the tree');
       const logFrom = fx.emu.requestLog.length;
