@@ -209,8 +209,8 @@ export class MirrorDaemon {
       const batch = this.dirty.take(now, (relativePath) => this.probe(relativePath));
       if (batch.relativePaths.length > 0) {
         this.state = 'syncing';
-        // Files next to these that the watcher did not name (it can lose events) come along: sibling-check.ts.
-        await this.pass(pathsWithSiblings(batch, now, this.dirty, { spec: this.opened.session.spec, journal: this.opened.journal, settleMs: this.tuning.settleMs }, this.log));
+        const lostEvents = (): void => { this.nextReconcileAt = Math.min(this.nextReconcileAt, now + DEGRADED_RECONCILE_MS); };
+        await this.pass(await pathsWithSiblings(batch, now, this.dirty, { spec: this.opened.session.spec, journal: this.opened.journal, settleMs: this.tuning.settleMs, lostEvents }, this.log));
         continue;
       }
       this.state = 'watching';

@@ -15,8 +15,10 @@
  * empty or refused files do not come back at every pass). Settled ones (no write for the settle
  * time) join this pass, so a lost rename target meets its source and the pass renames; fresh ones
  * are marked dirty and settle like any event. The scan of the pass decides (ignore rules and all).
+ * A loss found this way moves the next full reconcile to within a minute (it finds the rest).
  */
-import { lstatSync, readdirSync, type Dirent } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
+import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { ignoreFilter } from '../local/watcher.js';
@@ -26,6 +28,8 @@ import type { DirtyBatch, DirtySet, Fingerprint } from './dirty-set.js';
 export const SLACK_MS = 2000;
 /** Directory entries looked at per pass at most: a directory that would pass it is skipped (its files wait for the full reconcile). */
 export const MAX_SIBLING_ENTRIES = 10_000;
+/** lstat calls in flight at once (on Node's thread pool: a slow network share never blocks the daemon's other mirrors). */
+const STATS_IN_FLIGHT = 32;
 
 /** What the check needs from the daemon. */
 export interface SiblingContext {
@@ -54,14 +58,14 @@ const parentOf = (relativePath: string): string => {
 };
 
 /** The files next to `relativePaths` (a batch whose first event came at `firstEventAt`) that changed without an event. */
-export function uncoveredSiblings(relativePaths: readonly string[], firstEventAt: number, now: number, context: SiblingContext): Siblings {
+export async function uncoveredSiblings(relativePaths: readonly string[], firstEventAt: number, now: number, context: SiblingContext): Promise<Siblings> {
   const found: Siblings = { settled: [], fresh: [], skippedDirectories: 0 };
   const since = firstEventAt - SLACK_MS;
   let budget = context.maxEntries ?? MAX_SIBLING_ENTRIES;
   for (const directory of new Set(relativePaths.map(parentOf))) {
     let entries: Dirent[];
     try {
-      entries = readdirSync(path.join(context.root, directory), { withFileTypes: true });
+      entries = await readdir(path.join(context.root, directory), { withFileTypes: true });
     } catch {
       found.skippedDirectories += 1;
       continue;
@@ -71,15 +75,20 @@ export function uncoveredSiblings(relativePaths: readonly string[], firstEventAt
       continue;
     }
     budget -= entries.length;
-    for (const entry of entries) {
-      if (!entry.isFile()) continue;
+    const candidates = entries.flatMap((entry) => {
       const relativePath = directory === '' ? entry.name : `${directory}/${entry.name}`;
-      if (context.pending(relativePath) || context.ignored?.(relativePath) === true) continue;
-      const stats = lstatSync(path.join(context.root, relativePath), { throwIfNoEntry: false });
-      if (stats === undefined || !stats.isFile() || Math.max(stats.ctimeMs, stats.mtimeMs) < since) continue;
-      if (context.unchanged(relativePath, stats.size, stats.mtimeMs)) continue;
-      if (stats.mtimeMs <= now - context.settleMs) found.settled.push(relativePath);
-      else found.fresh.push({ relativePath, seen: { size: stats.size, mtimeMs: stats.mtimeMs } });
+      return entry.isFile() && !context.pending(relativePath) && context.ignored?.(relativePath) !== true ? [relativePath] : [];
+    });
+    for (let start = 0; start < candidates.length; start += STATS_IN_FLIGHT) {
+      const chunk = candidates.slice(start, start + STATS_IN_FLIGHT);
+      const stats = await Promise.all(chunk.map((relativePath) => lstat(path.join(context.root, relativePath)).catch((): Stats | undefined => undefined)));
+      chunk.forEach((relativePath, index) => {
+        const stat = stats[index];
+        if (stat === undefined || !stat.isFile() || Math.max(stat.ctimeMs, stat.mtimeMs) < since) return;
+        if (context.unchanged(relativePath, stat.size, stat.mtimeMs)) return;
+        if (stat.mtimeMs <= now - context.settleMs) found.settled.push(relativePath);
+        else found.fresh.push({ relativePath, seen: { size: stat.size, mtimeMs: stat.mtimeMs } });
+      });
     }
   }
   return found;
@@ -96,13 +105,18 @@ const filterOf = (patterns: readonly string[]): ((relativePath: string) => boole
   return filter;
 };
 
-/** The paths of a scoped pass: `batch` and its settled siblings, in order; fresh siblings are marked in `dirty` to settle. */
-export function pathsWithSiblings(
+/**
+ * The paths of a scoped pass: `batch` and its settled siblings, in order; fresh siblings are marked
+ * in `dirty` to settle. When it finds any, the watcher has lost events, and some a directory listing
+ * cannot show (a delete, a move into another directory): `lostEvents` is called, and the daemon
+ * runs its full reconcile within a minute instead of at the hour.
+ */
+export async function pathsWithSiblings(
   batch: DirtyBatch, now: number, dirty: DirtySet,
-  where: { spec: { root: string; ignore: readonly string[] }; journal: JournalView; settleMs: number }, log: Logger,
-): string[] {
+  where: { spec: { root: string; ignore: readonly string[] }; journal: JournalView; settleMs: number; lostEvents?: () => void }, log: Logger,
+): Promise<string[]> {
   const inBatch = new Set(batch.relativePaths);
-  const found = uncoveredSiblings(batch.relativePaths, batch.firstEventAt ?? now, now, {
+  const found = await uncoveredSiblings(batch.relativePaths, batch.firstEventAt ?? now, now, {
     root: where.spec.root,
     settleMs: where.settleMs,
     ignored: filterOf(where.spec.ignore),
@@ -112,6 +126,7 @@ export function pathsWithSiblings(
   for (const { relativePath, seen } of found.fresh) dirty.mark(relativePath, 'change', now, seen);
   if (found.skippedDirectories > 0) log.debug({ directories: found.skippedDirectories }, 'directories next to the watcher\'s paths not checked (gone, unreadable or too big)');
   if (found.settled.length + found.fresh.length === 0) return batch.relativePaths;
+  where.lostEvents?.();
   const named = [...found.settled, ...found.fresh.map((sibling) => sibling.relativePath)];
   log.info({ count: named.length, paths: named.slice(0, 10) }, 'files next to the watcher\'s paths changed without an event (the watcher lost it): planned with them');
   return found.settled.length === 0 ? batch.relativePaths : [...batch.relativePaths, ...found.settled].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

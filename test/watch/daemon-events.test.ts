@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readStatusFile } from '../../src/watch/status-file.js';
 import { fixture, readJournal, type DaemonChild, remoteTitles, removalsSince, startDaemon, uploadsSince, waitFor, type Fixture } from './daemon-harness.js';
 
 interface EventCase {
@@ -101,6 +102,8 @@ const cases: EventCase[] = [
       await waitFor('replacement done', () => removalsSince(fx.emu, from).length > 0, 8000);
       assert.deepEqual(uploadsSince(fx.emu, from).map((entry) => entry.upload!.title), ['a.txt'], 'exactly one upload, of a.txt');
       assert.deepEqual(remoteTitles(fx.emu), ['a.txt', 'b.txt']);
+      // A lost event was proven: the full reconcile (which finds losses a directory cannot show) comes within a minute, not at the hour.
+      await waitFor('the next full reconcile within a minute', () => (readStatusFile(fx.stateDir)?.nextReconcileAt ?? Infinity) <= Date.now() + 61_000, 5000);
     },
   },
   {

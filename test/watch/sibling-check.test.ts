@@ -44,7 +44,7 @@ test('siblings: files of the batch\'s directories that the journal does not hold
   const fx = await tree();
   try {
     const now = Date.now();
-    const found = uncoveredSiblings(['named.txt', 'docs/gone.txt'], now - 1500, now, contextOf(fx.root, fx.journal, ['named.txt', 'waiting.txt']));
+    const found = await uncoveredSiblings(['named.txt', 'docs/gone.txt'], now - 1500, now, contextOf(fx.root, fx.journal, ['named.txt', 'waiting.txt']));
     assert.deepEqual(found.settled.sort(), ['b.txt', 'c.txt', 'docs/d.txt'], 'changed and new settled files, in the root and in docs/');
     assert.deepEqual(found.fresh.map((sibling) => sibling.relativePath), ['fresh.txt'], 'a file written within the settle time settles first');
     assert.equal(found.fresh[0]!.seen!.size, 'written just now\n'.length);
@@ -58,7 +58,7 @@ test('siblings: files last changed well before the batch\'s first event are left
   const fx = await tree();
   try {
     const now = Date.now();
-    const found = uncoveredSiblings(['named.txt'], now + 60_000, now, contextOf(fx.root, fx.journal));
+    const found = await uncoveredSiblings(['named.txt'], now + 60_000, now, contextOf(fx.root, fx.journal));
     assert.deepEqual(found, { settled: [], fresh: [], skippedDirectories: 0 });
   } finally {
     await fx.cleanup();
@@ -69,9 +69,9 @@ test('siblings: a directory past the entry budget, gone or unreadable is skipped
   const fx = await tree();
   try {
     const now = Date.now();
-    const overBudget = uncoveredSiblings(['named.txt'], now, now, { ...contextOf(fx.root, fx.journal), maxEntries: 3 });
+    const overBudget = await uncoveredSiblings(['named.txt'], now, now, { ...contextOf(fx.root, fx.journal), maxEntries: 3 });
     assert.deepEqual(overBudget, { settled: [], fresh: [], skippedDirectories: 1 });
-    const gone = uncoveredSiblings(['nowhere/x.txt', 'docs/deeper/e.txt'], now, now, contextOf(fx.root, fx.journal));
+    const gone = await uncoveredSiblings(['nowhere/x.txt', 'docs/deeper/e.txt'], now, now, contextOf(fx.root, fx.journal));
     assert.deepEqual(gone, { settled: ['docs/deeper/e.txt'], fresh: [], skippedDirectories: 1 });
   } finally {
     await fx.cleanup();
@@ -87,14 +87,18 @@ test('pass paths: settled siblings join the batch in order, fresh ones wait in t
     const logged: unknown[] = [];
     const log = { info: (fields: { count: number; paths: string[] }) => logged.push({ ...fields, paths: [...fields.paths].sort() }), debug: () => undefined } as unknown as Logger;
     const journal = { unchangedPath: (relativePath: string, size: number, mtimeMs: number) => (contextOf(fx.root, fx.journal).unchanged(relativePath, size, mtimeMs) ? relativePath : undefined) };
-    const paths = pathsWithSiblings({ relativePaths: ['named.txt'], firstEventAt: now - 1200 }, now, dirty, { spec: { root: fx.root, ignore: ['*.log'] }, journal, settleMs: SETTLE_MS }, log);
+    let losses = 0;
+    const lostEvents = (): void => { losses += 1; };
+    const paths = await pathsWithSiblings({ relativePaths: ['named.txt'], firstEventAt: now - 1200 }, now, dirty, { spec: { root: fx.root, ignore: ['*.log'] }, journal, settleMs: SETTLE_MS, lostEvents }, log);
     assert.deepEqual(paths, ['b.txt', 'c.txt', 'named.txt'], 'not the swap file (a default ignore) nor skip-me.log (--ignore)');
     assert.ok(dirty.has('fresh.txt'), 'the fresh sibling settles like an event');
     assert.ok(dirty.has('waiting.txt'));
     assert.deepEqual(logged, [{ count: 3, paths: ['b.txt', 'c.txt', 'fresh.txt'] }]);
-    const quiet = pathsWithSiblings({ relativePaths: ['docs/deeper/e.txt'], firstEventAt: now }, now, dirty, { spec: { root: fx.root, ignore: ['*.log'] }, journal, settleMs: SETTLE_MS }, log);
+    assert.equal(losses, 1, 'a loss found is reported once per pass');
+    const quiet = await pathsWithSiblings({ relativePaths: ['docs/deeper/e.txt'], firstEventAt: now }, now, dirty, { spec: { root: fx.root, ignore: ['*.log'] }, journal, settleMs: SETTLE_MS, lostEvents }, log);
     assert.deepEqual(quiet, ['docs/deeper/e.txt'], 'nothing else in that directory');
     assert.equal(logged.length, 1);
+    assert.equal(losses, 1, 'nothing found, no loss reported');
   } finally {
     await fx.cleanup();
   }
