@@ -8,8 +8,9 @@
  * be missing until the next full reconcile (an hour by default). Seen in 1 of 15 atomic saves
  * with the other core busy.
  *
- * So before a scoped pass, each directory holding one of its paths is listed (its files only,
- * not its subdirectories) and a file that changed recently is taken too: one the journal does
+ * So before a scoped pass, each directory holding one of its paths and changed since shortly before
+ * the batch's first event is listed (its files only, not its subdirectories) and a file that
+ * changed recently is taken too: one the journal does
  * not hold with its size and mtime, whose ctime or mtime is at most `SLACK_MS` older than the
  * batch's first event (a rename changes the ctime; older files are the full reconcile's, and
  * empty or refused files do not come back at every pass). Settled ones (no write for the settle
@@ -65,6 +66,9 @@ export async function uncoveredSiblings(relativePaths: readonly string[], firstE
   for (const directory of new Set(relativePaths.map(parentOf))) {
     let entries: Dirent[];
     try {
+      // A name added, removed or renamed here since then changed the directory's mtime; an edit in place did not
+      // (and sends several events, seldom all lost): a directory older than that is not listed.
+      if ((await lstat(path.join(context.root, directory))).mtimeMs < since) continue;
       entries = await readdir(path.join(context.root, directory), { withFileTypes: true });
     } catch {
       found.skippedDirectories += 1;

@@ -65,6 +65,22 @@ test('siblings: files last changed well before the batch\'s first event are left
   }
 });
 
+test('siblings: a directory whose names have not changed since shortly before the first event is not listed', async () => {
+  const fx = await tree();
+  try {
+    const now = Date.now();
+    const past = new Date(now - 30_000);
+    await utimes(path.join(fx.root, 'docs'), past, past);
+    const quietDirectory = await uncoveredSiblings(['docs/gone.txt'], now, now, contextOf(fx.root, fx.journal));
+    assert.deepEqual(quietDirectory, { settled: [], fresh: [], skippedDirectories: 0 }, 'docs/d.txt is new, but docs/ has not changed');
+    await utimes(path.join(fx.root, 'docs'), new Date(now), new Date(now));
+    const touched = await uncoveredSiblings(['docs/gone.txt'], now, now, contextOf(fx.root, fx.journal));
+    assert.deepEqual(touched.settled, ['docs/d.txt']);
+  } finally {
+    await fx.cleanup();
+  }
+});
+
 test('siblings: a directory past the entry budget, gone or unreadable is skipped, not an error', async () => {
   const fx = await tree();
   try {
