@@ -99,6 +99,7 @@ export class DaemonMetrics {
     counter('lumensync_deletes_total', 'Documents removed', (snapshot) => snapshot.counters.deleted);
     counter('lumensync_renames_total', 'Moves inside the tree applied without an upload', (snapshot) => snapshot.counters.renamed);
     counter('lumensync_failures_total', 'Files or requests that failed (each pass counts its own)', (snapshot) => snapshot.counters.failuresTotal);
+    counter('lumensync_watch_lost_events_total', 'Files found changed next to a watch pass\'s paths without an event (the watcher lost it)', (snapshot) => snapshot.counters.lostEventsFound);
     counter('lumensync_retries_total', 'Requests retried', (snapshot) => snapshot.counters.retries);
     counter('lumensync_bytes_uploaded_total', 'Bytes uploaded', (snapshot) => snapshot.counters.bytesUploaded);
     this.latency = new Histogram({

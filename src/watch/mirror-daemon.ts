@@ -5,7 +5,6 @@
  * All remote work goes through the same engine as `sync` (scan → plan → execute → journal).
  */
 import type { Logger } from 'pino';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { OpenSession } from '../cli/session.js';
 import { holdYoungGeneration } from '../cli/young-generation.js';
 import { LumenSyncError } from '../errors.js';
@@ -18,6 +17,7 @@ import { recordFailedItems, type FailedItem } from './failed-items.js';
 import type { MirrorState, WatcherCondition, WatchTuning } from './mirror-types.js';
 import { DirtySet, type Fingerprint } from './dirty-set.js';
 import { pathsWithSiblings } from './sibling-check.js';
+import { WakeAlarm } from './wake-alarm.js';
 import { DrainGate } from './drain-gate.js';
 import { monitorRemote, recordOutcome, type RemoteCallOutcome, type RemoteHealth } from './remote-monitor.js';
 import { mirrorSnapshot, type MirrorSnapshot } from './snapshot.js';
@@ -49,6 +49,8 @@ export class MirrorDaemon {
   onPass: ((report: PassReport) => void) | undefined;
   /** Failures over the process's life (stats keep only the latest pass's). */
   failuresTotal = 0;
+  /** Files the sibling check found changed without an event (sibling-check.ts): what the watcher lost. */
+  lostEventsFound = 0;
   readonly failedItems = new Map<string, FailedItem>();
   readonly dirty: DirtySet;
   readonly startedAt = Date.now();
@@ -57,7 +59,8 @@ export class MirrorDaemon {
   private failureStreak = 0;
   private reconcileRequested = true;
   private stopping = false;
-  private wakeUp: (() => void) | undefined;
+  /** The loop's wait; an event, a watcher error or stop cuts it short. */
+  private readonly alarm = new WakeAlarm();
   private loop: Promise<void> | undefined;
   private startup: Promise<void> | undefined;
   private inFlight = 0;
@@ -109,7 +112,7 @@ export class MirrorDaemon {
   pollApproval(): void {
     if (!this.hold.poll() || this.stopping) return;
     this.reconcileRequested = true;
-    this.wakeUp?.();
+    this.alarm.wake();
   }
 
   /** What `status`, `/healthz` and `/metrics` show. */
@@ -125,7 +128,7 @@ export class MirrorDaemon {
     this.stopping = true;
     this.gate.close(DRAINING);
     if (this.state !== 'stopped') this.state = 'draining';
-    this.wakeUp?.();
+    this.alarm.wake();
     await this.watcher?.close().catch(() => undefined);
     await this.pendingWatch?.close().catch(() => undefined);
     if (this.inFlight > 0) await new Promise<void>((resolve) => { this.onIdle = resolve; });
@@ -157,7 +160,7 @@ export class MirrorDaemon {
       if (isIgnoreFileEvent(event)) this.reconcileRequested = true;
       else this.dirty.mark(event.relativePath, event.kind, now, event.kind === 'change' ? this.probe(event.relativePath) : undefined);
     }
-    this.wakeUp?.();
+    this.alarm.wake();
   }
 
   private onWatcherError(error: Error): void {
@@ -167,7 +170,7 @@ export class MirrorDaemon {
     }
     this.watcherCondition = { backend: this.watcherCondition.backend, status: 'degraded', message: `${error.message} — ${hint}` };
     this.nextReconcileAt = Math.min(this.nextReconcileAt, Date.now() + DEGRADED_RECONCILE_MS);
-    this.wakeUp?.();
+    this.alarm.wake();
   }
 
   /**
@@ -198,7 +201,7 @@ export class MirrorDaemon {
       const now = Date.now();
       if (now < this.backoffUntil) {
         this.state = 'backoff';
-        await this.sleepUntil(this.backoffUntil);
+        await this.alarm.sleepUntil(this.backoffUntil);
         continue;
       }
       const overflowDue = this.dirty.overflowDueAt();
@@ -209,26 +212,17 @@ export class MirrorDaemon {
       const batch = this.dirty.take(now, (relativePath) => this.probe(relativePath));
       if (batch.relativePaths.length > 0) {
         this.state = 'syncing';
-        const lostEvents = (): void => { this.nextReconcileAt = Math.min(this.nextReconcileAt, now + DEGRADED_RECONCILE_MS); };
+        const lostEvents = (count: number): void => {
+          this.lostEventsFound += count;
+          this.nextReconcileAt = Math.min(this.nextReconcileAt, now + DEGRADED_RECONCILE_MS);
+        };
         await this.pass(await pathsWithSiblings(batch, now, this.dirty, { spec: this.opened.session.spec, journal: this.opened.journal, settleMs: this.tuning.settleMs, lostEvents }, this.log));
         continue;
       }
       this.state = 'watching';
       const due = this.dirty.nextDueAt(now);
-      await this.sleepUntil(Math.min(due ?? Infinity, this.nextReconcileAt, overflowDue ?? Infinity, now + this.tuning.rootCheckMs));
+      await this.alarm.sleepUntil(Math.min(due ?? Infinity, this.nextReconcileAt, overflowDue ?? Infinity, now + this.tuning.rootCheckMs));
     }
-  }
-
-  /** Wait until `time` or until an event, a watcher error or stop wakes the loop. */
-  private async sleepUntil(time: number): Promise<void> {
-    const delay = Math.max(0, Math.min(time - Date.now(), 2 ** 31 - 1));
-    const controller = new AbortController();
-    await Promise.race([
-      sleep(delay, undefined, { signal: controller.signal }).catch(() => undefined),
-      new Promise<void>((resolve) => { this.wakeUp = resolve; }),
-    ]);
-    controller.abort();
-    this.wakeUp = undefined;
   }
 
   private probe(relativePath: string): Fingerprint {

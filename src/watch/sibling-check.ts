@@ -112,12 +112,12 @@ const filterOf = (patterns: readonly string[]): ((relativePath: string) => boole
 /**
  * The paths of a scoped pass: `batch` and its settled siblings, in order; fresh siblings are marked
  * in `dirty` to settle. When it finds any, the watcher has lost events, and some a directory listing
- * cannot show (a delete, a move into another directory): `lostEvents` is called, and the daemon
+ * cannot show (a delete, a move into another directory): `lostEvents` is told how many, and the daemon
  * runs its full reconcile within a minute instead of at the hour.
  */
 export async function pathsWithSiblings(
   batch: DirtyBatch, now: number, dirty: DirtySet,
-  where: { spec: { root: string; ignore: readonly string[] }; journal: JournalView; settleMs: number; lostEvents?: () => void }, log: Logger,
+  where: { spec: { root: string; ignore: readonly string[] }; journal: JournalView; settleMs: number; lostEvents?: (count: number) => void }, log: Logger,
 ): Promise<string[]> {
   const inBatch = new Set(batch.relativePaths);
   const found = await uncoveredSiblings(batch.relativePaths, batch.firstEventAt ?? now, now, {
@@ -130,8 +130,8 @@ export async function pathsWithSiblings(
   for (const { relativePath, seen } of found.fresh) dirty.mark(relativePath, 'change', now, seen);
   if (found.skippedDirectories > 0) log.debug({ directories: found.skippedDirectories }, 'directories next to the watcher\'s paths not checked (gone, unreadable or too big)');
   if (found.settled.length + found.fresh.length === 0) return batch.relativePaths;
-  where.lostEvents?.();
   const named = [...found.settled, ...found.fresh.map((sibling) => sibling.relativePath)];
+  where.lostEvents?.(named.length);
   log.info({ count: named.length, paths: named.slice(0, 10) }, 'files next to the watcher\'s paths changed without an event (the watcher lost it): planned with them');
   return found.settled.length === 0 ? batch.relativePaths : [...batch.relativePaths, ...found.settled].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }

@@ -54,7 +54,7 @@ export interface MirrorSnapshot {
   /** The mirror's extra ignore patterns (for `why`). */
   ignore?: string[] | undefined;
   followSymlinks?: boolean | undefined;
-  counters: Omit<StatsSnapshot, 'inFlight' | 'failures' | 'rejections' | 'lastError'> & { inFlight: number; failuresTotal: number };
+  counters: Omit<StatsSnapshot, 'inFlight' | 'failures' | 'rejections' | 'lastError'> & { inFlight: number; failuresTotal: number; lostEventsFound: number };
   startedAt: number;
   updatedAt: number;
 }
@@ -101,7 +101,7 @@ export function mirrorSnapshot(daemon: MirrorDaemon, now: number): MirrorSnapsho
     approvalProblem: daemon.hold.approvalProblem,
     ignore: session.spec.ignore,
     followSymlinks: session.spec.followSymlinks,
-    counters: { ...counters, inFlight: inFlight.length, failuresTotal: daemon.failuresTotal },
+    counters: { ...counters, inFlight: inFlight.length, failuresTotal: daemon.failuresTotal, lostEventsFound: daemon.lostEventsFound },
     startedAt: daemon.startedAt,
     updatedAt: now,
   };

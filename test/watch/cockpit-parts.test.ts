@@ -27,7 +27,7 @@ const snapshot = (patch: Partial<MirrorSnapshot> = {}): MirrorSnapshot => ({
   state: 'watching', watcher: { backend: 'parcel', status: 'ok' }, remoteReachable: true, queueDepth: 0, lagMs: 0, lastError: undefined,
   lastReconcileAt: 1000, lastReconcileOk: true, nextReconcileAt: 3_601_000, backoffUntil: 0, filesTracked: 3,
   pending: { dirtyPaths: 0, requests: 0, openIntents: 0, overflowed: false, paths: [] }, failed: [], guards: [],
-  counters: { uploaded: 0, replaced: 0, renamed: 0, adopted: 0, deleted: 0, embedded: 0, unembedded: 0, unchanged: 0, failed: 0, rejected: 0, skippedEmpty: 0, retries: 0, bytesUploaded: 0, filesTotal: 0, bytesTotal: 0, filesDone: 0, startedAt: 0, durationMs: 0, inFlight: 0, failuresTotal: 0 },
+  counters: { uploaded: 0, replaced: 0, renamed: 0, adopted: 0, deleted: 0, embedded: 0, unembedded: 0, unchanged: 0, failed: 0, rejected: 0, skippedEmpty: 0, retries: 0, bytesUploaded: 0, filesTotal: 0, bytesTotal: 0, filesDone: 0, startedAt: 0, durationMs: 0, inFlight: 0, failuresTotal: 0, lostEventsFound: 0 },
   throughputLimit: { kind: 'paced', text: 'paced: --rate 10', mode: 'pinned', ratePerSec: 10, serverLimitPerSec: undefined, inFlight: 0, concurrency: 4, latencyMs: undefined, retryInMs: undefined }, startedAt: 0, updatedAt: 10_000, ...patch,
 });
 const held = (count: number, approvable = true): MirrorSnapshot['held'] => ({

@@ -8,7 +8,7 @@ import { mkdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readStatusFile } from '../../src/watch/status-file.js';
-import { fixture, readJournal, type DaemonChild, remoteTitles, removalsSince, startDaemon, uploadsSince, waitFor, type Fixture } from './daemon-harness.js';
+import { fixture, getHealth, readJournal, type DaemonChild, remoteTitles, removalsSince, startDaemon, uploadsSince, waitFor, type Fixture } from './daemon-harness.js';
 
 interface EventCase {
   label: string;
@@ -18,7 +18,7 @@ interface EventCase {
   /** Extra environment of the daemon (e.g. a watcher that loses events). */
   env?: Record<string, string>;
   act: (fx: Fixture) => Promise<void>;
-  verify: (fx: Fixture, logFrom: number, actedAt: number) => Promise<void>;
+  verify: (fx: Fixture, logFrom: number, actedAt: number, healthPort: number | undefined) => Promise<void>;
 }
 
 const many = (count: number, dir: string): Record<string, string> =>
@@ -98,12 +98,13 @@ const cases: EventCase[] = [
       await sleep(600);
       await rename(temporary, path.join(fx.root, 'a.txt'));
     },
-    verify: async (fx, from) => {
+    verify: async (fx, from, _actedAt, healthPort) => {
       await waitFor('replacement done', () => removalsSince(fx.emu, from).length > 0, 8000);
       assert.deepEqual(uploadsSince(fx.emu, from).map((entry) => entry.upload!.title), ['a.txt'], 'exactly one upload, of a.txt');
       assert.deepEqual(remoteTitles(fx.emu), ['a.txt', 'b.txt']);
       // A lost event was proven: the full reconcile (which finds losses a directory cannot show) comes within a minute, not at the hour.
       await waitFor('the next full reconcile within a minute', () => (readStatusFile(fx.stateDir)?.nextReconcileAt ?? Infinity) <= Date.now() + 61_000, 5000);
+      assert.match((await getHealth(healthPort!, '/metrics')).body, /lumensync_watch_lost_events_total\{mirror="watched"\} 1\n/);
     },
   },
   {
@@ -161,13 +162,13 @@ for (const eventCase of cases) {
         await writeFile(path.join(fx.root, relativePath), content);
       }
       running = startDaemon(eventCase.env === undefined ? fx : { ...fx, env: { ...fx.env, ...eventCase.env } }, eventCase.extraFlags);
-      await Promise.race([running.ready, running.exited.then(() => { throw new Error(`daemon exited early: ${running!.output().stderr}`); })]);
+      const healthPort = await Promise.race([running.ready, running.exited.then((): never => { throw new Error(`daemon exited early: ${running!.output().stderr}`); })]);
       assert.equal(remoteTitles(fx.emu).length, Object.keys(eventCase.before).length, 'the start-up reconcile uploaded the tree');
       const logFrom = fx.emu.requestLog.length;
       const actedAt = Date.now();
       await eventCase.act(fx);
       try {
-        await eventCase.verify(fx, logFrom, actedAt);
+        await eventCase.verify(fx, logFrom, actedAt, healthPort);
       } catch (error) {
         // A failure says what the daemon logged and what reached the server since the act, so a rare one can be read.
         const requests = fx.emu.requestLog.slice(logFrom).map((entry) => `${entry.method} ${entry.path} ${entry.status}`);
