@@ -134,7 +134,9 @@ export function renderStatus(views: readonly MirrorStatusView[], now: number): s
     if (rejected.length > 20) lines.push(`    … and ${rejected.length - 20} more (see --json)`);
     renderHistory(lines, view.history ?? []);
     if (!daemon) continue;
-    lines.push(`  watcher: ${daemon.watcher.backend} ${daemon.watcher.status}${daemon.watcher.message ? ` — ${daemon.watcher.message}` : ''}`);
+    const lost = daemon.counters.lostEventsFound ?? 0;
+    const lostText = lost > 0 ? `; ${lost} file(s) changed without an event since start (found next to other changes, synced)` : '';
+    lines.push(`  watcher: ${daemon.watcher.backend} ${daemon.watcher.status}${daemon.watcher.message ? ` — ${daemon.watcher.message}` : ''}${lostText}`);
     lines.push(`  remote: ${daemon.remoteReachable ? 'reachable' : 'UNREACHABLE'}${daemon.lastError ? `; last error: ${daemon.lastError}` : ''}`);
     if (daemon.throughputLimit) lines.push(`  throughput: ${daemon.throughputLimit.text}`);
     lines.push(`  pending: ${daemon.pending.dirtyPaths} changed path(s)${daemon.pending.overflowed ? ' (overflowed: full reconcile due)' : ''}, ${daemon.pending.requests} request(s) queued, lag ${Math.round(daemon.lagMs / 1000)} s`);

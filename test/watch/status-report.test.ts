@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import os from 'node:os';
-import { judgeStatus, type StatusInput } from '../../src/watch/status-report.js';
+import { judgeStatus, renderStatus, type StatusInput } from '../../src/watch/status-report.js';
 import { healthReport } from '../../src/watch/health.js';
 import type { StatusFile } from '../../src/watch/status-file.js';
 import type { MirrorSnapshot } from '../../src/watch/snapshot.js';
@@ -55,3 +55,15 @@ for (const healthCase of healthCases) {
     assert.equal(report.mirrors.length, healthCase.mirrors.length);
   });
 }
+
+test('status text: the watcher line says how many files changed without an event, and nothing when none did', () => {
+  const render = (lostEventsFound: number | undefined): string => {
+    const statusFile = file();
+    const counters = { ...statusFile.counters, lostEventsFound } as StatusFile['counters'];
+    const view = judgeStatus({ statusFile: { ...statusFile, counters }, lock: lock(4242), pidAlive: true, stateDir: '/state', journal, now: 12_000 });
+    return renderStatus([view], 12_000).split('\n').find((line) => line.includes('watcher:'))!;
+  };
+  assert.equal(render(0), '  watcher: parcel ok');
+  assert.equal(render(undefined), '  watcher: parcel ok', 'a status file written before the count existed');
+  assert.match(render(2), /^ {2}watcher: parcel ok; 2 file\(s\) changed without an event since start/);
+});
