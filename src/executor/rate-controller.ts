@@ -77,7 +77,7 @@ export interface RateConfig {
 }
 
 export const RATE_DEFAULTS: RateConfig = {
-  initialRate: 40,
+  initialRate: 80,
   minRate: 0.2,
   maxRate: 10_000,
   beta: 0.95,

@@ -25,7 +25,7 @@ test('pacer pool: one host pacer per host, shared by every session', () => {
 test('pacer pool: the --rate auto tunables reach every host pacer', () => {
   const pool = new PacerPool({ concurrency: 2, ratePerSecond: 'auto', rateConfig: { initialRate: 3, maxRate: 50 } });
   assert.equal(pool.hostPacer('h:1').ratePerSec, 3);
-  assert.equal(new PacerPool({ concurrency: 2, ratePerSecond: 'auto' }).hostPacer('h:1').ratePerSec, 40, 'the documented --rate-start default');
+  assert.equal(new PacerPool({ concurrency: 2, ratePerSecond: 'auto' }).hostPacer('h:1').ratePerSec, 80, 'the documented --rate-start default');
 });
 
 test('pacer: a Retry-After seen by one mirror holds every request to the host, from every mirror, until it has passed', async () => {

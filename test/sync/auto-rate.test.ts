@@ -33,7 +33,7 @@ test('sync --rate auto (the default) under a per-key limit: converges without 42
     assert.equal(firstReport.pacing.startedFromLimitPerSec, undefined, 'nothing learned before the first run');
     const firstRequests = emu.requestLog.length;
     const first429 = count429(emu.requestLog);
-    // Slow start from 40 req/s must meet the limit of 5 once; after that the rate stays under it.
+    // Slow start from 80 req/s must meet the limit of 5 once; after that the rate stays under it.
     assert.ok(first429 >= 1, 'the limit was never met: the test does not exercise the controller');
     assert.ok(first429 <= 8, `${first429} × 429 in ${firstRequests} requests: a storm`);
 
