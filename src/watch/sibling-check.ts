@@ -22,6 +22,7 @@ import type { Dirent, Stats } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { comparePaths } from '../core/journaled-files.js';
 import { ignoreFilter } from '../local/watcher.js';
 import type { DirtyBatch, DirtySet, Fingerprint } from './dirty-set.js';
 
@@ -133,5 +134,5 @@ export async function pathsWithSiblings(
   const named = [...found.settled, ...found.fresh.map((sibling) => sibling.relativePath)];
   where.lostEvents?.(named.length);
   log.info({ count: named.length, paths: named.slice(0, 10) }, 'files next to the watcher\'s paths changed without an event (the watcher lost it): planned with them');
-  return found.settled.length === 0 ? batch.relativePaths : [...batch.relativePaths, ...found.settled].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return found.settled.length === 0 ? batch.relativePaths : [...batch.relativePaths, ...found.settled].sort(comparePaths);
 }

@@ -156,3 +156,15 @@ test('a change that moved since its event-time check waits for another recheck',
   assert.equal(dirty.nextDueAt(1000), 1250);
   assert.deepEqual(dirty.take(1250, () => grown).relativePaths, ['a']);
 });
+
+test('a batch says when the earliest of its events came (what the sibling check measures from)', () => {
+  const dirty = new DirtySet({ settleMs: 100 });
+  dirty.mark('b', 'change', 20, stable());
+  dirty.mark('a', 'change', 10, stable());
+  dirty.mark('a', 'change', 30, stable());
+  dirty.mark('later', 'change', 150, stable());
+  assert.deepEqual(dirty.take(200, stable), { relativePaths: ['a', 'b'], firstEventAt: 10 }, 'a\'s first event, not its last; not the path still settling');
+  assert.ok(dirty.has('later'));
+  assert.equal(dirty.has('a'), false);
+  assert.deepEqual(dirty.take(210, stable), { relativePaths: [] }, 'an empty batch names no time');
+});
