@@ -34,11 +34,15 @@ export function percentile(samples: number[], p: number): number {
 }
 
 /** What one child process did. */
-export interface ProcessResult { code: number | null; wallMs: number; stdout: string; stderr: string; maxRssKiB?: number }
+export interface ProcessResult {
+  code: number | null; wallMs: number; stdout: string; stderr: string;
+  /** With `measureRss`: peak RSS, and user + system CPU of the process and its threads (GNU time). */
+  maxRssKiB?: number; cpuMs?: number;
+}
 
 /** Options of {@link runProcess}. */
 export interface RunOptions extends Pick<SpawnOptions, 'cwd' | 'env'> {
-  /** Wrap in GNU time to read the peak RSS (kernel's ru_maxrss, exact, unlike polling). */
+  /** Wrap in GNU time to read the peak RSS (kernel's ru_maxrss, exact, unlike polling) and the CPU time. */
   measureRss?: boolean;
   /** Fail instead of returning when the exit code is not 0. */
   check?: boolean;
@@ -52,7 +56,7 @@ export async function runProcess(command: string, args: string[], options: RunOp
   let rssFile: string | undefined;
   if (options.measureRss) {
     rssFile = path.join(await benchScratch(), `rss-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
-    argv = ['/usr/bin/time', '-f', '%M', '-o', rssFile, ...argv];
+    argv = ['/usr/bin/time', '-f', '%M %U %S', '-o', rssFile, ...argv];
   }
   const started = performance.now();
   const child = spawn(argv[0]!, argv.slice(1), { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -69,8 +73,10 @@ export async function runProcess(command: string, args: string[], options: RunOp
   const result: ProcessResult = { code, wallMs, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
   if (rssFile !== undefined) {
     const text = await readFile(rssFile, 'utf8').catch(() => '');
-    const kib = Number(text.trim().split('\n').pop());
-    if (Number.isFinite(kib) && kib > 0) result.maxRssKiB = kib;
+    const [kib, userSeconds, systemSeconds] = (text.trim().split('\n').pop() ?? '').split(' ').map(Number);
+    if (kib !== undefined && Number.isFinite(kib) && kib > 0) result.maxRssKiB = kib;
+    const cpuMs = ((userSeconds ?? NaN) + (systemSeconds ?? NaN)) * 1000;
+    if (Number.isFinite(cpuMs)) result.cpuMs = cpuMs;
     await rm(rssFile, { force: true });
   }
   if (options.check && code !== 0) {
