@@ -14,6 +14,7 @@ import { startEmulator, type EmulatorHandle } from '../../src/emulator/server.js
 import { CLI_MAIN, runProcess, setBenchScratch } from './lib.js';
 import { ms, type BenchContext, type BigMirror, type RowResult, type RowRunner } from './row.js';
 import { noopResync } from './rows/noop-resync.js';
+import { noopSmall } from './rows/noop-small.js';
 import { firstSync } from './rows/first-sync.js';
 import { rateLimit } from './rows/rate-limit.js';
 import { hashing } from './rows/hashing.js';
@@ -51,6 +52,7 @@ const ROWS: Record<number, { name: string; run: RowRunner; needs?: 'watch' }> = 
   13: { name: '--rate auto, two processes on one key', run: autoSharedKey },
   14: { name: '--rate auto, latency-bound', run: autoLatency },
   15: { name: 'watch: one edit on 100,000 files', run: watchEditCost, needs: 'watch' },
+  16: { name: 'no-op re-sync, 20,000 files', run: noopSmall },
 };
 
 /** Parsed command line. */
@@ -141,7 +143,7 @@ async function main(): Promise<number> {
   };
   const results: RowResult[] = [];
   try {
-    if (args.only.some((row) => [1, 2, 10].includes(row))) await installTools();
+    if (args.only.some((row) => [1, 2, 10, 16].includes(row))) await installTools();
     const hasWatch = await watchAvailable();
     for (const row of args.only) {
       const { name, run, needs } = ROWS[row]!;

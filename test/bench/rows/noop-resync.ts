@@ -1,9 +1,13 @@
-/** Row 1: no-op re-sync of the big tree (journal warm, journal-first: remote not listed) vs find, rsync -an, rclone --dry-run. */
+/**
+ * Row 1: no-op re-sync of the big tree (journal warm, journal-first: remote not listed) vs find,
+ * rsync -an, rclone --dry-run. Row 16 measures the same on 20,000 files (noop-small.ts).
+ */
 import path from 'node:path';
 import { cliEnv, hasCommand, interleave, runProcess, runSync, series, syncArgs, type Series } from '../lib.js';
-import { ms, msSeries, type RowRunner } from '../row.js';
+import { ms, msSeries, type BenchContext, type BigMirror, type RowResult, type RowRunner } from '../row.js';
 
 const PHASES_MAIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../phases.js');
+const NODE_WALK = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../node-walk.js');
 
 /**
  * Node 20 reads the certificates NODE_EXTRA_CA_CERTS names at every start, before any of our
@@ -18,10 +22,17 @@ const withoutExtraCa = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => {
   return stripped;
 };
 
-export const noopResync: RowRunner = async (ctx) => {
+export const noopResync: RowRunner = async (ctx) => measureNoop(ctx, await ctx.bigMirror(), 1, 'row1-copy');
+
+/**
+ * A journal-first no-op of `tree` against find, rsync -an and rclone --dry-run (they compare it
+ * with a copy named `copyName` in the scratch dir), interleaved, with lumensync's peak RSS, its
+ * in-process parts, and two floors: `node -e 0` (a Node process that then walked as fast as
+ * `find` would take their sum) and node-walk.js (one that only walks, the plain way).
+ */
+export async function measureNoop(ctx: BenchContext, tree: BigMirror, row: number, copyName: string): Promise<RowResult> {
   const target = '≤ 2× find; faster than rsync -an and rclone sync --dry-run';
-  const tree = await ctx.bigMirror();
-  const copy = path.join(ctx.scratch, 'row1-copy');
+  const copy = path.join(ctx.scratch, copyName);
   await runProcess('cp', ['-a', tree.root + '/.', copy + '/'], { check: true }).catch(async () => {
     await runProcess('mkdir', ['-p', copy], { check: true });
     await runProcess('cp', ['-a', tree.root + '/.', copy + '/'], { check: true });
@@ -41,9 +52,14 @@ export const noopResync: RowRunner = async (ctx) => {
         return result.wallMs;
       },
     };
+    cases.nodeStart = async () => (await runProcess(process.execPath, ['-e', '0'], { check: true })).wallMs;
+    cases.nodeWalk = async () => {
+      const result = await runProcess(process.execPath, [NODE_WALK, tree.root], { check: true });
+      if (Number(result.stdout) !== tree.files) throw new Error(`row ${row}: node-walk counted ${result.stdout.trim()} files, expected ${tree.files}`);
+      return result.wallMs;
+    };
     const extraCaSet = (process.env[EXTRA_CA] ?? '') !== '';
     if (extraCaSet) {
-      cases.nodeStart = async () => (await runProcess(process.execPath, ['-e', '0'], { check: true })).wallMs;
       cases.nodeStartNoExtraCa = async () => (await runProcess(process.execPath, ['-e', '0'], { env: withoutExtraCa(process.env), check: true })).wallMs;
       cases.lumensyncNoExtraCa = async () => (await runProcess(process.execPath, syncArgs(run), { env: withoutExtraCa(cliEnv(emulator.url)), check: true })).wallMs;
     }
@@ -56,11 +72,11 @@ export const noopResync: RowRunner = async (ctx) => {
       phaseSamples.push(JSON.parse(result.stdout) as Record<string, number>);
       return result.wallMs;
     };
-    ctx.note('row 1: warm-up round');
+    ctx.note(`row ${row}: warm-up round`);
     for (const runCase of Object.values(cases)) await runCase();
     phaseSamples.length = 0;
     rssKiB.length = 0;
-    ctx.note(`row 1: ${ctx.rounds} interleaved rounds`);
+    ctx.note(`row ${row}: ${ctx.rounds} interleaved rounds`);
     const samples = await interleave(ctx.rounds, cases);
     const figures: Record<string, Series | number | string | boolean> = { files: tree.files, folders: tree.folders, firstSyncMs: tree.firstSyncMs };
     for (const [name, values] of Object.entries(samples)) figures[name] = series(values);
@@ -87,14 +103,21 @@ export const noopResync: RowRunner = async (ctx) => {
       checks.push(ratio < 1);
       measured += `; rclone ${ms((figures.rclone as Series).median)} → ${ratio.toFixed(2)}×`;
     }
+    const nodeStart = (figures.nodeStart as Series).median;
+    const nodeWalk = (figures.nodeWalk as Series).median;
+    figures.floorVsFind = (nodeStart + find.median) / find.median;
+    figures.nodeWalkVsFind = nodeWalk / find.median;
+    measured += `; floors: node -e 0 ${ms(nodeStart)} + find → ${((nodeStart + find.median) / find.median).toFixed(2)}× find`;
+    measured += `, a Node process that only walks (node-walk.js) ${ms(nodeWalk)} → ${(nodeWalk / find.median).toFixed(2)}× find`;
+    if (haveRsync) measured += `, ${(nodeWalk / (figures.rsync as Series).median).toFixed(2)}× rsync`;
     if (extraCaSet) {
       const plain = (figures.lumensyncNoExtraCa as Series).median;
       figures.ratioVsFindNoExtraCa = plain / find.median;
-      measured += `; ${EXTRA_CA} is set here: node -e 0 ${ms((figures.nodeStart as Series).median)} (${ms((figures.nodeStartNoExtraCa as Series).median)} without it), the no-op without it ${ms(plain)} → ${(plain / find.median).toFixed(2)}× find`;
+      measured += `; ${EXTRA_CA} is set here: node -e 0 takes ${ms((figures.nodeStartNoExtraCa as Series).median)} without it, the no-op without it ${ms(plain)} → ${(plain / find.median).toFixed(2)}× find`;
     }
     const part = (name: string): string => ms((figures[`part.${name}`] as Series).median);
     const note = `parts (median, in-process): node start ${part('startupMs')}, open session+journal ${part('openMs')}, scan ${part('scanMs')}, list ${part('listMs')} (only a verification pays it), plan ${part('planMs')}`
       + `${haveRsync ? '' : '; rsync missing'}${haveRclone ? '' : '; rclone missing'}`;
-    return { row: 1, name: `no-op re-sync, ${tree.files} × 1 KiB in ${tree.folders} folders`, target, verdict: checks.every(Boolean) ? 'met' : 'missed', measured, figures, note };
+    return { row, name: `no-op re-sync, ${tree.files} × 1 KiB in ${tree.folders} folders`, target, verdict: checks.every(Boolean) ? 'met' : 'missed', measured, figures, note };
   }
-};
+}
