@@ -114,6 +114,8 @@ export async function measureNoop(ctx: BenchContext, tree: BigMirror, row: numbe
       const plain = (figures.lumensyncNoExtraCa as Series).median;
       figures.ratioVsFindNoExtraCa = plain / find.median;
       measured += `; ${EXTRA_CA} is set here: node -e 0 takes ${ms((figures.nodeStartNoExtraCa as Series).median)} without it, the no-op without it ${ms(plain)} → ${(plain / find.median).toFixed(2)}× find`;
+      if (haveRsync) measured += `, ${(plain / (figures.rsync as Series).median).toFixed(2)}× rsync`;
+      if (haveRclone) measured += `, ${(plain / (figures.rclone as Series).median).toFixed(2)}× rclone`;
     }
     const part = (name: string): string => ms((figures[`part.${name}`] as Series).median);
     const note = `parts (median, in-process): node start ${part('startupMs')}, open session+journal ${part('openMs')}, scan ${part('scanMs')}, list ${part('listMs')} (only a verification pays it), plan ${part('planMs')}`
