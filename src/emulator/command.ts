@@ -4,6 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { toHexSlug } from '../api/slugs.js';
 import { LumenSyncError } from '../errors.js';
 import { describeFaults, validateFaults, type FaultOptions } from './faults.js';
+import { DEFAULT_RATE_LIMIT_KIND, RATE_LIMIT_KINDS } from './rate-limiter.js';
 import { loadSeedFile } from './seed.js';
 import { startEmulator, type EmulatorHandle } from './server.js';
 import { parseUpstreamOff, type UpstreamOptions } from './upstream.js';
@@ -18,8 +19,8 @@ export const FAULT_FLAGS = {
   'latency-jitter-ms': { key: 'latencyJitterMs', describe: 'plus a uniform random 0..N ms' },
   'spike-rate': { key: 'spikeRate', describe: 'fraction of requests that get a latency spike (0..1)' },
   'spike-ms': { key: 'spikeMs', describe: 'length of a spike (ms, default 1000)' },
-  'rate-limit': { key: 'rateLimitPerSec', describe: 'answer 429 above this many requests per second (sliding 1 s window)' },
-  'rate-limit-per-key': { key: 'rateLimitPerKeyPerSec', describe: 'answer 429 above this many requests per second per API key (sliding 1 s window per key)' },
+  'rate-limit': { key: 'rateLimitPerSec', describe: 'answer 429 above this many requests per second (counted as --rate-limit-kind)' },
+  'rate-limit-per-key': { key: 'rateLimitPerKeyPerSec', describe: 'answer 429 above this many requests per second per API key (counted as --rate-limit-kind, per key)' },
   'rate-limit-fraction': { key: 'rateLimitFraction', describe: 'fraction of requests answered 429 at random (0..1)' },
   'retry-after': { key: 'retryAfterSeconds', describe: 'Retry-After seconds sent with 429 (default: computed / 1)' },
   'error-rate': { key: 'errorRate', describe: 'fraction of requests answered 500 before doing anything (0..1)' },
@@ -50,7 +51,8 @@ export const FAULT_SWITCHES = {
 type FaultSwitch = keyof typeof FAULT_SWITCHES;
 
 /** Parsed options of the command. */
-export type EmulatorArgs = { port: number; host: string; seed?: string; data?: string; 'upstream-off'?: string; 'processing-ms'?: number } & { [flag in FaultFlag]?: number } & { [flag in FaultSwitch]?: boolean };
+export type EmulatorArgs = { port: number; host: string; seed?: string; data?: string; 'upstream-off'?: string; 'processing-ms'?: number; 'rate-limit-kind'?: string }
+  & { [flag in FaultFlag]?: number } & { [flag in FaultSwitch]?: boolean };
 
 /** Environment variable of an option: `error-rate` → `LUMENSYNC_EMULATOR_ERROR_RATE`. */
 export const envName = (flag: string): string => `${ENV_PREFIX}${flag.toUpperCase().replace(/-/g, '_')}`;
@@ -67,8 +69,8 @@ export const envNumber = (flag: string, env: NodeJS.ProcessEnv = process.env): n
 };
 
 /** FaultOptions from parsed flags (validated). */
-export const faultsFromArgs = (args: Partial<Record<FaultFlag, number | undefined> & Record<FaultSwitch, boolean | undefined>>): FaultOptions => {
-  const faults: Record<string, number | boolean> = {};
+export const faultsFromArgs = (args: Partial<Record<FaultFlag, number | undefined> & Record<FaultSwitch, boolean | undefined> & { 'rate-limit-kind': string | undefined }>): FaultOptions => {
+  const faults: Record<string, number | boolean | string> = {};
   for (const [flag, { key }] of Object.entries(FAULT_FLAGS)) {
     const value = args[flag as FaultFlag];
     if (value !== undefined) faults[key] = value;
@@ -76,7 +78,8 @@ export const faultsFromArgs = (args: Partial<Record<FaultFlag, number | undefine
   for (const [flag, { key }] of Object.entries(FAULT_SWITCHES)) {
     if (args[flag as FaultSwitch] === true) faults[key] = true;
   }
-  return validateFaults(faults);
+  if (args['rate-limit-kind'] !== undefined) faults.rateLimitKind = args['rate-limit-kind'];
+  return validateFaults(faults as FaultOptions);
 };
 
 /** UpstreamOptions from parsed flags (validated). */
@@ -168,6 +171,10 @@ export const emulatorCommand: CommandModule<object, EmulatorArgs> = {
     for (const [flag, { describe }] of Object.entries(FAULT_FLAGS)) {
       built = built.option(flag, { type: 'number', default: envNumber(flag), describe: `${describe} [env ${envName(flag)}]`, group: 'Faults:' });
     }
+    built = built.option('rate-limit-kind', {
+      type: 'string', default: envString('rate-limit-kind'), group: 'Faults:',
+      describe: `how --rate-limit and --rate-limit-per-key count: ${RATE_LIMIT_KINDS.join(', ')} (default ${DEFAULT_RATE_LIMIT_KIND}) [env ${envName('rate-limit-kind')}]`,
+    });
     for (const [flag, { describe }] of Object.entries(FAULT_SWITCHES)) {
       built = built.option(flag, { type: 'boolean', default: envString(flag) === undefined ? undefined : envString(flag) !== '0' && envString(flag) !== 'false', describe: `${describe} [env ${envName(flag)}=1]`, group: 'Faults:' });
     }
@@ -176,6 +183,7 @@ export const emulatorCommand: CommandModule<object, EmulatorArgs> = {
       .example('$0 emulator --port 0 --data ./.emulator', 'any free port; keep documents across restarts')
       .example('$0 emulator --error-rate 0.1 --latency-ms 50 --fault-seed 42', 'flaky, slow server with reproducible faults')
       .example('$0 emulator --rate-limit 20', 'answer 429 + Retry-After above 20 requests/s')
+      .example('$0 emulator --rate-limit-per-key 20 --rate-limit-kind token-bucket', 'each API key gets a bucket of 20 requests, refilled at 20/s')
       .example('$0 emulator --max-upload-bytes 1048576', 'refuse uploads over 1 MiB with 413')
       .example('$0 emulator --list-page-default 100 --unlisted-rate 0.1', 'page folder listings by 100 by default; 10% of documents missing from them (short pages)')
       .example('LUMENSYNC_EMULATOR_DROP_RATE=0.05 $0 emulator', 'drop 5% of connections (every fault flag has an env twin)')

@@ -1,6 +1,7 @@
-/** Fault injection: seeded PRNG, latency, 429 (sliding window or random), 500, drops, 413. */
+/** Fault injection: seeded PRNG, latency, 429 (a limit per second, or random), 500, drops, 413. */
 
 import { LumenSyncError } from '../errors.js';
+import { RATE_LIMIT_KINDS, RateCounter, type RateLimitKind } from './rate-limiter.js';
 
 /** Fault settings (all off by default). */
 export interface FaultOptions {
@@ -12,10 +13,12 @@ export interface FaultOptions {
   spikeRate?: number;
   /** Spike length (default 1000). */
   spikeMs?: number;
-  /** > 0: answer 429 with Retry-After above this many requests/s (sliding 1 s window, all keys). */
+  /** > 0: answer 429 with Retry-After above this many requests/s (all keys). */
   rateLimitPerSec?: number;
-  /** > 0: answer 429 with Retry-After above this many requests/s per API key (sliding 1 s window per key, as a multi-tenant server limits). */
+  /** > 0: answer 429 with Retry-After above this many requests/s per API key (as a multi-tenant server limits). */
   rateLimitPerKeyPerSec?: number;
+  /** How both limits count (rate-limiter.ts; default `sliding-window`). */
+  rateLimitKind?: RateLimitKind;
   /** Fraction of requests answered 429 at random (soak tests). */
   rateLimitFraction?: number;
   /** Retry-After value sent with 429 (default: computed for the limiter, 1 for the fraction). */
@@ -82,7 +85,7 @@ const RATE_KEYS = ['spikeRate', 'rateLimitFraction', 'errorRate', 'dropRate', 'd
 const NON_NEGATIVE_KEYS = ['latencyMs', 'latencyJitterMs', 'spikeMs', 'rateLimitPerSec', 'rateLimitPerKeyPerSec', 'retryAfterSeconds', 'maxUploadBytes', 'listPageDefault', 'errorAfterApplyStatus', 'stallUploadCount'] as const;
 
 /** Every fault setting's name. */
-export const FAULT_KEYS: readonly string[] = [...RATE_KEYS, ...NON_NEGATIVE_KEYS, 'down', 'faultSeed', 'listPageMax', 'ignorePaging', 'endlessHasMore', 'allFailedStatus', 'parseAnyFile'];
+export const FAULT_KEYS: readonly string[] = [...RATE_KEYS, ...NON_NEGATIVE_KEYS, 'down', 'faultSeed', 'listPageMax', 'ignorePaging', 'endlessHasMore', 'allFailedStatus', 'parseAnyFile', 'rateLimitKind'];
 
 /** Check fault settings; throws LUMENSYNC_USAGE naming every bad value. */
 export const validateFaults = (faults: FaultOptions): FaultOptions => {
@@ -100,9 +103,10 @@ export const validateFaults = (faults: FaultOptions): FaultOptions => {
   const allFailed = faults.allFailedStatus;
   if (allFailed !== undefined && !(Number.isInteger(allFailed) && (allFailed === 207 || (allFailed >= 400 && allFailed <= 599)))) problems.push(`allFailedStatus must be 207 or a status from 400 to 599 (got ${allFailed})`);
   if (faults.faultSeed !== undefined && !Number.isInteger(faults.faultSeed)) problems.push(`faultSeed must be an integer (got ${faults.faultSeed})`);
+  if (faults.rateLimitKind !== undefined && !RATE_LIMIT_KINDS.includes(faults.rateLimitKind)) problems.push(`rateLimitKind must be one of ${RATE_LIMIT_KINDS.join(', ')} (got ${String(faults.rateLimitKind)})`);
   if (problems.length > 0) {
     throw new LumenSyncError('LUMENSYNC_USAGE', `invalid emulator fault settings: ${problems.join('; ')}`, {
-      hint: 'Rates are fractions between 0 and 1; durations, sizes and limits are numbers >= 0.',
+      hint: `Rates are fractions between 0 and 1; durations, sizes and limits are numbers >= 0; a rate limit counts as ${RATE_LIMIT_KINDS.join(', ')}.`,
     });
   }
   return { ...faults };
@@ -135,11 +139,11 @@ export const describeFaults = (faults: FaultOptions): string =>
 export class FaultEngine {
   private faults: FaultOptions = {};
   private random: () => number = Math.random;
-  /** Arrival times (ms) of requests the limiter let through in the last second, oldest first. */
-  private window: number[] = [];
+  /** What the server-wide limit counted (rateLimitPerSec). */
+  private readonly counter = new RateCounter();
   private stallsLeft = 0;
   /** The same, per API key (rateLimitPerKeyPerSec). */
-  private readonly keyWindows = new Map<string, number[]>();
+  private readonly keyCounters = new Map<string, RateCounter>();
 
   constructor(faults: FaultOptions = {}) {
     this.set(faults);
@@ -196,32 +200,20 @@ export class FaultEngine {
     else if (delayMs > 0) decision.delayKind = 'latency';
     if (f.down === true) return { ...decision, drop: 'down', delayMs: 0 };
     if (dropDraw < (f.dropRate ?? 0)) return { ...decision, drop: 'drop' };
-    const limited = this.rateLimit(now, this.window, this.faults.rateLimitPerSec ?? 0)
-      ?? this.rateLimit(now, this.keyWindow(key), this.faults.rateLimitPerKeyPerSec ?? 0);
-    if (limited !== undefined) return { ...decision, rateLimitRetryAfter: limited };
+    const limited = this.counter.admit(now, f.rateLimitPerSec ?? 0, f.rateLimitKind)
+      ?? this.keyCounter(key).admit(now, f.rateLimitPerKeyPerSec ?? 0, f.rateLimitKind);
+    if (limited !== undefined) return { ...decision, rateLimitRetryAfter: f.retryAfterSeconds ?? limited };
     if (fractionDraw < (f.rateLimitFraction ?? 0)) return { ...decision, rateLimitRetryAfter: f.retryAfterSeconds ?? 1 };
     if (errorDraw < (f.errorRate ?? 0)) return { ...decision, serverError: true };
     return decision;
   }
 
-  private keyWindow(key: string): number[] {
-    let window = this.keyWindows.get(key);
-    if (window === undefined) {
-      window = [];
-      this.keyWindows.set(key, window);
+  private keyCounter(key: string): RateCounter {
+    let counter = this.keyCounters.get(key);
+    if (counter === undefined) {
+      counter = new RateCounter();
+      this.keyCounters.set(key, counter);
     }
-    return window;
-  }
-
-  /** Sliding 1 s window (all keys, or one key's); returns Retry-After seconds when over the limit. */
-  private rateLimit(now: number, window: number[], limit: number): number | undefined {
-    if (limit <= 0) return undefined;
-    while (window.length > 0 && (window[0] ?? 0) <= now - 1000) window.shift();
-    if (window.length < limit) {
-      window.push(now);
-      return undefined;
-    }
-    const oldest = window[0] ?? now;
-    return this.faults.retryAfterSeconds ?? Math.max(1, Math.ceil((oldest + 1000 - now) / 1000));
+    return counter;
   }
 }

@@ -43,3 +43,23 @@ test('control endpoint: GET shows the faults, PATCH merges (null removes), PUT r
     await emu.close();
   }
 });
+
+test('control endpoint: the kind of limit changes while running, and a wrong one is a 400', async () => {
+  const emu = await startEmulator({ port: 0, faults: { rateLimitPerKeyPerSec: 2 } });
+  const patch = async (body: unknown): Promise<{ status: number; json: { faults?: Record<string, unknown>; message?: string } }> => {
+    const response = await fetch(`${emu.url}/_emulator/faults`, { method: 'PATCH', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+    return { status: response.status, json: await response.json() as { faults?: Record<string, unknown>; message?: string } };
+  };
+  try {
+    assert.deepEqual((await patch({ rateLimitKind: 'token-bucket', rateLimitPerKeyPerSec: 0.2 })).json.faults, { rateLimitPerKeyPerSec: 0.2, rateLimitKind: 'token-bucket' });
+    const wrong = await patch({ rateLimitKind: 'leaky-bucket' });
+    assert.equal(wrong.status, 400);
+    assert.match(wrong.json.message ?? '', /rateLimitKind must be one of sliding-window, fixed-window, token-bucket/);
+    // One token, back after 5 s: the second request waits for it, and Retry-After says how long.
+    const api = (): Promise<[number, string | null]> => fetch(`${emu.url}/api/v1/orgs`, { headers: { Authorization: 'Bearer lumensync-dev-key', 'X-Account-Id': '11111111-2222-3333-4444-555555555555' } })
+      .then((response) => [response.status, response.headers.get('retry-after')]);
+    assert.deepEqual([(await api())[0], await api()], [200, [429, '5']]);
+  } finally {
+    await emu.close();
+  }
+});
