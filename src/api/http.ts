@@ -4,8 +4,7 @@
  * the errors themselves are built in http-failures.ts).
  */
 import { readFileSync } from 'node:fs';
-import { STATUS_CODES } from 'node:http';
-import { rootCertificates } from 'node:tls';
+import { createRequire } from 'node:module';
 import type { Agent, request } from 'undici';
 import { LumenSyncError, RemoteError } from '../errors.js';
 import type { Classification } from './classify.js';
@@ -34,10 +33,19 @@ export interface TransportOptions {
   onRequest?: (observation: RequestObservation) => void;
 }
 
+/**
+ * node:http and node:tls load 16 of Node's internal modules (~5 ms of each start): they are
+ * loaded when an answer is read or a CA file given, so a pass that sends nothing (a journal-first
+ * no-op) goes without them. undici, loaded for the first request, needs them anyway.
+ */
+const requireHere = createRequire(import.meta.url);
+const statusText = (statusCode: number): string | undefined => (requireHere('node:http') as typeof import('node:http')).STATUS_CODES[statusCode];
+
 /** Extra CA certificates are added to (never replace) the system roots. */
 function loadCa(caFile: string | undefined): string[] | undefined {
   if (caFile === undefined) return undefined;
   try {
+    const { rootCertificates } = requireHere('node:tls') as typeof import('node:tls');
     return [...rootCertificates, readFileSync(caFile, 'utf8')];
   } catch (error) {
     throw new LumenSyncError('LUMENSYNC_CONFIG_INVALID', `The CA file "${caFile}" could not be read.`, {
@@ -162,7 +170,7 @@ export class HttpTransport {
     }
     if (consume !== undefined && response.statusCode >= 200 && response.statusCode < 300) {
       try {
-        return { status: response.statusCode, body: undefined, serverMessage: STATUS_CODES[response.statusCode] ?? '', streamed: await consume(response.body) };
+        return { status: response.statusCode, body: undefined, serverMessage: statusText(response.statusCode) ?? '', streamed: await consume(response.body) };
       } catch (error) {
         // The rest of a body we stopped reading is not worth downloading: close the connection.
         response.body.destroy();
@@ -179,8 +187,7 @@ export class HttpTransport {
     }
     const { statusCode } = response;
     const { body, json } = decodeBody(text);
-    const statusText = STATUS_CODES[statusCode] ?? `HTTP ${statusCode}`;
-    const serverMessage = serverMessageOf(body, statusText);
+    const serverMessage = serverMessageOf(body, statusText(statusCode) ?? `HTTP ${statusCode}`);
     if (statusCode >= 200 && statusCode < 300) {
       if (!json) throw this.shapeFailure(apiRequest, url, statusCode, new ResponseShapeError('the answer is not JSON'));
       return { status: statusCode, body, serverMessage };

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { IgnoreRules } from '../../src/local/ignore.js';
 import { WALK_FLAG, type WalkReply, type WalkRequest } from '../../src/local/stat-rows.js';
-import { removeAll, tempDir, writeTree } from '../helpers/harness.js';
+import { emulatorFixture, mirrorArgs, removeAll, runCli, tempDir, writeTree } from '../helpers/harness.js';
 
 const BUNDLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bundle');
 const BIN = path.resolve(BUNDLE, '..', '..', 'bin', 'lumensync.js');
@@ -108,4 +108,30 @@ test('the bundle carries undici in a chunk of its own that no start loads: only 
   assert.ok(!loadedAtStart.has(undiciChunks[0]!), 'the CLI start does not load undici');
   const dynamicTargets = files.flatMap((name) => [...read(name).matchAll(/import\s*\(\s*["']\.\/(chunk-[A-Z0-9]+\.js)["']\s*\)/g)].map((match) => match[1]!));
   assert.ok(closure(dynamicTargets).has(undiciChunks[0]!), 'a dynamic import brings it in');
+});
+
+test("a journal-first no-op loads neither node:http nor node:tls (16 of Node's modules, ~5 ms of a start); a pass that sends does", async () => {
+  const dir = await tempDir('lumensync-bundle-builtins-');
+  const { emu, env } = await emulatorFixture();
+  try {
+    const preload = path.join(dir, 'list-builtins.cjs');
+    writeFileSync(preload, "process.on('exit', () => process.stderr.write(`builtins: ${process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)).join(' ')}\\n`));\n");
+    const root = path.join(dir, 'docs');
+    await writeTree(root, { 'a.md': 'a', 'sub/b.md': 'bb' });
+    const args = mirrorArgs('sync', root, path.join(dir, 'state'), 'builtins');
+    const builtins = (stderr: string): string[] => /builtins: (.*)/.exec(stderr)?.[1]?.split(' ') ?? [];
+    const first = await runCli(args, { env, nodeArgs: ['--require', preload] });
+    assert.equal(first.code, 0, first.stderr);
+    assert.ok(builtins(first.stderr).includes('http') && builtins(first.stderr).includes('tls'), 'the first pass uploads, through undici');
+    const noop = await runCli([...args, '--json'], { env, nodeArgs: ['--require', preload] });
+    assert.equal(noop.code, 0, noop.stderr);
+    assert.equal((JSON.parse(noop.stdout) as { remote: { listed: boolean } }).remote.listed, false, 'the no-op trusted its journal');
+    const loaded = builtins(noop.stderr);
+    assert.ok(loaded.length > 20, `the preload listed the builtins: ${loaded.join(' ')}`);
+    // (net itself is there: stderr is a pipe, a net.Socket.)
+    assert.deepEqual(loaded.filter((name) => ['http', 'tls', '_http_client', '_tls_wrap'].includes(name)), []);
+  } finally {
+    await emu.close();
+    await removeAll(dir);
+  }
 });
