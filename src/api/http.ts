@@ -39,7 +39,9 @@ export interface TransportOptions {
  * no-op) goes without them. undici, loaded for the first request, needs them anyway.
  */
 const requireHere = createRequire(import.meta.url);
-const statusText = (statusCode: number): string | undefined => (requireHere('node:http') as typeof import('node:http')).STATUS_CODES[statusCode];
+let statusCodes: Record<number, string | undefined> | undefined;
+const statusText = (statusCode: number): string | undefined =>
+  (statusCodes ??= (requireHere('node:http') as typeof import('node:http')).STATUS_CODES)[statusCode];
 
 /** Extra CA certificates are added to (never replace) the system roots. */
 function loadCa(caFile: string | undefined): string[] | undefined {
