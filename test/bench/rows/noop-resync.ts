@@ -37,89 +37,86 @@ export async function measureNoop(ctx: BenchContext, tree: BigMirror, row: numbe
     await runProcess('mkdir', ['-p', copy], { check: true });
     await runProcess('cp', ['-a', tree.root + '/.', copy + '/'], { check: true });
   });
-  const emulator = { url: tree.url };
-  {
-    const run = { dir: tree.root, folder: tree.folder, stateDir: tree.stateDir };
-    const haveRsync = await hasCommand('rsync');
-    const haveRclone = await hasCommand('rclone');
-    const rcloneConfig = path.join(ctx.scratch, 'rclone.conf');
-    const cases: Record<string, () => Promise<number>> = {
-      find: async () => (await runProcess('find', [tree.root, '-type', 'f', '-printf', '%s %T@\\n'], { check: true })).wallMs,
-      lumensync: async () => {
-        const result = await runSync(emulator.url, run, { measureRss: true });
-        rssKiB.push(result.maxRssKiB ?? NaN);
-        if (result.summary.uploaded !== 0 || result.summary.unchanged !== tree.files) throw new Error(`no-op sync was not a no-op: ${JSON.stringify(result.summary)}`);
-        return result.wallMs;
-      },
-    };
-    cases.nodeStart = async () => (await runProcess(process.execPath, ['-e', '0'], { check: true })).wallMs;
-    cases.nodeWalk = async () => {
-      const result = await runProcess(process.execPath, [NODE_WALK, tree.root], { check: true });
-      if (Number(result.stdout) !== tree.files) throw new Error(`row ${row}: node-walk counted ${result.stdout.trim()} files, expected ${tree.files}`);
+  const run = { dir: tree.root, folder: tree.folder, stateDir: tree.stateDir };
+  const haveRsync = await hasCommand('rsync');
+  const haveRclone = await hasCommand('rclone');
+  const rcloneConfig = path.join(ctx.scratch, 'rclone.conf');
+  const rssKiB: number[] = [];
+  const cases: Record<string, () => Promise<number>> = {
+    find: async () => (await runProcess('find', [tree.root, '-type', 'f', '-printf', '%s %T@\\n'], { check: true })).wallMs,
+    lumensync: async () => {
+      const result = await runSync(tree.url, run, { measureRss: true });
+      rssKiB.push(result.maxRssKiB ?? NaN);
+      if (result.summary.uploaded !== 0 || result.summary.unchanged !== tree.files) throw new Error(`no-op sync was not a no-op: ${JSON.stringify(result.summary)}`);
       return result.wallMs;
-    };
-    const extraCaSet = (process.env[EXTRA_CA] ?? '') !== '';
-    if (extraCaSet) {
-      cases.nodeStartNoExtraCa = async () => (await runProcess(process.execPath, ['-e', '0'], { env: withoutExtraCa(process.env), check: true })).wallMs;
-      cases.lumensyncNoExtraCa = async () => (await runProcess(process.execPath, syncArgs(run), { env: withoutExtraCa(cliEnv(emulator.url)), check: true })).wallMs;
-    }
-    if (haveRsync) cases.rsync = async () => (await runProcess('rsync', ['-an', `${tree.root}/`, `${copy}/`], { check: true })).wallMs;
-    if (haveRclone) cases.rclone = async () => (await runProcess('rclone', ['sync', '--dry-run', '--config', rcloneConfig, tree.root, copy], { check: true })).wallMs;
-    const phaseSamples: Record<string, number>[] = [];
-    const rssKiB: number[] = [];
-    cases.phases = async () => {
-      const result = await runProcess(process.execPath, [PHASES_MAIN, tree.root, run.folder, run.stateDir], { env: cliEnv(emulator.url), check: true });
-      phaseSamples.push(JSON.parse(result.stdout) as Record<string, number>);
-      return result.wallMs;
-    };
-    ctx.note(`row ${row}: warm-up round`);
-    for (const runCase of Object.values(cases)) await runCase();
-    phaseSamples.length = 0;
-    rssKiB.length = 0;
-    ctx.note(`row ${row}: ${ctx.rounds} interleaved rounds`);
-    const samples = await interleave(ctx.rounds, cases);
-    const figures: Record<string, Series | number | string | boolean> = { files: tree.files, folders: tree.folders, firstSyncMs: tree.firstSyncMs };
-    for (const [name, values] of Object.entries(samples)) figures[name] = series(values);
-    for (const part of ['startupMs', 'openMs', 'scanMs', 'listMs', 'planMs']) {
-      figures[`part.${part}`] = series(phaseSamples.map((sample) => sample[part] ?? NaN));
-    }
-    const lumensync = figures.lumensync as Series;
-    const peakMB = (series(rssKiB).median * 1024) / 1e6;
-    figures.peakRssMB = peakMB;
-    const find = figures.find as Series;
-    const ratioFind = lumensync.median / find.median;
-    figures.ratioVsFind = ratioFind;
-    const checks = [ratioFind <= 2];
-    let measured = `${msSeries(lumensync)}, peak RSS ${peakMB.toFixed(0)} MB; find ${ms(find.median)} → ${ratioFind.toFixed(2)}×`;
-    if (haveRsync) {
-      const ratio = lumensync.median / (figures.rsync as Series).median;
-      figures.ratioVsRsync = ratio;
-      checks.push(ratio < 1);
-      measured += `; rsync ${ms((figures.rsync as Series).median)} → ${ratio.toFixed(2)}×`;
-    }
-    if (haveRclone) {
-      const ratio = lumensync.median / (figures.rclone as Series).median;
-      figures.ratioVsRclone = ratio;
-      checks.push(ratio < 1);
-      measured += `; rclone ${ms((figures.rclone as Series).median)} → ${ratio.toFixed(2)}×`;
-    }
-    const nodeStart = (figures.nodeStart as Series).median;
-    const nodeWalk = (figures.nodeWalk as Series).median;
-    figures.floorVsFind = (nodeStart + find.median) / find.median;
-    figures.nodeWalkVsFind = nodeWalk / find.median;
-    measured += `; floors: node -e 0 ${ms(nodeStart)} + find → ${((nodeStart + find.median) / find.median).toFixed(2)}× find`;
-    measured += `, a Node process that only walks (node-walk.js) ${ms(nodeWalk)} → ${(nodeWalk / find.median).toFixed(2)}× find`;
-    if (haveRsync) measured += `, ${(nodeWalk / (figures.rsync as Series).median).toFixed(2)}× rsync`;
-    if (extraCaSet) {
-      const plain = (figures.lumensyncNoExtraCa as Series).median;
-      figures.ratioVsFindNoExtraCa = plain / find.median;
-      measured += `; ${EXTRA_CA} is set here: node -e 0 takes ${ms((figures.nodeStartNoExtraCa as Series).median)} without it, the no-op without it ${ms(plain)} → ${(plain / find.median).toFixed(2)}× find`;
-      if (haveRsync) measured += `, ${(plain / (figures.rsync as Series).median).toFixed(2)}× rsync`;
-      if (haveRclone) measured += `, ${(plain / (figures.rclone as Series).median).toFixed(2)}× rclone`;
-    }
-    const part = (name: string): string => ms((figures[`part.${name}`] as Series).median);
-    const note = `parts (median, in-process): node start ${part('startupMs')}, open session+journal ${part('openMs')}, scan ${part('scanMs')}, list ${part('listMs')} (only a verification pays it), plan ${part('planMs')}`
-      + `${haveRsync ? '' : '; rsync missing'}${haveRclone ? '' : '; rclone missing'}`;
-    return { row, name: `no-op re-sync, ${tree.files} × 1 KiB in ${tree.folders} folders`, target, verdict: checks.every(Boolean) ? 'met' : 'missed', measured, figures, note };
+    },
+  };
+  cases.nodeStart = async () => (await runProcess(process.execPath, ['-e', '0'], { check: true })).wallMs;
+  cases.nodeWalk = async () => {
+    const result = await runProcess(process.execPath, [NODE_WALK, tree.root], { check: true });
+    if (Number(result.stdout) !== tree.files) throw new Error(`row ${row}: node-walk counted ${result.stdout.trim()} files, expected ${tree.files}`);
+    return result.wallMs;
+  };
+  const extraCaSet = (process.env[EXTRA_CA] ?? '') !== '';
+  if (extraCaSet) {
+    cases.nodeStartNoExtraCa = async () => (await runProcess(process.execPath, ['-e', '0'], { env: withoutExtraCa(process.env), check: true })).wallMs;
+    cases.lumensyncNoExtraCa = async () => (await runProcess(process.execPath, syncArgs(run), { env: withoutExtraCa(cliEnv(tree.url)), check: true })).wallMs;
   }
+  if (haveRsync) cases.rsync = async () => (await runProcess('rsync', ['-an', `${tree.root}/`, `${copy}/`], { check: true })).wallMs;
+  if (haveRclone) cases.rclone = async () => (await runProcess('rclone', ['sync', '--dry-run', '--config', rcloneConfig, tree.root, copy], { check: true })).wallMs;
+  const phaseSamples: Record<string, number>[] = [];
+  cases.phases = async () => {
+    const result = await runProcess(process.execPath, [PHASES_MAIN, tree.root, run.folder, run.stateDir], { env: cliEnv(tree.url), check: true });
+    phaseSamples.push(JSON.parse(result.stdout) as Record<string, number>);
+    return result.wallMs;
+  };
+  ctx.note(`row ${row}: warm-up round`);
+  for (const runCase of Object.values(cases)) await runCase();
+  phaseSamples.length = 0;
+  rssKiB.length = 0;
+  ctx.note(`row ${row}: ${ctx.rounds} interleaved rounds`);
+  const samples = await interleave(ctx.rounds, cases);
+  const figures: Record<string, Series | number | string | boolean> = { files: tree.files, folders: tree.folders, firstSyncMs: tree.firstSyncMs };
+  for (const [name, values] of Object.entries(samples)) figures[name] = series(values);
+  for (const part of ['startupMs', 'openMs', 'scanMs', 'listMs', 'planMs']) {
+    figures[`part.${part}`] = series(phaseSamples.map((sample) => sample[part] ?? NaN));
+  }
+  const lumensync = figures.lumensync as Series;
+  const peakMB = (series(rssKiB).median * 1024) / 1e6;
+  figures.peakRssMB = peakMB;
+  const find = figures.find as Series;
+  const ratioFind = lumensync.median / find.median;
+  figures.ratioVsFind = ratioFind;
+  const checks = [ratioFind <= 2];
+  let measured = `${msSeries(lumensync)}, peak RSS ${peakMB.toFixed(0)} MB; find ${ms(find.median)} → ${ratioFind.toFixed(2)}×`;
+  if (haveRsync) {
+    const ratio = lumensync.median / (figures.rsync as Series).median;
+    figures.ratioVsRsync = ratio;
+    checks.push(ratio < 1);
+    measured += `; rsync ${ms((figures.rsync as Series).median)} → ${ratio.toFixed(2)}×`;
+  }
+  if (haveRclone) {
+    const ratio = lumensync.median / (figures.rclone as Series).median;
+    figures.ratioVsRclone = ratio;
+    checks.push(ratio < 1);
+    measured += `; rclone ${ms((figures.rclone as Series).median)} → ${ratio.toFixed(2)}×`;
+  }
+  const nodeStart = (figures.nodeStart as Series).median;
+  const nodeWalk = (figures.nodeWalk as Series).median;
+  figures.floorVsFind = (nodeStart + find.median) / find.median;
+  figures.nodeWalkVsFind = nodeWalk / find.median;
+  measured += `; floors: node -e 0 ${ms(nodeStart)} + find → ${((nodeStart + find.median) / find.median).toFixed(2)}× find`;
+  measured += `, a Node process that only walks (node-walk.js) ${ms(nodeWalk)} → ${(nodeWalk / find.median).toFixed(2)}× find`;
+  if (haveRsync) measured += `, ${(nodeWalk / (figures.rsync as Series).median).toFixed(2)}× rsync`;
+  if (extraCaSet) {
+    const plain = (figures.lumensyncNoExtraCa as Series).median;
+    figures.ratioVsFindNoExtraCa = plain / find.median;
+    measured += `; ${EXTRA_CA} is set here: node -e 0 takes ${ms((figures.nodeStartNoExtraCa as Series).median)} without it, the no-op without it ${ms(plain)} → ${(plain / find.median).toFixed(2)}× find`;
+    if (haveRsync) measured += `, ${(plain / (figures.rsync as Series).median).toFixed(2)}× rsync`;
+    if (haveRclone) measured += `, ${(plain / (figures.rclone as Series).median).toFixed(2)}× rclone`;
+  }
+  const part = (name: string): string => ms((figures[`part.${name}`] as Series).median);
+  const note = `parts (median, in-process): node start ${part('startupMs')}, open session+journal ${part('openMs')}, scan ${part('scanMs')}, list ${part('listMs')} (only a verification pays it), plan ${part('planMs')}`
+    + `${haveRsync ? '' : '; rsync missing'}${haveRclone ? '' : '; rclone missing'}`;
+  return { row, name: `no-op re-sync, ${tree.files} × 1 KiB in ${tree.folders} folders`, target, verdict: checks.every(Boolean) ? 'met' : 'missed', measured, figures, note };
 }
