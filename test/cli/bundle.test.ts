@@ -110,7 +110,7 @@ test('the bundle carries undici in a chunk of its own that no start loads: only 
   assert.ok(closure(dynamicTargets).has(undiciChunks[0]!), 'a dynamic import brings it in');
 });
 
-test("a journal-first no-op loads neither node:http nor node:tls (16 of Node's modules, ~5 ms of a start); a pass that sends does", async () => {
+test("a journal-first no-op loads neither node:http nor node:tls (15 of Node's modules, ~4 ms of a start); a pass that sends does", async () => {
   const dir = await tempDir('lumensync-bundle-builtins-');
   const { emu, env } = await emulatorFixture();
   try {
