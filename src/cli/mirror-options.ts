@@ -36,6 +36,8 @@ export interface MirrorArgs {
   'rate-max'?: number;
   'rate-probe-interval'?: number;
   'rate-backoff'?: number;
+  'rate-share'?: boolean;
+  'rate-share-dir'?: string;
   retries?: number;
   'max-backoff'?: number;
   'request-timeout'?: number;
@@ -100,6 +102,8 @@ export function mirrorOptions<T>(yargs: Argv<T>): Argv<T> {
     .option('rate-max', { type: 'number', defaultDescription: String(RATE_DEFAULTS.maxRate), describe: '--rate auto: never pace faster than this many requests/s' })
     .option('rate-probe-interval', { type: 'number', defaultDescription: String(RATE_DEFAULTS.probeCycleMs / 1000), describe: '--rate auto: least seconds between two probes past a known limit (each costs a 429 and a Retry-After pause); doubles while the same limit is found again' })
     .option('rate-backoff', { type: 'number', defaultDescription: String(RATE_DEFAULTS.beta), describe: '--rate auto: share of the measured limit the rate drops to on a 429/503 (0.5 to 0.97)' })
+    .option('rate-share', { type: 'boolean', defaultDescription: 'true', describe: '--rate auto: split the key\'s rate with other lumensync processes on this machine that use the same key and host (--no-rate-share: each finds its part alone)' })
+    .option('rate-share-dir', { type: 'string', defaultDescription: '$XDG_RUNTIME_DIR/lumensync/rate-share, else <tmp>/lumensync-<uid>/rate-share', describe: '--rate auto: private directory where those processes publish what they send' })
     .option('retries', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.retries), describe: 'retries per request (network errors, 408, 429, 5xx)' })
     .option('max-backoff', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.maxBackoffMs / 1000), describe: 'backoff ceiling between retries, seconds' })
     .option('request-timeout', { type: 'number', defaultDescription: String(MIRROR_DEFAULTS.requestTimeoutS), describe: 'seconds to wait for an answer (and between its bytes) before a request is retried' })

@@ -17,6 +17,7 @@ import { defaultScanThreads } from '../local/stat-pool.js';
 import { assertStateDirOutsideRoot, defaultStateDir, mirrorIdFor } from '../journal/state-dir.js';
 import { PacerPool } from '../executor/pacer.js';
 import { readLearnedRate, writeLearnedRate } from '../journal/learned-rate.js';
+import { RateBoard } from '../journal/rate-board.js';
 import { Stats } from '../stats/stats.js';
 import type { SyncSession } from '../sync/engine.js';
 import { MIRROR_DEFAULTS, type MirrorSpec } from '../sync/mirror.js';
@@ -136,6 +137,13 @@ export async function openSession(input: SessionInput): Promise<OpenSession> {
     if (existsSync(stateDir)) journal = await openJournal();
     // --rate auto starts near the limit an earlier run learned for this host (before any request, resolution included).
     pacer.host.seed(await readLearnedRate(stateDir, pacerHost));
+    // …and splits the key's rate with other processes on this machine sending with the same key (rate-share.ts).
+    const shareDir = input.pacing.rateShareDir;
+    if (shareDir !== undefined) {
+      pacer.host.shareRate(() => RateBoard.open(shareDir, pacerHost, connection.apiKey), (error) => {
+        input.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'cannot share the request rate with other lumensync processes; pacing alone');
+      });
+    }
     const trusted = journal !== undefined && verificationReason({
       meta: journal.meta(), spec: given, openIntents: journal.recovery.openIntents.length, requested: input.verify ?? false,
       intervalMs: given.verifyIntervalMs ?? MIRROR_DEFAULTS.verifyIntervalMs, now: Date.now(),

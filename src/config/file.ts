@@ -54,7 +54,7 @@ export interface ConfigFile {
   pacing: {
     concurrency?: number; rate?: number | 'auto'; retries?: number; maxBackoffSeconds?: number;
     requestTimeoutSeconds?: number; uploadTimeoutSeconds?: number; uploadIdleTimeoutSeconds?: number;
-    rateStart?: number; rateMax?: number; rateProbeIntervalSeconds?: number; rateBackoff?: number;
+    rateStart?: number; rateMax?: number; rateProbeIntervalSeconds?: number; rateBackoff?: number; rateShare?: boolean; rateShareDir?: string;
   };
   log: { level?: string; file?: string };
   /** Tuning of `lumensync watch` (flags win over it). */
@@ -117,7 +117,7 @@ export function toConfigFile(raw: unknown, file: string): ConfigFile {
   return {
     file,
     connection,
-    pacing: { ...value.pacing },
+    pacing: { ...value.pacing, ...(value.pacing?.rateShareDir === undefined ? {} : { rateShareDir: absolute(base, value.pacing.rateShareDir)! }) },
     log,
     watch: Object.fromEntries(Object.entries(value.watch ?? {}).filter(([key]) => key !== '$comment')) as FileWatch,
     // `$comment` is prose for people, not a mirror.

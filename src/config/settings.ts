@@ -14,6 +14,7 @@ import type { LevelWithSilent } from 'pino';
 import { resolveConnection, type Connection } from '../cli/connection.js';
 import { LOG_LEVELS, commandOf, mirrorSpecFrom, rateAutoProblems, type MirrorArgs } from '../cli/mirror-options.js';
 import { LumenSyncError } from '../errors.js';
+import { defaultRateShareDir } from '../journal/rate-board.js';
 import { MIRROR_DEFAULTS, type MirrorSpec } from '../sync/mirror.js';
 import type { RateConfig } from '../executor/rate-controller.js';
 import { configPathFrom, loadConfigFile, type ConfigFile, type FileMirror, type FileWatch } from './file.js';
@@ -32,6 +33,8 @@ export interface PacingSettings {
   requestTimeoutMs?: number;
   uploadTimeoutMs?: number;
   uploadIdleTimeoutMs?: number;
+  /** `--rate auto`: the rate board's base directory (rate-board.ts); undefined with `--no-rate-share`. */
+  rateShareDir?: string | undefined;
 }
 
 /** One mirror, fully resolved. */
@@ -126,8 +129,9 @@ function rateConfigFrom(args: MirrorArgs, pacing: ConfigFile['pacing']): Partial
 }
 
 /** Pacing: flags > file > defaults. Values were validated by mirrorSpecFrom / the schema. */
-export function resolvePacing(args: MirrorArgs, file: ConfigFile | undefined): PacingSettings {
+export function resolvePacing(args: MirrorArgs, file: ConfigFile | undefined, env: NodeJS.ProcessEnv = process.env): PacingSettings {
   const pacing = file?.pacing ?? {};
+  const shareDir = args['rate-share-dir']?.trim() || pacing.rateShareDir || defaultRateShareDir(env);
   return {
     concurrency: args.concurrency ?? pacing.concurrency ?? MIRROR_DEFAULTS.concurrency,
     ratePerSecond: args.rate ?? pacing.rate ?? MIRROR_DEFAULTS.ratePerSecond,
@@ -137,6 +141,7 @@ export function resolvePacing(args: MirrorArgs, file: ConfigFile | undefined): P
     requestTimeoutMs: (args['request-timeout'] ?? pacing.requestTimeoutSeconds ?? MIRROR_DEFAULTS.requestTimeoutS) * 1000,
     uploadTimeoutMs: (args['upload-timeout'] ?? pacing.uploadTimeoutSeconds ?? MIRROR_DEFAULTS.uploadTimeoutS) * 1000,
     uploadIdleTimeoutMs: (args['upload-idle-timeout'] ?? pacing.uploadIdleTimeoutSeconds ?? MIRROR_DEFAULTS.uploadIdleTimeoutS) * 1000,
+    rateShareDir: (args['rate-share'] ?? pacing.rateShare ?? true) ? shareDir : undefined,
   };
 }
 
@@ -160,5 +165,5 @@ export async function resolveSettings(args: MirrorArgs, env: NodeJS.ProcessEnv =
   const file = await loadChosenConfig(args, env);
   const mirrors = resolveMirrors(args, file);
   const connection = await resolveConnection({ host: args.host, account: args.account, apiKeyFile: args['api-key-file'], caFile: args['ca-file'], command: commandOf(args) }, env, file?.connection);
-  return { connection, mirrors, pacing: resolvePacing(args, file), log: resolveLog(args, env, file, defaults.logLevel), configFile: file?.file, watch: file?.watch ?? {} };
+  return { connection, mirrors, pacing: resolvePacing(args, file, env), log: resolveLog(args, env, file, defaults.logLevel), configFile: file?.file, watch: file?.watch ?? {} };
 }

@@ -8,7 +8,12 @@ import PQueue from 'p-queue';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RemoteError } from '../errors.js';
-import { initialRateState, nextRateState, RATE_DEFAULTS, type RateConfig, type RateObservation, type RateState } from './rate-controller.js';
+import type { RateBoard } from '../journal/rate-board.js';
+import { followDecrease, initialRateState, nextRateState, RATE_DEFAULTS, type RateConfig, type RateObservation, type RateState } from './rate-controller.js';
+import { DecisionLog, type RateDecision } from './rate-decisions.js';
+import { latestSiblingDecrease, siblingLimit, type SiblingRate } from './rate-share.js';
+import { RateSharing, type ShareReading } from './rate-sharing.js';
+import { crowdedForMs, HISTORY_MS, inSecondBefore, type SentRequest } from './arrival-window.js';
 import { describePacing, describeThroughputLimit, type RateMode, type ThroughputLimit } from './throughput-limit.js';
 
 /** `--rate`: requests per second, `0` for unlimited, or `'auto'` to find the server's limit. */
@@ -38,41 +43,6 @@ export interface HostPacerOptions {
   now?: () => number;
 }
 
-/** How long start times are kept (the window counted reaches back from a request's start, which may be seconds ago). */
-const HISTORY_MS = 5000;
-
-/** Count of timestamps in (to − 1 s, to], after dropping those older than the history (the array is oldest first). */
-const inSecondBefore = (times: number[], to: number, now: number): number => {
-  let drop = 0;
-  while (drop < times.length && times[drop]! <= now - HISTORY_MS) drop += 1;
-  if (drop > 0) times.splice(0, drop);
-  let count = 0;
-  for (let i = times.length - 1; i >= 0 && times[i]! > to - 1000; i -= 1) if (times[i]! <= to) count += 1;
-  return count;
-};
-
-/** One decision of `--rate auto` that changed course (for the summary's JSON and the benchmarks). */
-export interface RateDecision {
-  /** ms since the host pacer was created. */
-  atMs: number;
-  /** throttle: decrease on 429/503 · latency: decrease on server queueing · stale: limit rose, slow start again. */
-  event: 'throttle' | 'latency' | 'stale';
-  ratePerSec: number;
-  limitPerSec: number | undefined;
-}
-
-/** Decisions kept (the latest). */
-const MAX_DECISIONS = 50;
-
-const round2 = (value: number): number => Math.round(value * 100) / 100;
-
-/** What changed course between two controller states, if anything. */
-function rateEvent(before: RateState, after: RateState): RateDecision['event'] | undefined {
-  if (after.decreasedAt !== before.decreasedAt) return after.limitSource === 'latency' ? 'latency' : 'throttle';
-  if (before.phase === 'avoid' && after.phase === 'slow-start') return 'stale';
-  return undefined;
-}
-
 export class HostPacer {
   readonly queue: PQueue;
   readonly concurrency: number;
@@ -85,7 +55,7 @@ export class HostPacer {
   private nextStartAt = 0;
   private readonly starts: number[] = [];
   /** Recent requests, oldest first: when each started and, once answered, when (the window guard's arrival estimate). */
-  private readonly sent: { startedAt: number; answeredAt: number | undefined }[] = [];
+  private readonly sent: SentRequest[] = [];
   /** Quickest answer seen (ms): an answer later than that after its start may have arrived late. */
   private minLatencyMs = Infinity;
   /** Start times of requests answered 429/503 (the rest of `starts` reached the server's count). */
@@ -100,11 +70,16 @@ export class HostPacer {
   throttled = 0;
   /** Moving average of answer latency (ms), whatever the mode. */
   latencyMs: number | undefined;
-  /** Decreases of the rate by `--rate auto`, by cause. */
-  readonly decreases = { throttle: 0, latency: 0 };
-  /** The latest decisions that changed course (auto mode). */
-  readonly decisions: RateDecision[] = [];
-  private readonly createdAt: number;
+  /** Decreases and other course changes of `--rate auto`. */
+  private readonly log: DecisionLog;
+  /** Other processes sharing the host and key (auto mode with a rate board). */
+  private sharing: RateSharing | undefined;
+  /** Most sibling processes seen at once. */
+  mostSiblings = 0;
+  /** Last request started or waiting, and last wait for the rate (monotonic ms). */
+  private lastActiveAt = -Infinity;
+  private lastRateWaitAt = -Infinity;
+  private seededBySiblings = false;
 
   constructor(options: HostPacerOptions) {
     this.concurrency = options.concurrency;
@@ -113,13 +88,51 @@ export class HostPacer {
     this.config = { ...RATE_DEFAULTS, ...options.rateConfig };
     this.now = options.now ?? (() => performance.now());
     this.state = initialRateState(this.config);
-    this.createdAt = this.now();
+    this.log = new DecisionLog(this.now());
     this.queue = new PQueue({ concurrency: options.concurrency });
   }
 
   /** Current pacing rate (req/s); undefined when unlimited. */
   get ratePerSec(): number | undefined {
-    return this.mode === 'auto' ? this.state.rate : this.mode === 'pinned' ? this.pinnedRate : undefined;
+    if (this.mode === 'auto') return this.sharing === undefined ? this.state.rate : this.sharing.share(this.state.rate);
+    return this.mode === 'pinned' ? this.pinnedRate : undefined;
+  }
+
+  /** Share the key's rate with the other processes on `board` (auto mode; the board opens at the first request). */
+  shareRate(openBoard: () => Promise<RateBoard>, onFailure: (error: unknown) => void): void {
+    if (this.mode !== 'auto' || this.sharing !== undefined) return;
+    this.sharing = new RateSharing(openBoard, { reading: () => this.shareReading(), adopt: (siblings) => this.adoptSiblings(siblings) }, this.now, onFailure);
+  }
+
+  /** Stop sharing (the process's record leaves the board). */
+  stopSharing(): void {
+    this.sharing?.close();
+  }
+
+  private shareReading(): ShareReading {
+    const now = this.now();
+    const sentRate = inSecondBefore(this.starts, now, now);
+    return {
+      sentRate, acceptedRate: Math.max(0, sentRate - inSecondBefore(this.refused, now, now)),
+      hungry: this.waitingForRate > 0 || now - this.lastRateWaitAt < 1000, keyRatePerSec: this.state.rate, ratePerSec: this.ratePerSec ?? 0,
+      limitPerSec: this.state.limit, decreasedAt: this.state.decreasedAt, firstClimb: this.state.firstClimb, confirmed: this.state.confirmed, lastActiveAt: Math.max(this.lastActiveAt, this.inFlight > 0 ? now : -Infinity),
+    };
+  }
+
+  /** A newcomer starts near the limit its siblings measured; every process follows the newest decrease any of them made. */
+  private adoptSiblings(siblings: readonly SiblingRate[]): void {
+    this.mostSiblings = Math.max(this.mostSiblings, siblings.length);
+    const limit = siblingLimit(siblings);
+    // Once: the siblings' limit is fresher than one saved by an earlier run, but not than what this process measured.
+    if (limit !== undefined && !this.seededBySiblings && (this.state.limit === undefined || this.state.limitSource === 'saved') && this.state.decreasedAt === -Infinity) {
+      this.state = initialRateState(this.config, { limit, at: this.now() });
+      this.seededBySiblings = true;
+    }
+    const decrease = latestSiblingDecrease(siblings);
+    if (decrease === undefined) return;
+    const before = this.state;
+    this.state = followDecrease(before, decrease, this.config);
+    this.log.record(before, this.state, this.now(), true);
   }
 
   /** The controller's state (auto mode). */
@@ -152,6 +165,8 @@ export class HostPacer {
 
   /** Wait for this request's turn: after any pause, then one start per 1/rate s, evenly spaced. */
   async turn(signal: AbortSignal | undefined): Promise<void> {
+    this.lastActiveAt = this.now();
+    await this.sharing?.wake();
     this.waitingForRate += 1;
     try {
       for (;;) {
@@ -173,6 +188,7 @@ export class HostPacer {
         if (at === this.nextStartAt && at > this.notBefore) {
           // Reserve the slot, so waiters queue up one interval apart (no burst when they wake).
           this.nextStartAt = at + interval;
+          this.lastRateWaitAt = now;
           await sleep(Math.ceil(at - now), undefined, signal ? { signal } : {});
           // A pause that began meanwhile moves this request after it. Slots stay on their schedule: a
           // late timer is not carried over to every later start (that drift cost a pinned --rate 20
@@ -186,6 +202,7 @@ export class HostPacer {
           }
           continue;
         }
+        this.lastRateWaitAt = now;
         await sleep(Math.ceil(at - now), undefined, signal ? { signal } : {});
       }
     } finally {
@@ -193,36 +210,16 @@ export class HostPacer {
     }
   }
 
-  /**
-   * How long a start now must wait so that no second holds more requests than the rate allows, as
-   * the server counts them: timers fire late on a busy machine, and a late start followed by an
-   * on-time one must not put one request too many into the server's (sliding) one-second count.
-   * The server counts arrivals, not starts: a request answered later after its start than the
-   * quickest answer seen may have arrived that much late (the first request of a run waits for
-   * its connection: 25 ms late put 21 arrivals into the server's first second at --rate 20,
-   * BENCHMARKS.md row 3), so an answered request counts from its answer less that quickest
-   * latency. 0 when it may go.
-   */
+  /** How long a start now must wait so the server's one-second count holds no request too many (arrival-window.ts). 0 when it may go. */
   windowWaitMs(interval: number, now: number): number {
-    if (interval <= 0) return 0;
-    const perSecond = Math.max(1, Math.round(1000 / interval));
-    const times: number[] = [];
-    // Older requests started long before the window; only a late arrival of the last few can still be in it.
-    for (let i = this.sent.length - 1; i >= 0 && this.sent.length - i <= perSecond + this.concurrency; i -= 1) {
-      const { startedAt, answeredAt } = this.sent[i]!;
-      const counted = answeredAt === undefined ? startedAt : Math.max(startedAt, answeredAt - this.minLatencyMs);
-      if (counted > now - 1000) times.push(counted);
-    }
-    if (times.length < perSecond) return 0;
-    times.sort((a, b) => b - a);
-    return Math.max(0, times[perSecond - 1]! + 1000 - now);
+    return crowdedForMs(this.sent, this.minLatencyMs, this.concurrency, interval, now);
   }
 
   /** Send one request (its turn already taken) and feed the answer to the controller. */
   async send<T>(task: () => Promise<T>): Promise<T> {
     const startedAt = this.now();
     this.starts.push(startedAt);
-    const record: { startedAt: number; answeredAt: number | undefined } = { startedAt, answeredAt: undefined };
+    const record: SentRequest = { startedAt, answeredAt: undefined };
     while (this.sent.length > 0 && this.sent[0]!.startedAt <= startedAt - HISTORY_MS) this.sent.shift();
     this.sent.push(record);
     this.inFlight += 1;
@@ -230,8 +227,10 @@ export class HostPacer {
       const result = await task();
       const at = this.now();
       this.latencyMs = this.latencyMs === undefined ? at - startedAt : this.latencyMs + this.config.latencyAlpha * (at - startedAt - this.latencyMs);
+      // With siblings on the key, the controller sees the key's whole traffic (rate-share.ts).
+      const siblings = this.sharing?.totals();
       this.observe({
-        kind: 'ok', at, startedAt, latencyMs: at - startedAt, sentRate: inSecondBefore(this.starts, at, at),
+        kind: 'ok', at, startedAt, latencyMs: at - startedAt, sentRate: inSecondBefore(this.starts, at, at) + (siblings?.sentRate ?? 0),
         paced: this.waitingForRate > 0, latencyBound: this.inFlight >= this.concurrency,
       });
       return result;
@@ -243,7 +242,7 @@ export class HostPacer {
         const at = this.now();
         this.refused.push(startedAt);
         // What the server let through in the second before this request arrived: every start there, less the refused ones.
-        const acceptedRate = inSecondBefore(this.starts, startedAt, at) - inSecondBefore(this.refused, startedAt, at);
+        const acceptedRate = inSecondBefore(this.starts, startedAt, at) - inSecondBefore(this.refused, startedAt, at) + (this.sharing?.totals().acceptedRate ?? 0);
         this.observe({ kind: 'throttled', at, startedAt, acceptedRate });
       }
       throw error;
@@ -258,20 +257,16 @@ export class HostPacer {
     if (this.mode !== 'auto') return;
     const before = this.state;
     this.state = nextRateState(before, observation, this.config);
-    const event = rateEvent(before, this.state);
-    if (event === undefined) return;
-    if (event !== 'stale') this.decreases[event] += 1;
-    if (this.decisions.length >= MAX_DECISIONS) this.decisions.shift();
-    this.decisions.push({ atMs: Math.round(observation.at - this.createdAt), event, ratePerSec: round2(this.state.rate), limitPerSec: this.state.limit === undefined ? undefined : round2(this.state.limit) });
+    this.log.record(before, this.state, observation.at);
   }
 
   /** How the rate was chosen and what was learned, for the summary. */
   pacingSummary(): {
     mode: RateMode; ratePerSec: number | undefined; serverLimitPerSec: number | undefined; startedFromLimitPerSec: number | undefined; throttled: number; text: string;
-    decreases: { throttle: number; latency: number }; decisions: RateDecision[];
+    decreases: { throttle: number; latency: number; follow: number }; decisions: RateDecision[]; sharedWith: number;
   } {
-    const pacing = { mode: this.mode, ratePerSec: this.ratePerSec, serverLimitPerSec: this.mode === 'auto' ? this.state.limit : undefined, throttled: this.throttled };
-    return { ...pacing, startedFromLimitPerSec: this.startedFromLimitPerSec, text: describePacing(pacing), decreases: { ...this.decreases }, decisions: [...this.decisions] };
+    const pacing = { mode: this.mode, ratePerSec: this.ratePerSec, serverLimitPerSec: this.mode === 'auto' ? this.state.limit : undefined, throttled: this.throttled, sharedWith: this.mostSiblings };
+    return { ...pacing, startedFromLimitPerSec: this.startedFromLimitPerSec, text: describePacing(pacing), decreases: { ...this.log.decreases }, decisions: [...this.log.decisions] };
   }
 
   /** What limits throughput right now. */
@@ -280,7 +275,7 @@ export class HostPacer {
       mode: this.mode, ratePerSec: this.ratePerSec, serverLimitPerSec: this.mode === 'auto' ? this.state.limit : undefined,
       limitSource: this.state.limitSource, inFlight: this.inFlight, waitingForRate: this.waitingForRate,
       queued: this.queue.size + this.waitingForRate, concurrency: this.concurrency, latencyMs: this.latencyMs,
-      pausedForMs: this.pausedForMs,
+      pausedForMs: this.pausedForMs, siblings: this.sharing?.view.length ?? 0,
     });
   }
 }

@@ -27,6 +27,9 @@
  *   never below `healthyRate`. Latency that grows at a constant or falling sent rate (a busy
  *   client CPU, or a latency-bound host where every slot is taken: throughput is then in-flight ÷
  *   latency whatever the rate) is not queueing caused by the pacer, and does not lower it.
+ * - Processes sharing the key on one machine run this controller on the key's whole traffic
+ *   (rate-share.ts): a sibling's decrease is followed from the moment it was made
+ *   (`followDecrease`), so all climb the same cubic and each sends its fair part of it.
  * - While the rate is not the brake (no request waits for its turn), it never rises above twice
  *   what was actually sent in the last second (AWS SDK's adaptive mode does the same): an idle
  *   or latency-bound host does not bank a huge rate. While requests wait for it, it grows freely.
@@ -179,6 +182,32 @@ function climbFrom(state: RateState, limit: number, share: number, at: number, c
   const rate = clamp(Math.max(limit * share, Math.min(floor, limit)), config);
   const epochK = Math.cbrt(Math.max(0, limit * config.plateau - rate) / cubicGrowth(limit, config, firstClimb, state.confirmed));
   return { ...state, phase: 'avoid', rate, limit, epochAt: at, epochK, firstClimb, decreasedAt: at };
+}
+
+/** A decrease a sibling process made: when, the limit it measured, and what sets its climb's pace. */
+export interface SharedDecrease { at: number; limit: number; firstClimb: boolean; confirmed: number }
+
+/**
+ * A sibling process sharing the key lowered the key's rate at `at` (a 429/503 it got), measuring
+ * the key's limit at `limit`: take the same step, from the same moment, so that every process
+ * climbs the same cubic and keeps an equal part (rate-share.ts). A decrease older than this
+ * process's own is ignored. One within `minDecreaseGapMs` of it is the same congestion event,
+ * measured twice: estimates more than `confirmTolerance` apart meet halfway (each process counts
+ * its siblings from records up to a tick old, so either may be low), on this process's own climb.
+ */
+export function followDecrease(state: RateState, decrease: SharedDecrease, config: RateConfig = RATE_DEFAULTS): RateState {
+  if (!(decrease.limit > 0) || !Number.isFinite(decrease.at)) return state;
+  if (Math.abs(decrease.at - state.decreasedAt) <= config.minDecreaseGapMs) {
+    const own = state.limit;
+    if (own === undefined || state.limitSource !== 'throttle' || Math.abs(decrease.limit - own) <= config.confirmTolerance * own) return state;
+    const met = climbFrom(state, (own + decrease.limit) / 2, config.beta, state.decreasedAt, config, 0, state.firstClimb);
+    return { ...met, limitSource: 'throttle', probedLimit: met.limit };
+  }
+  if (decrease.at < state.decreasedAt) return state;
+  // The sibling's climb parameters too: the cubic's pace depends on them.
+  const counted = { ...state, probedLimit: decrease.limit, confirmed: decrease.confirmed };
+  const next = climbFrom(counted, decrease.limit, config.beta, decrease.at, config, 0, decrease.firstClimb);
+  return { ...next, limitSource: 'throttle', healthyRate: Math.min(healthyNow(state, decrease.at, config), next.rate), healthyAt: decrease.at };
 }
 
 /** The cubic's rate `at` (req/s). */

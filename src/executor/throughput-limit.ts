@@ -26,6 +26,8 @@ export interface ThroughputLimit {
   latencyMs: number | undefined;
   /** While paused: ms until requests may be sent again. */
   retryInMs: number | undefined;
+  /** Other processes sharing the host and key right now (the rate is the key's, split between them); absent from older status files. */
+  sharedWith?: number;
 }
 
 /** The pacer's counters at one moment. */
@@ -42,15 +44,18 @@ export interface PacerReading {
   concurrency: number;
   latencyMs: number | undefined;
   pausedForMs: number;
+  /** Other processes sharing the host and key right now (`--rate auto` with a rate board). */
+  siblings: number;
 }
 
 const perSec = (rate: number): string => (rate >= 10 ? rate.toFixed(0) : rate.toFixed(1));
+const others = (count: number): string => `${count} other process${count === 1 ? '' : 'es'}`;
 
 /** Decide and word what limits throughput. Pure. */
 export function describeThroughputLimit(reading: PacerReading): ThroughputLimit {
   const base = {
     mode: reading.mode, ratePerSec: reading.ratePerSec, serverLimitPerSec: reading.serverLimitPerSec, inFlight: reading.inFlight,
-    concurrency: reading.concurrency, latencyMs: reading.latencyMs, retryInMs: undefined,
+    concurrency: reading.concurrency, latencyMs: reading.latencyMs, retryInMs: undefined, sharedWith: reading.siblings,
   };
   if (reading.pausedForMs > 0) {
     return { ...base, kind: 'paused', retryInMs: reading.pausedForMs, text: `server unavailable, retry in ${Math.ceil(reading.pausedForMs / 1000)} s` };
@@ -64,7 +69,8 @@ export function describeThroughputLimit(reading: PacerReading): ThroughputLimit 
     if (reading.mode === 'pinned') return { ...base, kind: 'paced', text: `paced: --rate ${perSec(reading.ratePerSec)}` };
     if (reading.serverLimitPerSec !== undefined) {
       const how = reading.limitSource === 'saved' ? 'learned earlier' : reading.limitSource === 'latency' ? 'learned from latency' : 'learned';
-      return { ...base, kind: 'paced', text: `paced: server limit ≈ ${perSec(reading.serverLimitPerSec)} req/s (${how})` };
+      const shared = reading.siblings > 0 ? `, shared with ${others(reading.siblings)}: ${perSec(reading.ratePerSec)} req/s here` : '';
+      return { ...base, kind: 'paced', text: `paced: server limit ≈ ${perSec(reading.serverLimitPerSec)} req/s (${how})${shared}` };
     }
     return { ...base, kind: 'paced', text: `paced: probing the server's limit, now ${perSec(reading.ratePerSec)} req/s (auto)` };
   }
@@ -72,8 +78,9 @@ export function describeThroughputLimit(reading: PacerReading): ThroughputLimit 
 }
 
 /** One line for the end-of-run summary: how the rate was chosen and what was learned. Pure. */
-export function describePacing(pacing: { mode: RateMode; ratePerSec: number | undefined; serverLimitPerSec: number | undefined; throttled: number }): string {
-  const throttled = pacing.throttled > 0 ? `; ${pacing.throttled} answer(s) 429/503` : '';
+export function describePacing(pacing: { mode: RateMode; ratePerSec: number | undefined; serverLimitPerSec: number | undefined; throttled: number; sharedWith?: number }): string {
+  const shared = (pacing.sharedWith ?? 0) > 0 ? `; the key's rate shared with ${others(pacing.sharedWith!)} on this machine` : '';
+  const throttled = `${pacing.throttled > 0 ? `; ${pacing.throttled} answer(s) 429/503` : ''}${pacing.mode === 'auto' ? shared : ''}`;
   if (pacing.mode === 'unlimited') return `pacing: unlimited (--rate 0)${throttled}`;
   if (pacing.mode === 'pinned') return `pacing: --rate ${perSec(pacing.ratePerSec ?? 0)}${throttled}`;
   if (pacing.serverLimitPerSec !== undefined) return `pacing: auto, server limit ≈ ${perSec(pacing.serverLimitPerSec)} req/s (learned, kept for the next run)${throttled}`;

@@ -88,6 +88,7 @@ export class DaemonMetrics {
     gauge('lumensync_failed_items', 'Files or documents currently failing', (snapshot) => snapshot.failed.length);
     gauge('lumensync_pacing_rate_per_second', 'Requests per second the pacer allows now (absent with --rate 0)', (snapshot) => snapshot.throughputLimit.ratePerSec);
     gauge('lumensync_server_limit_per_second', 'Server request limit estimated by --rate auto (absent until one is met)', (snapshot) => snapshot.throughputLimit.serverLimitPerSec);
+    gauge('lumensync_rate_shared_with', 'Other lumensync processes on this machine sharing the key\'s rate (--rate auto)', (snapshot) => snapshot.throughputLimit.sharedWith ?? 0);
     new Gauge({
       name: 'lumensync_throughput_limit', help: 'What limits throughput now: 1 for the current kind (paused, paced, latency-bound, idle, open)', labelNames: ['mirror', 'kind'], registers,
       collect() {

@@ -94,6 +94,19 @@ describe('resolveSettings precedence: flags > environment > file > defaults', ()
     assert.deepEqual(flagged.pacing.rateConfig, { initialRate: 40, maxRate: 500, probeCycleMs: 20_000, beta: 0.8 });
   });
 
+  it('--rate auto sharing: on by default under XDG_RUNTIME_DIR, a directory from the file (relative to it) or the flag, off with --no-rate-share', async () => {
+    const plain = await writeConfig(fileConfig);
+    const env = { LUMENONE_API_KEY: 'k', XDG_RUNTIME_DIR: '/run/user/1000' };
+    assert.equal((await resolveSettings({ config: plain }, env)).pacing.rateShareDir, '/run/user/1000/lumensync/rate-share');
+    const file = await writeConfig({ ...fileConfig, pacing: { rateShareDir: 'board' } });
+    assert.equal((await resolveSettings({ config: file }, env)).pacing.rateShareDir, path.join(path.dirname(file), 'board'));
+    assert.equal((await resolveSettings({ config: file, 'rate-share-dir': '/srv/board' }, env)).pacing.rateShareDir, '/srv/board');
+    assert.equal((await resolveSettings({ config: file, 'rate-share': false }, env)).pacing.rateShareDir, undefined);
+    const off = await writeConfig({ ...fileConfig, pacing: { rateShare: false } });
+    assert.equal((await resolveSettings({ config: off }, env)).pacing.rateShareDir, undefined);
+    assert.equal((await resolveSettings({ config: off, 'rate-share': true }, env)).pacing.rateShareDir, '/run/user/1000/lumensync/rate-share', 'the flag wins');
+  });
+
   it('LUMENSYNC_CONFIG chooses the file when --config is absent', async () => {
     const file = await writeConfig(fileConfig);
     const settings = await resolveSettings({}, { LUMENSYNC_CONFIG: file, LUMENONE_API_KEY: 'k' });
@@ -102,7 +115,7 @@ describe('resolveSettings precedence: flags > environment > file > defaults', ()
 
   it('defaults apply with flags only', async () => {
     const settings = await resolveSettings({ dir, org: 'acme', folder: 'f' }, { LUMENONE_API_KEY: 'k', LUMENONE_HOST: 'http://h:1', LUMENONE_ACCOUNT_ID: ACCOUNT });
-    assert.deepEqual(settings.pacing, { concurrency: 4, ratePerSecond: 'auto', rateConfig: {}, retries: 5, maxBackoffMs: 60_000, requestTimeoutMs: 60_000, uploadTimeoutMs: 600_000, uploadIdleTimeoutMs: 60_000 });
+    assert.deepEqual(settings.pacing, { concurrency: 4, ratePerSecond: 'auto', rateConfig: {}, retries: 5, maxBackoffMs: 60_000, requestTimeoutMs: 60_000, uploadTimeoutMs: 600_000, uploadIdleTimeoutMs: 60_000, rateShareDir: path.join(os.tmpdir(), `lumensync-${process.getuid!()}`, 'rate-share') });
     assert.equal(settings.log.level, 'warn');
     assert.equal(settings.mirrors[0]!.spec.followSymlinks, false);
   });

@@ -140,11 +140,12 @@ test('pacer: --rate 0 and a pinned rate keep their rate whatever the answers', a
 });
 
 const reading = (patch: Partial<PacerReading>): PacerReading => ({
-  mode: 'auto', ratePerSec: 19, serverLimitPerSec: 18.4, limitSource: 'throttle', inFlight: 1, waitingForRate: 2, queued: 5, concurrency: 8, latencyMs: 25, pausedForMs: 0, ...patch,
+  mode: 'auto', ratePerSec: 19, serverLimitPerSec: 18.4, limitSource: 'throttle', inFlight: 1, waitingForRate: 2, queued: 5, concurrency: 8, latencyMs: 25, pausedForMs: 0, siblings: 0, ...patch,
 });
 const limitCases: { label: string; reading: PacerReading; kind: string; text: string }[] = [
   { label: 'Retry-After pause wins', reading: reading({ pausedForMs: 11_200 }), kind: 'paused', text: 'server unavailable, retry in 12 s' },
   { label: 'auto with a learned limit', reading: reading({}), kind: 'paced', text: 'paced: server limit ≈ 18 req/s (learned)' },
+  { label: 'auto, the key shared with another process', reading: reading({ siblings: 1, ratePerSec: 9.2 }), kind: 'paced', text: 'paced: server limit ≈ 18 req/s (learned), shared with 1 other process: 9.2 req/s here' },
   { label: 'auto, limit from an earlier run', reading: reading({ limitSource: 'saved' }), kind: 'paced', text: 'paced: server limit ≈ 18 req/s (learned earlier)' },
   { label: 'auto, still probing', reading: reading({ serverLimitPerSec: undefined, limitSource: undefined, ratePerSec: 40 }), kind: 'paced', text: "paced: probing the server's limit, now 40 req/s (auto)" },
   { label: 'pinned rate', reading: reading({ mode: 'pinned', ratePerSec: 10 }), kind: 'paced', text: 'paced: --rate 10' },

@@ -16,6 +16,8 @@ export const DEV_KEY = 'lumensync-dev-key';
 const SETPRIV = '/usr/bin/setpriv';
 const DROP_DAC = ['--bounding-set=-dac_override,-dac_read_search', '--inh-caps=-dac_override,-dac_read_search'];
 export const ACME_ACCOUNT = '11111111-2222-3333-4444-555555555555';
+/** The dev key's second account (org globex, workspace helpdesk) in the default seed. */
+export const GLOBEX_ACCOUNT = '22222222-3333-4444-5555-666666666666';
 /** What users run: bin/lumensync.js (the bundle `npm run build` writes, see scripts/bundle.mjs). */
 export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'lumensync.js');
 

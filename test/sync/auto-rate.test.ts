@@ -98,7 +98,7 @@ test('sync --rate auto on a latency-bound host: latency that grows while every s
     const report = JSON.parse(result.stdout) as { summary: { uploaded: number }; pacing: { mode: string; serverLimitPerSec?: number; decreases: { latency: number; throttle: number } } };
     assert.equal(report.summary.uploaded, 60);
     assert.equal(report.pacing.mode, 'auto');
-    assert.deepEqual(report.pacing.decreases, { latency: 0, throttle: 0 }, 'the rate was lowered on a host where every slot had a request in flight');
+    assert.deepEqual(report.pacing.decreases, { latency: 0, throttle: 0, follow: 0 }, 'the rate was lowered on a host where every slot had a request in flight');
     assert.equal(report.pacing.serverLimitPerSec, undefined);
   } finally {
     await emu.close();

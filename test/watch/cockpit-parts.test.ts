@@ -73,6 +73,13 @@ test('monitoring: every metric the Grafana dashboard and the Prometheus rules us
   assert.ok(dashboard.panels.every((panel) => panel.targets.length > 0));
 });
 
+test('metrics: how many other processes share the key\'s rate, 0 for a status file written before sharing existed', async () => {
+  const auto = snapshot({ throughputLimit: { ...snapshot().throughputLimit, mode: 'auto', sharedWith: 2 } });
+  const text = await new DaemonMetrics(() => [auto, snapshot({ name: 'old' })]).registry.metrics();
+  assert.match(text, /lumensync_rate_shared_with\{mirror="handbook"\} 2/);
+  assert.match(text, /lumensync_rate_shared_with\{mirror="old"\} 0/);
+});
+
 test('page: the static files are built next to the daemon and packed; no CDN', () => {
   for (const name of ['index.html', 'page.js', 'page.css']) assert.ok(existsSync(path.join(REPO, 'dist', 'src', 'watch', 'page', name)), `dist has ${name}`);
   const html = readFileSync(path.join(REPO, 'src', 'watch', 'page', 'index.html'), 'utf8');
