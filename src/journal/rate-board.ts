@@ -76,7 +76,9 @@ async function assertPrivateDirectory(directory: string): Promise<void> {
   const stats = await lstat(directory);
   const uid = process.getuid?.();
   const problem = stats.isSymbolicLink() ? 'is a symbolic link' : !stats.isDirectory() ? 'is not a directory'
-    : uid !== undefined && stats.uid !== uid ? 'belongs to another user' : (stats.mode & 0o022) !== 0 ? 'is writable by other users' : undefined;
+    : uid !== undefined && stats.uid !== uid ? 'belongs to another user'
+      // Windows has no POSIX modes (a directory there says 0o666 whatever its ACL): only the checks above apply.
+      : process.platform !== 'win32' && (stats.mode & 0o022) !== 0 ? 'is writable by other users' : undefined;
   if (problem !== undefined) throw boardError(directory, problem);
 }
 
