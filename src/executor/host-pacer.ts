@@ -12,7 +12,7 @@ import type { RateBoard } from '../journal/rate-board.js';
 import { followDecrease, initialRateState, nextRateState, RATE_DEFAULTS, type RateConfig, type RateObservation, type RateState } from './rate-controller.js';
 import { DecisionLog, type RateDecision } from './rate-decisions.js';
 import { latestSiblingDecrease, siblingLimit, type SiblingRate } from './rate-share.js';
-import { RateSharing, type ShareReading } from './rate-sharing.js';
+import { RateSharing, SHARE_SETTLE_MS, type ShareReading } from './rate-sharing.js';
 import { crowdedForMs, HISTORY_MS, inSecondBefore, type SentRequest } from './arrival-window.js';
 import { describePacing, describeThroughputLimit, type RateMode, type ThroughputLimit } from './throughput-limit.js';
 
@@ -115,7 +115,8 @@ export class HostPacer {
     return {
       sentRate, acceptedRate: Math.max(0, sentRate - inSecondBefore(this.refused, now, now)),
       hungry: this.waitingForRate > 0 || now - this.lastRateWaitAt < 1000, keyRatePerSec: this.state.rate, ratePerSec: this.ratePerSec ?? 0,
-      limitPerSec: this.state.limit, decreasedAt: this.state.decreasedAt, firstClimb: this.state.firstClimb, confirmed: this.state.confirmed, lastActiveAt: Math.max(this.lastActiveAt, this.inFlight > 0 ? now : -Infinity),
+      limitPerSec: this.state.limit, decreasedAt: this.state.decreasedAt, firstClimb: this.state.firstClimb, confirmed: this.state.confirmed,
+      settling: this.state.phase === 'slow-start' || now - this.state.decreasedAt < SHARE_SETTLE_MS, lastActiveAt: Math.max(this.lastActiveAt, this.inFlight > 0 ? now : -Infinity),
     };
   }
 

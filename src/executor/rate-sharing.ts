@@ -1,6 +1,6 @@
 /**
  * A host pacer's link to the rate board (rate-board.ts): while the host sends, every
- * `SHARE_TICK_MS` it publishes its traffic and reads its siblings', and its controller follows
+ * `SHARE_TICK_MS` (`SHARE_FAST_TICK_MS` while things move) it publishes its traffic and reads its siblings', and its controller follows
  * their decreases (rate-share.ts). Quiet for `SHARE_IDLE_MS`, it takes its record off the board
  * and stops ticking until the next request. Best effort: a board that fails is reported once and
  * pacing goes on alone.
@@ -10,6 +10,10 @@ import { fairShare, siblingTotals, type SiblingRate } from './rate-share.js';
 
 /** How often a sending process publishes and reads the board (ms). */
 export const SHARE_TICK_MS = 500;
+/** …while things move: the first seconds after joining, a sibling come or gone, slow start, a decrease (ms). */
+export const SHARE_FAST_TICK_MS = 100;
+/** How long things count as moving after such a change (ms). */
+export const SHARE_SETTLE_MS = 2000;
 /** A process that started no request for this long leaves the board (ms). */
 export const SHARE_IDLE_MS = 5000;
 
@@ -20,6 +24,8 @@ export interface ShareReading extends Omit<OwnRateRecord, 'decreasedAt' | 'limit
   decreasedAt: number;
   /** Monotonic ms of the last request started or waiting. */
   lastActiveAt: number;
+  /** The controller is in slow start or decreased within SHARE_SETTLE_MS (the board is read more often). */
+  settling: boolean;
 }
 
 export interface ShareHost {
@@ -41,6 +47,11 @@ function siblingFrom(record: RateRecord, now: number, wallNow: number): SiblingR
 export class RateSharing {
   private siblings: SiblingRate[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private active = false;
+  /** When this process (re)joined the board, and when the set of siblings last changed (monotonic ms). */
+  private joinedAt = -Infinity;
+  private siblingsChangedAt = -Infinity;
+  private settling = true;
   private ticking: Promise<void> | undefined;
   private board: RateBoard | undefined;
   private failed = false;
@@ -57,9 +68,15 @@ export class RateSharing {
     return this.siblings;
   }
 
-  /** This process's part of the key-wide `keyRate`. */
+  /**
+   * This process's part of the key-wide `keyRate`. Just after joining, the siblings may not have
+   * seen this process yet and still send their whole part: until they have had a tick to, take
+   * only what they leave (at least 5 % of the key's rate).
+   */
   share(keyRate: number): number {
-    return fairShare(keyRate, this.siblings);
+    const fair = fairShare(keyRate, this.siblings);
+    if (this.siblings.length === 0 || this.now() - this.joinedAt >= SHARE_TICK_MS + SHARE_FAST_TICK_MS) return fair;
+    return Math.min(fair, Math.max(keyRate - this.totals().sentRate, 0.05 * keyRate));
   }
 
   /** What the siblings send and get through, added up. */
@@ -69,10 +86,20 @@ export class RateSharing {
 
   /** Called before a request: the first opens the board; after a quiet spell, ticking starts again (at once). */
   async wake(): Promise<void> {
-    if (this.failed || this.timer !== undefined) return;
-    this.timer = setInterval(() => { void this.tick(); }, SHARE_TICK_MS);
-    this.timer.unref();
+    if (this.failed || this.active) return;
+    this.active = true;
+    this.joinedAt = this.now();
     await this.tick();
+    this.schedule();
+  }
+
+  /** The next tick: soon while things move, else every SHARE_TICK_MS. */
+  private schedule(): void {
+    if (!this.active) return;
+    const now = this.now();
+    const moving = this.settling || now - this.joinedAt < SHARE_SETTLE_MS || now - this.siblingsChangedAt < SHARE_SETTLE_MS;
+    this.timer = setTimeout(() => { void this.tick().then(() => this.schedule()); }, moving ? SHARE_FAST_TICK_MS : SHARE_TICK_MS);
+    this.timer.unref();
   }
 
   /** Publish and read once (never two at a time). */
@@ -86,16 +113,18 @@ export class RateSharing {
       this.board ??= await this.openBoard();
       const reading = this.host.reading();
       const now = this.now();
-      if (now - reading.lastActiveAt > SHARE_IDLE_MS && this.timer !== undefined) {
+      if (now - reading.lastActiveAt > SHARE_IDLE_MS && this.active) {
         this.stopTicking();
         await this.board.leave();
         return;
       }
       const wallNow = Date.now();
-      const { lastActiveAt: _active, decreasedAt, limitPerSec, ...traffic } = reading;
+      const { lastActiveAt: _active, settling, decreasedAt, limitPerSec, ...traffic } = reading;
+      this.settling = settling;
       const records = await this.board.exchange({
         ...traffic, limitPerSec: limitPerSec ?? null, decreasedAt: Number.isFinite(decreasedAt) ? Math.round(wallNow - (now - decreasedAt)) : null,
       }, wallNow);
+      if (records.length !== this.siblings.length) this.siblingsChangedAt = now;
       this.siblings = records.map((record) => siblingFrom(record, now, wallNow));
       this.host.adopt(this.siblings);
     } catch (error) {
@@ -106,8 +135,9 @@ export class RateSharing {
   }
 
   private stopTicking(): void {
-    if (this.timer !== undefined) clearInterval(this.timer);
+    if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    this.active = false;
     this.siblings = [];
   }
 

@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RemoteError } from '../../src/errors.js';
 import { HostPacer } from '../../src/executor/host-pacer.js';
-import { RateSharing, SHARE_IDLE_MS, SHARE_TICK_MS, type ShareReading } from '../../src/executor/rate-sharing.js';
+import { RateSharing, SHARE_FAST_TICK_MS, SHARE_IDLE_MS, SHARE_TICK_MS, type ShareReading } from '../../src/executor/rate-sharing.js';
 import { RateBoard } from '../../src/journal/rate-board.js';
 
 const tooMany = (): RemoteError => new RemoteError('429 Too Many Requests', {
@@ -118,7 +118,7 @@ test('rate sharing: pinned and unlimited rates never join a board', () => withBa
 /** A RateSharing with a host whose last activity is `quietForMs` ago. */
 function sharingQuietFor(base: string, quietForMs: number): RateSharing {
   const reading = (): ShareReading => ({
-    sentRate: 3, acceptedRate: 3, hungry: true, keyRatePerSec: 20, ratePerSec: 10, limitPerSec: 20, decreasedAt: -Infinity, firstClimb: false, confirmed: 0,
+    sentRate: 3, acceptedRate: 3, hungry: true, keyRatePerSec: 20, ratePerSec: 10, limitPerSec: 20, decreasedAt: -Infinity, firstClimb: false, confirmed: 0, settling: false,
     lastActiveAt: performance.now() - quietForMs,
   });
   return new RateSharing(() => RateBoard.open(base, 'h:1', 'k'), { reading, adopt: () => undefined }, () => performance.now(), (error) => { throw error; });
@@ -144,5 +144,28 @@ test('rate sharing: a process quiet for SHARE_IDLE_MS takes its record off the b
     quiet.close();
     busy.close();
     observer.close();
+  }
+}));
+
+test('rate sharing: a newcomer takes only what its siblings leave until they have had a tick to see it, then its fair part', () => withBase(async (base) => {
+  const incumbent = await RateBoard.open(base, 'h:1', 'k');
+  let clock = 1000;
+  const reading = (): ShareReading => ({
+    sentRate: 0, acceptedRate: 0, hungry: true, keyRatePerSec: 20, ratePerSec: 20, limitPerSec: 20, decreasedAt: -Infinity, firstClimb: false, confirmed: 0,
+    lastActiveAt: clock, settling: false,
+  });
+  const newcomer = new RateSharing(() => RateBoard.open(base, 'h:1', 'k'), { reading, adopt: () => undefined }, () => clock, (error) => { throw error; });
+  try {
+    await incumbent.exchange({ sentRate: 18, acceptedRate: 18, hungry: true, keyRatePerSec: 20, ratePerSec: 20, limitPerSec: 20, decreasedAt: null, firstClimb: false, confirmed: 0 });
+    await newcomer.wake();
+    assert.equal(newcomer.share(20), 2, 'what the incumbent leaves');
+    await incumbent.exchange({ sentRate: 19.8, acceptedRate: 19.8, hungry: true, keyRatePerSec: 20, ratePerSec: 20, limitPerSec: 20, decreasedAt: null, firstClimb: false, confirmed: 0 });
+    await newcomer.tick();
+    assert.equal(newcomer.share(20), 1, 'at least 5 % of the key');
+    clock += SHARE_TICK_MS + SHARE_FAST_TICK_MS;
+    assert.equal(newcomer.share(20), 10, 'then an equal part');
+  } finally {
+    newcomer.close();
+    incumbent.close();
   }
 }));
