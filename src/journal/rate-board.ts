@@ -3,7 +3,8 @@
  * the same host tell each other what they send (`--rate auto`, rate-share.ts). One directory per
  * host and key — named by a hash, the key itself is never written — with one small JSON record per
  * process, rewritten every half second while the process sends and removed when it stops sending
- * or exits (the last one out removes the directory). A record not rewritten for `FRESH_MS` is ignored (a process that was killed); one
+ * or exits (the last one out removes the directory; opening a board also clears the abandoned
+ * ones of other hosts and keys). A record not rewritten for `FRESH_MS` is ignored (a process that was killed); one
  * left for `GONE_MS` is deleted by whoever reads it.
  *
  * Default place: `$XDG_RUNTIME_DIR/lumensync/rate-share`, else `<tmpdir>/lumensync-<uid>/rate-share`
@@ -98,6 +99,27 @@ const boardError = (directory: string, problem: string): LumenSyncError => new L
   hint: 'point --rate-share-dir at a private directory of yours, or turn sharing off with --no-rate-share',
 });
 
+/** Boards swept per open, at most (a base full of them is cleaned over several runs). */
+const SWEEP_LIMIT = 32;
+const BOARD_NAME = /^[0-9a-f]{16}$/;
+
+/**
+ * Other host-and-key directories under `base` hold records only processes of that host and key
+ * read (and delete when old); after a key rotation or a host change nobody does. Delete what is
+ * older than GONE_MS there, and the directory once empty.
+ */
+async function sweepAbandoned(base: string, own: string, now = Date.now()): Promise<void> {
+  const names = (await readdir(base).catch(() => [] as string[])).filter((name) => BOARD_NAME.test(name) && path.join(base, name) !== own);
+  for (const name of names.slice(0, SWEEP_LIMIT)) {
+    const directory = path.join(base, name);
+    for (const file of await readdir(directory).catch(() => [] as string[])) {
+      const stats = await lstat(path.join(directory, file)).catch(() => undefined);
+      if (stats !== undefined && stats.isFile() && now - stats.mtimeMs > GONE_MS) await rm(path.join(directory, file), { force: true }).catch(() => undefined);
+    }
+    await rmdir(directory).catch(() => undefined);
+  }
+}
+
 export class RateBoard {
   private readonly file: string;
   private writes = 0;
@@ -117,6 +139,7 @@ export class RateBoard {
     await assertPrivateDirectory(path.dirname(directory));
     await assertPrivateDirectory(directory);
     await assertOwnedAncestors(path.dirname(directory));
+    await sweepAbandoned(path.dirname(directory), directory);
     return new RateBoard(directory);
   }
 
