@@ -2,7 +2,7 @@
  * The rate board: where lumensync processes on one machine that send with the same API key to
  * the same host tell each other what they send (`--rate auto`, rate-share.ts). One directory per
  * host and key — named by a hash, the key itself is never written — with one small JSON record per
- * process, rewritten every half second while the process sends and removed when it stops sending
+ * process, rewritten every half second (0.1 s while things move) while the process sends, removed when it stops sending
  * or exits (the last one out removes the directory; opening a board also clears the abandoned
  * ones of other hosts and keys). A record not rewritten for `FRESH_MS` is ignored (a process that was killed); one
  * left for `GONE_MS` is deleted by whoever reads it.
