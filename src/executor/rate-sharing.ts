@@ -46,6 +46,8 @@ function siblingFrom(record: RateRecord, now: number, wallNow: number): SiblingR
 
 export class RateSharing {
   private siblings: SiblingRate[] = [];
+  /** Their traffic added up, once per tick (every answer adds it to its own). */
+  private sums = { sentRate: 0, acceptedRate: 0 };
   private timer: NodeJS.Timeout | undefined;
   private active = false;
   /** When this process (re)joined the board, and when the set of siblings last changed (monotonic ms). */
@@ -81,7 +83,7 @@ export class RateSharing {
 
   /** What the siblings send and get through, added up. */
   totals(): { sentRate: number; acceptedRate: number } {
-    return siblingTotals(this.siblings);
+    return this.sums;
   }
 
   /** Called before a request: the first opens the board; after a quiet spell, ticking starts again (at once). */
@@ -126,6 +128,7 @@ export class RateSharing {
       }, wallNow);
       if (records.length !== this.siblings.length) this.siblingsChangedAt = now;
       this.siblings = records.map((record) => siblingFrom(record, now, wallNow));
+      this.sums = siblingTotals(this.siblings);
       this.host.adopt(this.siblings);
     } catch (error) {
       this.failed = true;
@@ -139,6 +142,7 @@ export class RateSharing {
     this.timer = undefined;
     this.active = false;
     this.siblings = [];
+    this.sums = siblingTotals(this.siblings);
   }
 
   /** Leave the board for good. */

@@ -149,12 +149,17 @@ describe('RateBoard: freshness', () => {
     assert.equal((await jsonFiles(a.directory)).length, 2, 'a stale record younger than GONE_MS is kept');
   });
 
-  it('a record older than GONE_MS, by its time and its file, is deleted by a reader', async () => {
+  /** Two boards on one base; `a` published a record whose `at` is older than GONE_MS. */
+  async function withOldRecord(): Promise<{ a: RateBoard; b: RateBoard; file: string }> {
     const base = await freshBase();
     const a = await open(base);
     const b = await open(base);
     await a.exchange(own(), Date.now() - GONE_MS - 5000);
-    const file = await onlyRecord(a.directory);
+    return { a, b, file: await onlyRecord(a.directory) };
+  }
+
+  it('a record older than GONE_MS, by its time and its file, is deleted by a reader', async () => {
+    const { a, b, file } = await withOldRecord();
     await age(file, GONE_MS + 5000);
     assert.deepEqual(await b.exchange(own()), []);
     await assert.rejects(stat(file), { code: 'ENOENT' });
@@ -162,11 +167,7 @@ describe('RateBoard: freshness', () => {
   });
 
   it('an old `at` alone, or an old file alone, does not delete a record', async () => {
-    const base = await freshBase();
-    const a = await open(base);
-    const b = await open(base);
-    await a.exchange(own(), Date.now() - GONE_MS - 5000);
-    const file = await onlyRecord(a.directory);
+    const { a, b, file } = await withOldRecord();
     assert.deepEqual(await b.exchange(own()), [], 'not fresh: not returned');
     await stat(file);
     await a.exchange(own({ sentRate: 6 }));
