@@ -20,6 +20,9 @@ export const inSecondBefore = (times: number[], to: number, now: number): number
   return count;
 };
 
+/** Scratch space of {@link crowdedForMs}, called before every start (one event loop: never used twice at once). */
+let countedTimes = new Float64Array(1024);
+
 /**
  * How long a start now must wait so that no second holds more requests than the rate allows, as
  * the server counts them: timers fire late on a busy machine, and a late start followed by an
@@ -33,14 +36,34 @@ export const inSecondBefore = (times: number[], to: number, now: number): number
 export function crowdedForMs(sent: readonly SentRequest[], minLatencyMs: number, concurrency: number, interval: number, now: number): number {
   if (interval <= 0) return 0;
   const perSecond = Math.max(1, Math.round(1000 / interval));
-  const times: number[] = [];
+  // Requests that started before the second can be counted in it only if they were in flight when
+  // it began: at most `concurrency` of them. Below the rate, nothing to count (this is every start
+  // of a run that sends slower than its rate: without it, a rate far above the sends walked the whole history).
+  if (startedAfter(sent, now - 1000) + concurrency < perSecond) return 0;
   // Older requests started long before the window; only a late arrival of the last few can still be in it.
-  for (let i = sent.length - 1; i >= 0 && sent.length - i <= perSecond + concurrency; i -= 1) {
+  const oldest = Math.max(0, sent.length - (perSecond + concurrency));
+  if (sent.length - oldest < perSecond) return 0;
+  if (countedTimes.length < sent.length - oldest) countedTimes = new Float64Array(2 * (sent.length - oldest));
+  let count = 0;
+  for (let i = oldest; i < sent.length; i += 1) {
     const { startedAt, answeredAt } = sent[i]!;
     const counted = answeredAt === undefined ? startedAt : Math.max(startedAt, answeredAt - minLatencyMs);
-    if (counted > now - 1000) times.push(counted);
+    if (counted > now - 1000) countedTimes[count++] = counted;
   }
-  if (times.length < perSecond) return 0;
-  times.sort((a, b) => b - a);
-  return Math.max(0, times[perSecond - 1]! + 1000 - now);
+  if (count < perSecond) return 0;
+  // The perSecond-th latest arrival leaves the server's second 1 s after it.
+  const times = countedTimes.subarray(0, count).sort();
+  return Math.max(0, times[count - perSecond]! + 1000 - now);
+}
+
+/** How many of `sent` (oldest first) started after `time`: a binary search. */
+function startedAfter(sent: readonly SentRequest[], time: number): number {
+  let low = 0;
+  let high = sent.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sent[middle]!.startedAt > time) high = middle;
+    else low = middle + 1;
+  }
+  return sent.length - low;
 }
