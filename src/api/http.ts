@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Agent, request } from 'undici';
+import type { Agent } from 'undici';
+import type { request } from './undici-parts.js';
 import { LumenSyncError, RemoteError } from '../errors.js';
 import type { Classification } from './classify.js';
 import { HttpFailures, type FailureDetails } from './http-failures.js';
