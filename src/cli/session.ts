@@ -63,20 +63,27 @@ function snapshotBytes(stateDir: string): number {
 
 /**
  * Walk the mirror root ahead of its scan when the journal to read first is big enough (see
- * prefetchScanMinBytes): with the walk the command line started (early-scan.ts) when it lists what
- * this scan lists, else with a new one. A smaller journal is read before a worker could help: the
- * early walk is dropped then (its scan would wait for the worker instead of walking a few files).
+ * prefetchScanMinBytes), or when there is no journal at all (a first sync: the remote is resolved
+ * first, and the worker hashes every small file meanwhile, files no journal could vouch for): with
+ * the walk the command line started (early-scan.ts) when it lists what this scan lists, else with a
+ * new one. A smaller journal is read before a worker could help: the early walk is dropped then
+ * (its scan would wait for the worker instead of walking a few files).
  */
 function walkAhead(spec: MirrorSpec, stateDir: string, minBytes: number | undefined, log: Logger): ScanPrefetch | undefined {
   if (minBytes === undefined) return undefined;
   const early = takeEarlyScan(spec);
-  const worthIt = !spec.followSymlinks && snapshotBytes(stateDir) >= minBytes;
+  const firstSync = !existsSync(stateDir);
+  const worthIt = !spec.followSymlinks && (firstSync || snapshotBytes(stateDir) >= minBytes);
   if (early.outcome !== 'none') log.debug({ early: early.outcome === 'kept' && !worthIt ? 'closed' : early.outcome }, 'walk started from the command line');
+  let prefetch: ScanPrefetch | undefined;
   if (early.outcome === 'kept') {
-    if (worthIt) return early.prefetch;
-    dropEarlyScan(early.prefetch);
+    if (worthIt) prefetch = early.prefetch;
+    else dropEarlyScan(early.prefetch);
+  } else if (worthIt) {
+    prefetch = ScanPrefetch.start({ root: spec.root, ignore: spec.ignore, threads: spec.scanThreads ?? defaultScanThreads() });
   }
-  return worthIt ? ScanPrefetch.start({ root: spec.root, ignore: spec.ignore, threads: spec.scanThreads ?? defaultScanThreads() }) : undefined;
+  if (firstSync) prefetch?.hashFiles();
+  return prefetch;
 }
 
 export interface OpenSession {

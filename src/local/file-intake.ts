@@ -140,9 +140,9 @@ export class FileIntake {
     return true;
   }
 
-  /** Take in the regular files `names` of one directory, lstat'ed in a worker (`rows` in StatReply's layout). */
-  takeRows(directoryAbsolutePath: string, directoryRelativePath: string, names: readonly string[], reply: Pick<StatReply, 'rows' | 'failures'>): void {
-    const { rows } = reply;
+  /** Take in the regular files `names` of one directory, lstat'ed in a worker (`rows` in StatReply's layout; `sha256`: the hashes it made, see WalkedDirectory). */
+  takeRows(directoryAbsolutePath: string, directoryRelativePath: string, names: readonly string[], reply: Pick<StatReply, 'rows' | 'failures'> & { sha256?: (string | undefined)[] }): void {
+    const { rows, sha256 } = reply;
     for (let index = 0; index < names.length; index++) {
       const kind = rows[index * STAT_ROW];
       if (kind !== StatKind.File) continue; // gone or replaced since readdir: the next pass sees it
@@ -151,7 +151,7 @@ export class FileIntake {
       const size = rows[index * STAT_ROW + 1] as number;
       const mtimeMs = rows[index * STAT_ROW + 2] as number;
       // The absolute path only for a file the journal does not vouch for (one string less per unchanged file).
-      if (!this.takeJournaled(relativePath, size, mtimeMs)) this.takeContent(relativePath, `${directoryAbsolutePath}${path.sep}${name}`, size, mtimeMs, false);
+      if (!this.takeJournaled(relativePath, size, mtimeMs)) this.takeContent(relativePath, `${directoryAbsolutePath}${path.sep}${name}`, size, mtimeMs, false, sha256?.[index]);
     }
     for (const failure of reply.failures) {
       const error = Object.assign(new Error(failure.message), { code: failure.code });
@@ -202,8 +202,8 @@ export class FileIntake {
     return true;
   }
 
-  /** A file the journal does not vouch for: listed with its known hash, or hashed. */
-  private takeContent(relativePath: string, absolutePath: string, size: number, mtimeMs: number, throughSymlink: boolean): void {
+  /** A file the journal does not vouch for: listed with its known hash or the one a worker made (`hashedSha256`, of this size and mtime), or hashed. */
+  private takeContent(relativePath: string, absolutePath: string, size: number, mtimeMs: number, throughSymlink: boolean, hashedSha256?: string): void {
     const results = this.results;
     let knownSha256: string | undefined;
     try {
@@ -214,6 +214,8 @@ export class FileIntake {
     }
     if (knownSha256 !== undefined) {
       results.entries.push({ relativePath, size, mtimeMs, sha256: knownSha256 });
+    } else if (hashedSha256 !== undefined) {
+      results.recordSnapshot(relativePath, { status: 'ok', sha256: hashedSha256, bytes: size, size, mtimeMs });
     } else if (this.inline && size <= SMALL_FILE_BYTES) {
       this.hashInline(relativePath, absolutePath, throughSymlink);
     } else {

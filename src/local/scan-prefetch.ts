@@ -45,6 +45,8 @@ export class ScanPrefetch {
   private readonly queueLimit: number;
   /** Directories each thread walked for the scan that took this over (tests, diagnostics). */
   readonly directoriesWalked = { worker: 0, main: 0 };
+  /** Files whose hash came with the worker's directories (hashFiles). */
+  filesHashedAhead = 0;
 
   /** Start walking `options.root`; undefined when no worker may be used. */
   static start(options: ScanPrefetchOptions): ScanPrefetch | undefined {
@@ -83,6 +85,15 @@ export class ScanPrefetch {
     for (const reply of this.early.splice(0)) listener(reply);
   }
 
+  /**
+   * From now on the worker also hashes the small files of the directories it walks: for a scan no
+   * journal vouches for (a first sync), whose every file is hashed anyway. The session asks while
+   * it resolves the remote, so the worker hashes in that wait; the main thread hashes the rest.
+   */
+  hashFiles(): void {
+    Atomics.store(this.flags, WALK_FLAG.hash, 1);
+  }
+
   /** Ask the worker for pending directories: answered by `given` (maybe none), or by `done` when its walk ends first. */
   requestDirectories(): void {
     Atomics.store(this.flags, WALK_FLAG.giveBack, 1);
@@ -96,6 +107,7 @@ export class ScanPrefetch {
   /** A directory the worker walked was taken in: it may walk that much further ahead. */
   taken(walked: WalkedDirectory): void {
     this.directoriesWalked.worker++;
+    if (walked.sha256 !== undefined) for (const sha256 of walked.sha256) if (sha256 !== undefined) this.filesHashedAhead++;
     Atomics.sub(this.flags, WALK_FLAG.queued, walked.names.length + 1);
     Atomics.notify(this.flags, WALK_FLAG.queued);
   }

@@ -46,7 +46,9 @@ export const WALK_FLAG = {
   giveBack: 0,
   /** Files and directories sent and not yet taken in (the worker adds, the main thread subtracts). */
   queued: 1,
-  count: 2,
+  /** Set by the main thread: 1 has the worker hash the small files of the directories it walks from then on (nothing in a journal vouches for them). */
+  hash: 2,
+  count: 3,
 } as const;
 
 /** Walk whole subtrees (scan-prefetch.ts); see WALK_FLAG for what the shared flags say. */
@@ -71,6 +73,8 @@ export interface WalkedDirectory {
   names: string[];
   rows: Float64Array;
   failures: StatReply['failures'];
+  /** SHA-256 of `names[i]` (lowercase hex) when the worker hashed it (WALK_FLAG.hash): the content of the version its row describes. */
+  sha256?: (string | undefined)[];
   ignored: number;
   /** The directory unreadable (its own path), its ignore file unreadable, names that are not UTF-8. */
   errors: { relativePath: string; code: string; message: string }[];

@@ -38,7 +38,7 @@ function walk(request: WalkRequest): void {
     return asked === 2;
   };
   try {
-    const subtrees = new SubtreeWalk(IgnoreRules.fromDescription(request.rootRules));
+    const subtrees = new SubtreeWalk(IgnoreRules.fromDescription(request.rootRules), () => Atomics.load(flags, WALK_FLAG.hash) === 1);
     subtrees.take(request.frames, request.rules);
     for (;;) {
       // Far ahead of the main thread (it is still reading the journal): wait, still answering its requests.

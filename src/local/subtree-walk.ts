@@ -10,6 +10,7 @@ import path from 'node:path';
 import { sortEntries, specialNames, INVALID_NAME_CODE, INVALID_NAME_MESSAGE } from './directory-entries.js';
 import { invalidNamesInSync, readIgnoreFileTextSync } from './directory-reads.js';
 import { IGNORE_FILE_NAME, IgnoreRules } from './ignore.js';
+import { snapshotSmallFileSync, SMALL_FILE_BYTES } from './hash.js';
 import { errnoCode, GONE_CODES, joinRelative } from './scan-results.js';
 import { STAT_ROW, StatKind, type StatReply, type WalkedDirectory, type WalkFrameData, type WalkRulesTable } from './stat-rows.js';
 
@@ -35,6 +36,27 @@ export function statRows(directory: string, separator: string, names: readonly s
   return { rows, failures };
 }
 
+/**
+ * SHA-256 of the small regular files among `rows` (statRows' layout), each only when the version
+ * read is the one its row describes (same size and mtime); a file that changed, vanished or could
+ * not be read gets none, and the scan hashes it as it would any other (recording what failed).
+ */
+export function hashRows(directory: string, separator: string, names: readonly string[], rows: Float64Array): (string | undefined)[] {
+  const hashes = new Array<string | undefined>(names.length).fill(undefined);
+  for (let index = 0; index < names.length; index++) {
+    const at = index * STAT_ROW;
+    const size = rows[at + 1]!;
+    if (rows[at] !== StatKind.File || size > SMALL_FILE_BYTES) continue;
+    try {
+      const snapshot = snapshotSmallFileSync(`${directory}${separator}${names[index]}`, { followSymlinks: false });
+      if (snapshot.status === 'ok' && snapshot.size === size && snapshot.mtimeMs === rows[at + 2]) hashes[index] = snapshot.sha256;
+    } catch {
+      // Left to the scan, which records the failure with its code.
+    }
+  }
+  return hashes;
+}
+
 const failureOf = (error: unknown): { code: string; message: string } => ({
   code: errnoCode(error) ?? 'EIO',
   message: error instanceof Error ? error.message : String(error),
@@ -52,9 +74,12 @@ export class SubtreeWalk {
   /** Rules by id: 0 is the root's, others come from `.lumenignore` files found on the way. */
   private readonly rules = new Map<number, IgnoreRules>();
   private nextRulesId = 1;
+  /** Asked before each directory: whether to hash its small files too (hashRows). */
+  private readonly hashFiles: (() => boolean) | undefined;
 
-  constructor(rootRules: IgnoreRules) {
+  constructor(rootRules: IgnoreRules, hashFiles?: () => boolean) {
     this.rules.set(0, rootRules);
+    this.hashFiles = hashFiles;
   }
 
   /** Directories not read yet. */
@@ -151,6 +176,7 @@ export class SubtreeWalk {
     }
     walked.names = sorted.files;
     Object.assign(walked, statRows(frame.absolutePath, path.sep, sorted.files));
+    if (this.hashFiles?.() === true) walked.sha256 = hashRows(frame.absolutePath, path.sep, walked.names, walked.rows);
     return walked;
   }
 }

@@ -8,7 +8,7 @@ import { LumenSyncError } from '../errors.js';
 import type { FileIntake } from './file-intake.js';
 import { GIVE_AWAY_LIMIT, type ScanPrefetch } from './scan-prefetch.js';
 import { GONE_CODES, type ScanResults } from './scan-results.js';
-import type { WalkedDirectory } from './stat-rows.js';
+import type { WalkedDirectory, WalkReply } from './stat-rows.js';
 import { SubtreeWalk } from './subtree-walk.js';
 import type { IgnoreRules } from './ignore.js';
 
@@ -42,7 +42,16 @@ export async function takeOverWalk(prefetch: ScanPrefetch, results: ScanResults,
   let workerWalking = true;
   let asked = false;
   let wake: (() => void) | undefined;
+  // The worker's answers wait here and are taken in a slice at a time: a worker far ahead (a first
+  // sync's, hashing while the remote is resolved) can have hundreds of directories waiting, and
+  // taking them in at once kept the event loop (the remote listing's requests) waiting ~0.1 s.
+  const replies: WalkReply[] = [];
+  let nextReply = 0;
   prefetch.listen((reply) => {
+    replies.push(reply);
+    wake?.();
+  });
+  const takeReply = (reply: WalkReply): void => {
     if ('walked' in reply) {
       takeWalked(reply.walked, results, intake);
       prefetch.taken(reply.walked);
@@ -58,24 +67,49 @@ export async function takeOverWalk(prefetch: ScanPrefetch, results: ScanResults,
         hint: 'Nothing was changed remotely. Run again; if it happens again, scan without worker threads (--scan-threads 0) and report it.',
       }) };
     }
-    wake?.();
-  });
+  };
+  let sliceStartedAt = performance.now();
+  const sliceOver = (): boolean => performance.now() - sliceStartedAt >= WALK_SLICE_MS;
+  /** Take in the answers waiting, until the slice is over unless `all`; true when some are left. */
+  const takeReplies = (all: boolean): boolean => {
+    while (nextReply < replies.length && !results.stopped()) {
+      takeReply(replies[nextReply++]!);
+      if (!all && sliceOver()) break;
+    }
+    if (nextReply < replies.length) return true;
+    replies.length = 0;
+    nextReply = 0;
+    return false;
+  };
   const onAbort = (): void => wake?.();
   signal?.addEventListener('abort', onAbort, { once: true });
-  let sliceStartedAt = performance.now();
-  const waitForReply = (): Promise<void> => new Promise<void>((resolve) => {
-    wake = resolve;
-  });
+  const waitForReply = async (): Promise<void> => {
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    wake = undefined;
+  };
   try {
     while (!results.stopped()) {
+      prefetch.pool.drain(); // the worker's directories, without waiting for the event loop
+      const repliesLeft = takeReplies(false);
+      if (results.stopped()) break; // an answer said the worker failed
+      if (sliceOver()) {
+        await yieldToEventLoop();
+        sliceStartedAt = performance.now();
+        continue;
+      }
       if (intake.slowDisk) {
         if (workerWalking) {
           prefetch.requestAllDirectories();
-          while (workerWalking && !results.stopped()) await waitForReply();
+          while (workerWalking && !results.stopped()) {
+            if (!takeReplies(true) && workerWalking) await waitForReply();
+          }
         }
         await Promise.all(own.takeAllPending().map((frame) => walkElsewhere(frame)));
         return;
       }
+      if (repliesLeft) continue;
       if (!workerWalking && own.pending >= 2) {
         const handed = own.giveAway(GIVE_AWAY_LIMIT);
         prefetch.walk(handed.frames, handed.rules);
@@ -85,11 +119,6 @@ export async function takeOverWalk(prefetch: ScanPrefetch, results: ScanResults,
       if (walked !== undefined) {
         prefetch.directoriesWalked.main++;
         takeWalked(walked, results, intake);
-        prefetch.pool.drain(); // the worker's directories, without waiting for the event loop
-        if (performance.now() - sliceStartedAt >= WALK_SLICE_MS) {
-          await yieldToEventLoop();
-          sliceStartedAt = performance.now();
-        }
         continue;
       }
       if (!workerWalking) break;
@@ -97,10 +126,8 @@ export async function takeOverWalk(prefetch: ScanPrefetch, results: ScanResults,
         asked = true;
         prefetch.requestDirectories();
       }
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-      wake = undefined;
+      if (nextReply < replies.length) continue;
+      await waitForReply();
       sliceStartedAt = performance.now();
     }
   } finally {

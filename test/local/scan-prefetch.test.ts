@@ -1,10 +1,13 @@
 /** A walk begun ahead of its scan (scan-prefetch.ts, walk-takeover.ts, subtree-walk.ts): same listing, both threads walking, failures never shrink it. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { scanTree, type ScanOptions } from '../../src/local/scanner.js';
 import { ScanPrefetch } from '../../src/local/scan-prefetch.js';
-import { SubtreeWalk } from '../../src/local/subtree-walk.js';
+import { hashRows, statRows, SubtreeWalk } from '../../src/local/subtree-walk.js';
+import { SMALL_FILE_BYTES } from '../../src/local/hash.js';
 import { IgnoreRules } from '../../src/local/ignore.js';
 import { LumenSyncError } from '../../src/errors.js';
 import type { LocalListing } from '../../src/core/types.js';
@@ -135,5 +138,44 @@ test('on a slow disk the walk goes back to the scanner, which overlaps many call
     const listing = await scanTree({ root, scanThreads: 1, prefetch, hooks: { forceAsync: true } });
     assert.deepEqual(summary(listing), summary(alone));
     assert.equal(prefetch.directoriesWalked.main, 0, 'no directory walked synchronously on the main thread');
+  });
+});
+
+test('a walk asked to hash (a first sync) lists the same hashes; those it made ahead are not made again', async () => {
+  await withTree(wideTree(), async (root) => {
+    const alone = await scanTree({ root, scanThreads: 0 });
+    const hashing = ScanPrefetch.start({ root, threads: 1 }) as ScanPrefetch;
+    hashing.hashFiles();
+    await new Promise((resolve) => setTimeout(resolve, 300)); // ahead to its end, as while a session resolves the remote
+    let readHere = 0;
+    const listing = await scanTree({ root, scanThreads: 1, prefetch: hashing, hooks: { afterHashRead: () => readHere++ } });
+    assert.deepEqual(summary(listing), summary(alone));
+    assert.equal(hashing.filesHashedAhead, alone.entries.length, 'every file hashed by the worker');
+    assert.equal(readHere, 0, 'none read again on the main thread');
+    assert.equal(listing.stats.filesHashed, alone.stats.filesHashed, 'counted as hashed, as the scan on its own counts them');
+    // Not asked: the worker only stats.
+    const plain = ScanPrefetch.start({ root, threads: 1 }) as ScanPrefetch;
+    assert.deepEqual(summary(await scanTree({ root, scanThreads: 1, prefetch: plain })), summary(alone));
+    assert.equal(plain.filesHashedAhead, 0);
+    // Kept one directory ahead, both threads walk and hash: still the same listing.
+    const sharing = ScanPrefetch.start({ root, threads: 1, queueLimit: 1 }) as ScanPrefetch;
+    sharing.hashFiles();
+    readHere = 0;
+    assert.deepEqual(summary(await scanTree({ root, scanThreads: 1, prefetch: sharing, hooks: { afterHashRead: () => readHere++ } })), summary(alone));
+    assert.ok(readHere > 0 && sharing.filesHashedAhead > 0, `both threads hashed (worker: ${sharing.filesHashedAhead} files, main: ${readHere})`);
+    assert.equal(readHere + sharing.filesHashedAhead, alone.entries.length, 'each file once');
+  });
+});
+
+test('a walking worker hashes only small files read as their row describes them', async () => {
+  await withTree({ 'kept.txt': 'kept', 'big.bin': 'x'.repeat(SMALL_FILE_BYTES + 1), 'touched.txt': 'before', 'gone.txt': 'gone', 'grown.txt': 'short' }, async (root) => {
+    const names = ['big.bin', 'gone.txt', 'grown.txt', 'kept.txt', 'touched.txt'];
+    const { rows } = statRows(root, path.sep, names);
+    // After the lstat, before the read: one file removed, one rewritten longer, one touched to another mtime.
+    await rm(path.join(root, 'gone.txt'));
+    await writeFile(path.join(root, 'grown.txt'), 'much longer now');
+    await utimes(path.join(root, 'touched.txt'), new Date(2001, 1, 1), new Date(2001, 1, 1));
+    const hashes = hashRows(root, path.sep, names, rows);
+    assert.deepEqual(hashes, [undefined, undefined, undefined, createHash('sha256').update('kept').digest('hex'), undefined]);
   });
 });
