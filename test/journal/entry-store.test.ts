@@ -263,3 +263,50 @@ test('revision: changes with every set, move and delete, not with reads, and no 
   store.move('missing', 'c', 1, 2);
   assert.equal(store.revision, afterDelete, 'deleting or moving an absent entry changes nothing');
 });
+
+test('a loaded snapshot changed a few entries at a time answers as a store of strings, before and after its paths become strings', async () => {
+  let seed = 11;
+  const random = (below: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return Math.floor((seed / 2147483648) * below);
+  };
+  const initial = new EntryStore();
+  for (let index = 0; index < 400; index += 1) {
+    initial.set({ relativePath: `d${index % 9}/f${index}.txt`, docpath: `acme/docs/n${index}.json`, sha256: (index % 16).toString(16).repeat(64), size: index, mtimeMs: 10 + index });
+  }
+  for (let round = 0; round < 6; round += 1) {
+    const plain = await reloaded(initial);
+    plain.materialize(); // the Map of strings, as before this change
+    const overlaid = await reloaded(initial);
+    const known = [...initial.keys()];
+    for (let step = 0; step < 120; step += 1) {
+      const choice = random(4);
+      const existing = known[random(known.length)]!;
+      const fresh = `new/r${round}-s${step}.txt`;
+      for (const store of [plain, overlaid]) {
+        if (choice === 0) store.set({ relativePath: existing, docpath: `acme/docs/re-${step}.json`, sha256: 'e'.repeat(64), size: step, mtimeMs: step });
+        else if (choice === 1) store.set({ relativePath: fresh, docpath: `acme/docs/${fresh}.json`, sha256: 'f'.repeat(64), size: step, mtimeMs: step });
+        else if (choice === 2) store.delete(existing);
+        else store.move(existing, `${fresh}.moved`, step, step);
+      }
+      if (choice === 1) known.push(fresh);
+      if (choice === 3) known.push(`${fresh}.moved`);
+      // Every answer a pass asks for while the paths are still bytes.
+      assert.equal(overlaid.size, plain.size, `size after step ${step}`);
+      for (const relativePath of [existing, fresh, `${fresh}.moved`, known[random(known.length)]!]) {
+        assert.equal(overlaid.has(relativePath), plain.has(relativePath), `${relativePath} after step ${step}`);
+        assert.deepEqual(overlaid.get(relativePath), plain.get(relativePath), `${relativePath} after step ${step}`);
+        const entry = plain.get(relativePath);
+        if (entry !== undefined) assert.equal(overlaid.unchangedPath(relativePath, entry.size, entry.mtimeMs), relativePath);
+      }
+      if (step % 40 === 39) assert.deepEqual(overlaid.pathsHolding(new Set(['e'.repeat(64), 'f'.repeat(64)])).sort(), plain.pathsHolding(new Set(['e'.repeat(64), 'f'.repeat(64)])).sort());
+    }
+    assert.equal(overlaid.docpathsUnique(), plain.docpathsUnique());
+    // Then walked: the same rows in the same order (a re-set path at the end), and the same snapshot bytes.
+    assert.deepEqual(rows(overlaid), rows(plain), `round ${round}`);
+    assert.deepEqual([...overlaid.keys()], [...plain.keys()]);
+    const { encodeCompactSnapshot } = await import('../../src/journal/compact-snapshot.js');
+    const bytes = (store: EntryStore): Buffer => encodeCompactSnapshot({ seq: 1, meta: { workspaces: [] }, intents: [], entries: store }, 1);
+    assert.ok(bytes(overlaid).equals(bytes(plain)), 'the same snapshot');
+  }
+});
