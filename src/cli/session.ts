@@ -69,10 +69,9 @@ function snapshotBytes(stateDir: string): number {
  * new one. A smaller journal is read before a worker could help: the early walk is dropped then
  * (its scan would wait for the worker instead of walking a few files).
  */
-function walkAhead(spec: MirrorSpec, stateDir: string, minBytes: number | undefined, log: Logger): ScanPrefetch | undefined {
+function walkAhead(spec: MirrorSpec, stateDir: string, firstSync: boolean, minBytes: number | undefined, log: Logger): ScanPrefetch | undefined {
   if (minBytes === undefined) return undefined;
   const early = takeEarlyScan(spec);
-  const firstSync = !existsSync(stateDir);
   const worthIt = !spec.followSymlinks && (firstSync || snapshotBytes(stateDir) >= minBytes);
   if (early.outcome !== 'none') log.debug({ early: early.outcome === 'kept' && !worthIt ? 'closed' : early.outcome }, 'walk started from the command line');
   let prefetch: ScanPrefetch | undefined;
@@ -139,9 +138,11 @@ export async function openSession(input: SessionInput): Promise<OpenSession> {
       if (growHeapGently(opened.size)) input.log.debug({ entries: opened.size, heapGrowthPercent: configuredHeapGrowth() }, 'large mirror: the heap grows gently (LUMENSYNC_HEAP_GROWTH_PERCENT)');
       return opened;
     };
-    prefetch = walkAhead(given, stateDir, input.prefetchScanMinBytes, input.log);
+    // No state dir: a first sync (nothing journaled yet, so its walk ahead hashes too).
+    const firstSync = !existsSync(stateDir);
+    prefetch = walkAhead(given, stateDir, firstSync, input.prefetchScanMinBytes, input.log);
     // Only an existing state dir is opened before resolving: a mistyped slug must not create one.
-    if (existsSync(stateDir)) journal = await openJournal();
+    if (!firstSync) journal = await openJournal();
     // --rate auto starts near the limit an earlier run learned for this host (before any request, resolution included).
     pacer.host.seed(await readLearnedRate(stateDir, pacerHost));
     // …and splits the key's rate with other processes on this machine sending with the same key (rate-share.ts).

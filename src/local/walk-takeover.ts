@@ -92,7 +92,7 @@ export async function takeOverWalk(prefetch: ScanPrefetch, results: ScanResults,
   try {
     while (!results.stopped()) {
       prefetch.pool.drain(); // the worker's directories, without waiting for the event loop
-      const repliesLeft = takeReplies(false);
+      takeReplies(false);
       if (results.stopped()) break; // an answer said the worker failed
       if (sliceOver()) {
         await yieldToEventLoop();
@@ -109,7 +109,6 @@ export async function takeOverWalk(prefetch: ScanPrefetch, results: ScanResults,
         await Promise.all(own.takeAllPending().map((frame) => walkElsewhere(frame)));
         return;
       }
-      if (repliesLeft) continue;
       if (!workerWalking && own.pending >= 2) {
         const handed = own.giveAway(GIVE_AWAY_LIMIT);
         prefetch.walk(handed.frames, handed.rules);
