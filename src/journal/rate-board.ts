@@ -122,11 +122,13 @@ async function sweepAbandoned(base: string, own: string, now = Date.now()): Prom
 
 export class RateBoard {
   private readonly file: string;
+  /** Written into every record (read once: a record is rewritten up to ten times a second). */
+  private readonly hostname = os.hostname();
   private writes = 0;
   private readonly onExit = (): void => this.leaveSync();
 
   private constructor(readonly directory: string) {
-    this.file = path.join(directory, `${os.hostname().replace(/[^A-Za-z0-9.-]+/g, '-')}-${process.pid}-${randomBytes(3).toString('hex')}.json`);
+    this.file = path.join(directory, `${this.hostname.replace(/[^A-Za-z0-9.-]+/g, '-')}-${process.pid}-${randomBytes(3).toString('hex')}.json`);
     process.once('exit', this.onExit);
   }
 
@@ -145,7 +147,7 @@ export class RateBoard {
 
   /** Publish this process's record and read the fresh records of the others. */
   async exchange(own: OwnRateRecord, now = Date.now()): Promise<RateRecord[]> {
-    const record: RateRecord = { format: 'lumensync-rate-share', hostname: os.hostname(), pid: process.pid, at: now, ...own };
+    const record: RateRecord = { format: 'lumensync-rate-share', hostname: this.hostname, pid: process.pid, at: now, ...own };
     this.writes += 1;
     const temporary = `${this.file}.${this.writes}.tmp`;
     const text = `${JSON.stringify(record)}\n`;
